@@ -1,0 +1,105 @@
+//! Derived metrics with the srt-slurm definitions (DESIGN.md § Metrics) and the Pareto frontier.
+//!
+//! Output TPS/GPU = output throughput / GPUs; Total TPS/GPU = total token throughput / GPUs;
+//! Output TPS/User = 1000 / mean TPOT (ms). Missing or zero inputs give `None`, never 0 or NaN,
+//! so charts drop such points instead of plotting them at the origin.
+
+use crate::model::{BenchmarkPoint, DerivedMetrics};
+
+/// `numerator / gpus`, `None` when either is missing or the denominator is zero.
+pub fn per_gpu(numerator: Option<f64>, gpus: Option<u32>) -> Option<f64> {
+    match (numerator, gpus) {
+        (Some(n), Some(g)) if g > 0 && n.is_finite() => Some(n / f64::from(g)),
+        _ => None,
+    }
+}
+
+/// Output tokens per second seen by one user: `1000 / tpot_ms`.
+pub fn tps_per_user(tpot_ms: Option<f64>) -> Option<f64> {
+    tpot_ms
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .map(|t| 1000.0 / t)
+}
+
+/// The default derived metrics of one point given its run's GPU count.
+pub fn derive(point: &BenchmarkPoint, gpus: Option<u32>) -> DerivedMetrics {
+    DerivedMetrics {
+        output_tps_per_gpu: per_gpu(point.output_throughput, gpus),
+        total_tps_per_gpu: per_gpu(point.total_token_throughput, gpus),
+        output_tps_per_user: tps_per_user(point.tpot_ms.mean),
+    }
+}
+
+/// Indices of the non-dominated points (maximising both x and y), ordered by increasing x.
+///
+/// A point is dominated when another has x' ≥ x and y' ≥ y with one strict. Points with a missing
+/// or non-finite coordinate are ignored. O(n log n): sort by x descending, sweep keeping the best y.
+pub fn pareto_frontier(points: &[(Option<f64>, Option<f64>)]) -> Vec<usize> {
+    let mut idx: Vec<(usize, f64, f64)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match *p {
+            (Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some((i, x, y)),
+            _ => None,
+        })
+        .collect();
+    idx.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)));
+    let mut frontier = Vec::new();
+    let mut best_y = f64::NEG_INFINITY;
+    for (i, _, y) in idx {
+        if y > best_y {
+            frontier.push(i);
+            best_y = y;
+        }
+    }
+    frontier.reverse();
+    frontier
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontier_keeps_only_non_dominated_points() {
+        let pts = [
+            (Some(10.0), Some(100.0)),
+            (Some(20.0), Some(80.0)),
+            (Some(15.0), Some(70.0)), // dominated by (20, 80)
+            (Some(30.0), Some(20.0)),
+            (None, Some(1000.0)),     // ignored
+            (Some(20.0), Some(80.0)), // duplicate of a frontier point: dominated (not strictly better)
+            (Some(5.0), Some(f64::NAN)),
+        ];
+        assert_eq!(pareto_frontier(&pts), vec![0, 1, 3]);
+    }
+
+    #[test]
+    fn frontier_matches_quadratic_definition_on_a_grid() {
+        let pts: Vec<_> = (0..200)
+            .map(|i| (Some(((i * 37) % 101) as f64), Some(((i * 53) % 97) as f64)))
+            .collect();
+        let fast: std::collections::BTreeSet<_> = pareto_frontier(&pts)
+            .into_iter()
+            .map(|i| (pts[i].0.unwrap() as i64, pts[i].1.unwrap() as i64))
+            .collect();
+        let slow: std::collections::BTreeSet<_> = pts
+            .iter()
+            .filter(|a| {
+                !pts.iter()
+                    .any(|b| b.0 >= a.0 && b.1 >= a.1 && (b.0 > a.0 || b.1 > a.1))
+            })
+            .map(|a| (a.0.unwrap() as i64, a.1.unwrap() as i64))
+            .collect();
+        assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn missing_inputs_give_none_not_zero() {
+        assert_eq!(per_gpu(Some(100.0), Some(0)), None);
+        assert_eq!(per_gpu(None, Some(8)), None);
+        assert_eq!(per_gpu(Some(100.0), Some(8)), Some(12.5));
+        assert_eq!(tps_per_user(Some(0.0)), None);
+        assert_eq!(tps_per_user(Some(20.0)), Some(50.0));
+    }
+}

@@ -1,0 +1,235 @@
+//! The typed model every printer (CLI, web app) reads: runs, their benchmark points, runs that
+//! were skipped and why, files nobody understood, and diagnostics. Everything here is plain
+//! data (serde), so the web worker can send it to the page as one message.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+/// Everything learned from one or more drops.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dataset {
+    /// Runs with at least one benchmark point, newest first.
+    pub runs: Vec<Run>,
+    /// Runs that were found but not plotted, each with its reason.
+    pub skipped: Vec<SkippedRun>,
+    /// Files no format recognised (with the reason), so nothing is silently lost.
+    pub unrecognized: Vec<UnrecognizedFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Bytes of input consumed (compressed size for archives).
+    pub input_bytes: u64,
+    /// Files seen, archive members included.
+    pub files_seen: u64,
+}
+
+/// Which on-disk layout of srt-slurm (or other tool) a run uses; see the format reference §0.1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Generation {
+    /// `{jobid}_{xP_yD|nA}_{date}/` without metadata.
+    G0,
+    /// Same naming with `{jobid}.json` metadata v1.0.
+    G1,
+    /// `outputs/{jobid}/` with flat metadata v2.0 and `logs/`.
+    G2,
+    /// Result files without any srt-slurm run structure around them.
+    Loose,
+}
+
+impl Generation {
+    pub fn label(self) -> &'static str {
+        match self {
+            Generation::G0 => "G0",
+            Generation::G1 => "G1",
+            Generation::G2 => "G2",
+            Generation::Loose => "loose",
+        }
+    }
+}
+
+/// Where a run attribute came from, so the user can judge it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provenance {
+    Metadata,
+    ConfigYaml,
+    DirectoryName,
+    Results,
+    Default,
+}
+
+/// A value together with where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub from: Provenance,
+}
+
+/// Prefill/decode or aggregated serving layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum Topology {
+    Disaggregated {
+        prefill_workers: u32,
+        decode_workers: u32,
+    },
+    Aggregated {
+        workers: u32,
+    },
+}
+
+impl Topology {
+    /// The reference's label: `1P/4D` or `8A`.
+    pub fn label(&self) -> String {
+        match self {
+            Topology::Disaggregated {
+                prefill_workers,
+                decode_workers,
+            } => {
+                format!("{prefill_workers}P/{decode_workers}D")
+            }
+            Topology::Aggregated { workers } => format!("{workers}A"),
+        }
+    }
+}
+
+/// GPU counts of a run, by the two accountings in use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct GpuCounts {
+    /// Nodes × GPUs per node (the reference dashboard's denominator).
+    pub node_based: Option<u32>,
+    /// Σ workers × GPUs per worker ("working" GPUs, as the rollup CSV counts them).
+    pub worker_based: Option<u32>,
+    /// GPUs serving prefill (disaggregated runs), node-based when known.
+    pub prefill: Option<u32>,
+    /// GPUs serving decode (disaggregated runs), node-based when known.
+    pub decode: Option<u32>,
+}
+
+impl GpuCounts {
+    /// The denominator used by default: node-based, else worker-based.
+    pub fn total(&self) -> Option<u32> {
+        self.node_based
+            .filter(|&n| n > 0)
+            .or(self.worker_based.filter(|&n| n > 0))
+    }
+}
+
+/// One benchmark run: a job directory (or a group of loose result files).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    /// Unique key within the dataset (the run root path).
+    pub key: String,
+    pub job_id: Sourced<String>,
+    /// Directory of the run inside the dropped tree.
+    pub root: String,
+    pub generation: Generation,
+    pub topology: Option<Sourced<Topology>>,
+    pub gpus: GpuCounts,
+    pub gpus_per_node: Option<u32>,
+    pub gpu_type: Option<String>,
+    pub isl: Option<Sourced<u32>>,
+    pub osl: Option<Sourced<u32>>,
+    /// Benchmark tool (`sa-bench`, `aiperf`, ...).
+    pub profiler: Option<String>,
+    pub container: Option<String>,
+    pub model: Option<String>,
+    pub backend: Option<String>,
+    pub tags: Vec<String>,
+    /// Run date as `YYYY-MM-DD HH:MM:SS` when known.
+    pub date: Option<Sourced<String>>,
+    /// Concurrencies the run was configured for (empty when unknown).
+    pub expected_concurrencies: Vec<u32>,
+    /// Expected concurrencies with no result.
+    pub missing_concurrencies: Vec<u32>,
+    /// Points in concurrency order.
+    pub points: Vec<BenchmarkPoint>,
+}
+
+impl Run {
+    /// `jobid | 1P/4D | 8192/1024 [gb200] tags`, the run label used in lists.
+    pub fn label(&self) -> String {
+        let mut label = self.job_id.value.clone();
+        if let Some(t) = &self.topology {
+            label.push_str(" | ");
+            label.push_str(&t.value.label());
+        }
+        if let (Some(i), Some(o)) = (&self.isl, &self.osl) {
+            label.push_str(&format!(" | {}/{}", i.value, o.value));
+        }
+        if let Some(g) = &self.gpu_type {
+            label.push_str(&format!(" [{g}]"));
+        }
+        if !self.tags.is_empty() {
+            label.push(' ');
+            label.push_str(&self.tags.join(", "));
+        }
+        label
+    }
+}
+
+/// Statistics of one latency metric, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencyStats {
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub std: Option<f64>,
+    pub p90: Option<f64>,
+    pub p99: Option<f64>,
+}
+
+/// One (run, concurrency) result as written by a benchmark client, plus derived metrics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BenchmarkPoint {
+    /// File the numbers were read from.
+    pub source: String,
+    pub concurrency: Option<u32>,
+    /// Requests per second asked for; `None` means unlimited (`inf`).
+    pub request_rate: Option<f64>,
+    pub duration_s: Option<f64>,
+    pub completed: Option<u64>,
+    pub num_prompts: Option<u64>,
+    pub total_input_tokens: Option<u64>,
+    pub total_output_tokens: Option<u64>,
+    pub request_throughput: Option<f64>,
+    pub request_goodput: Option<f64>,
+    /// Output tokens per second (whole deployment).
+    pub output_throughput: Option<f64>,
+    pub total_token_throughput: Option<f64>,
+    pub peak_output_throughput: Option<f64>,
+    pub ttft_ms: LatencyStats,
+    pub tpot_ms: LatencyStats,
+    pub itl_ms: LatencyStats,
+    pub e2el_ms: LatencyStats,
+    pub backend: Option<String>,
+    pub model_id: Option<String>,
+    pub date: Option<String>,
+    /// Derived with the run's GPU count; see [`crate::metrics`].
+    pub derived: DerivedMetrics,
+}
+
+/// Numbers computed from a point and its run (default definitions of DESIGN.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct DerivedMetrics {
+    /// Output TPS / total GPUs.
+    pub output_tps_per_gpu: Option<f64>,
+    /// Total TPS / total GPUs.
+    pub total_tps_per_gpu: Option<f64>,
+    /// 1000 / mean TPOT (ms).
+    pub output_tps_per_user: Option<f64>,
+}
+
+/// A run that was found but yields nothing to plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedRun {
+    pub job_id: String,
+    pub root: String,
+    pub reason: String,
+}
+
+/// A file that no format claimed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnrecognizedFile {
+    pub path: String,
+    pub size: u64,
+    pub reason: String,
+}
