@@ -55,11 +55,9 @@ pub fn ingest_paths(args: &[String]) -> Result<Dataset, String> {
     ingest.expect_bytes(total);
     let mut on_progress = |p: &Progress| {
         if show_bar {
-            let pct = if p.bytes_total > 0 {
-                p.bytes_done * 100 / p.bytes_total
-            } else {
-                100
-            };
+            let pct = (p.bytes_done * 100)
+                .checked_div(p.bytes_total)
+                .unwrap_or(100);
             let _ = write!(
                 std::io::stderr(),
                 "\r{pct:3}% {} MB, {} files",

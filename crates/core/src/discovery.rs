@@ -153,7 +153,7 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
     let mut metadata_dirs: BTreeMap<String, &RunMetadata> = BTreeMap::new();
     for r in records {
         if let Record::Metadata(m) = r {
-            metadata_dirs.insert(parent(&m.path).to_owned(), m);
+            metadata_dirs.insert(parent(&m.path).to_owned(), m.as_ref());
         }
     }
     let mut points_by_root: BTreeMap<String, Vec<&BenchmarkPoint>> = BTreeMap::new();

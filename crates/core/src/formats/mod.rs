@@ -18,9 +18,9 @@ pub const SNIFF_BYTES: usize = 4096;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// Run metadata (`{jobid}.json`).
-    Metadata(srt_metadata::RunMetadata),
+    Metadata(Box<srt_metadata::RunMetadata>),
     /// One benchmark result.
-    Point(BenchmarkPoint),
+    Point(Box<BenchmarkPoint>),
 }
 
 /// One file format.

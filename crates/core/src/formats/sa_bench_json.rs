@@ -66,7 +66,7 @@ impl Format for SaBenchJson {
         let mut de = serde_json::Deserializer::from_slice(bytes);
         let summary = SummaryKeys::deserialize(&mut de)?;
         de.end()?;
-        out.push(Record::Point(point_from_summary(path, &summary)?));
+        out.push(Record::Point(Box::new(point_from_summary(path, &summary)?)));
         Ok(())
     }
 }
@@ -219,7 +219,7 @@ mod tests {
         let mut out = Vec::new();
         SaBenchJson.parse(path, text.as_bytes(), &mut out)?;
         match out.pop() {
-            Some(Record::Point(p)) => Ok(p),
+            Some(Record::Point(p)) => Ok(*p),
             other => panic!("expected a point, got {other:?}"),
         }
     }

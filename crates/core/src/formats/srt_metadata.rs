@@ -81,7 +81,7 @@ impl Format for SrtMetadata {
                 found: json_kind(&value).into(),
             });
         }
-        out.push(Record::Metadata(metadata_from_json(path, &value)));
+        out.push(Record::Metadata(Box::new(metadata_from_json(path, &value))));
         Ok(())
     }
 }
@@ -248,7 +248,7 @@ mod tests {
             .parse("runs/123/123.json", text.as_bytes(), &mut out)
             .unwrap();
         match out.pop() {
-            Some(Record::Metadata(m)) => m,
+            Some(Record::Metadata(m)) => *m,
             other => panic!("{other:?}"),
         }
     }

@@ -1,0 +1,119 @@
+// Browser helpers runlens cannot express well in Rust: walking a dropped folder tree and the
+// ECharts glue (init/update/resize/dispose, tooltip formatting, PNG export). Defined as a
+// global (window.runlensJs), not an ES module, so the worker build never needs it.
+(function () {
+  'use strict';
+
+  // Directory readers return entries in batches (Chromium: 100); read until an empty batch.
+  function readAll(reader) {
+    return new Promise((resolve, reject) => {
+      const all = [];
+      const next = () => reader.readEntries((batch) => {
+        if (batch.length === 0) { resolve(all); } else { all.push(...batch); next(); }
+      }, reject);
+      next();
+    });
+  }
+
+  async function walk(entry, prefix, out) {
+    const path = prefix ? prefix + '/' + entry.name : entry.name;
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      out.paths.push(path);
+      out.files.push(file);
+    } else if (entry.isDirectory) {
+      for (const child of await readAll(entry.createReader())) {
+        await walk(child, path, out);
+      }
+    }
+  }
+
+  function filesFromDrop(dataTransfer) {
+    // Entries must be taken synchronously: the DataTransfer is emptied after the event.
+    const entries = [];
+    const loose = [];
+    for (const item of Array.from(dataTransfer.items || [])) {
+      if (item.kind !== 'file') continue;
+      const entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
+      if (entry) entries.push(entry); else { const f = item.getAsFile(); if (f) loose.push(f); }
+    }
+    if (entries.length === 0 && loose.length === 0) {
+      for (const f of Array.from(dataTransfer.files || [])) loose.push(f);
+    }
+    return (async () => {
+      const out = { paths: loose.map((f) => f.name), files: loose.slice() };
+      for (const e of entries) await walk(e, '', out);
+      return out;
+    })();
+  }
+
+  function filesFromInput(input) {
+    const files = Array.from(input.files || []);
+    return { paths: files.map((f) => f.webkitRelativePath || f.name), files };
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  }
+
+  function formatNumber(v) {
+    if (v === null || v === undefined || Number.isNaN(v)) return '–';
+    if (typeof v !== 'number') return escapeHtml(v);
+    return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
+  }
+
+  // Tooltip lines from the option's `runlensTooltip` dimension names and the point's value array.
+  function tooltipFormatter(fields) {
+    return (p) => {
+      const values = Array.isArray(p.value) ? p.value : [p.value];
+      const lines = ['<b>' + escapeHtml(p.seriesName) + '</b>'];
+      fields.forEach((name, i) => {
+        if (i < values.length) lines.push(escapeHtml(name) + ': ' + formatNumber(values[i]));
+      });
+      return lines.join('<br>');
+    };
+  }
+
+  function chartRender(el, optionJson) {
+    const option = JSON.parse(optionJson);
+    const fields = option.runlensTooltip;
+    delete option.runlensTooltip;
+    if (fields) option.tooltip = Object.assign({}, option.tooltip || {}, { formatter: tooltipFormatter(fields) });
+    let chart = echarts.getInstanceByDom(el);
+    if (!chart) {
+      chart = echarts.init(el, null, { renderer: 'canvas' });
+      const observer = new ResizeObserver(() => chart.resize());
+      observer.observe(el);
+      el.__runlensObserver = observer;
+    }
+    chart.setOption(option, { notMerge: true });
+  }
+
+  function chartDispose(el) {
+    const chart = echarts.getInstanceByDom(el);
+    if (chart) chart.dispose();
+    if (el.__runlensObserver) { el.__runlensObserver.disconnect(); delete el.__runlensObserver; }
+  }
+
+  function download(fileName, href) {
+    const a = document.createElement('a');
+    a.href = href;
+    a.download = fileName;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function chartDownloadPng(el, fileName) {
+    const chart = echarts.getInstanceByDom(el);
+    if (chart) download(fileName, chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#fff' }));
+  }
+
+  function downloadText(fileName, mime, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: mime }));
+    download(fileName, url);
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText };
+})();

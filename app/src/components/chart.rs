@@ -1,0 +1,52 @@
+//! The one component that owns an ECharts instance: created on first render, updated in place
+//! when its option changes, resized with its box, disposed when it leaves the page. Tabs hand
+//! it a finished option as JSON text (built with charming) and, optionally, the CSV behind it.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+
+use crate::js;
+
+#[component]
+pub fn Chart(
+    /// DOM id of the chart box (tests and PNG file names use it).
+    id: &'static str,
+    /// ECharts option as JSON; `None` shows `empty` instead.
+    option: Signal<Option<String>>,
+    /// What to say when there is nothing to draw.
+    empty: Signal<String>,
+    /// The data behind the chart as CSV, offered as a download.
+    #[prop(optional)]
+    csv: Option<Signal<String>>,
+) -> impl IntoView {
+    let node: NodeRef<Div> = NodeRef::new();
+    Effect::new(move |_| {
+        let opt = option.get();
+        if let Some(el) = node.get() {
+            match opt {
+                Some(json) => js::chart_render(&el, &json),
+                None => js::chart_dispose(&el),
+            }
+        }
+    });
+    on_cleanup(move || {
+        if let Some(el) = node.get_untracked() {
+            js::chart_dispose(&el);
+        }
+    });
+    let has_data = move || option.with(Option::is_some);
+    view! {
+        <figure class="chart">
+            <div class="chart-tools" class:hidden=move || !has_data()>
+                <button class="small" on:click=move |_| {
+                    if let Some(el) = node.get() { js::chart_download_png(&el, &format!("{id}.png")) }
+                }>"PNG"</button>
+                {csv.map(|csv| view! {
+                    <button class="small" on:click=move |_| js::download_text(&format!("{id}.csv"), "text/csv", &csv.get())>"CSV"</button>
+                })}
+            </div>
+            <div id=id class="chart-box" node_ref=node class:hidden=move || !has_data()></div>
+            <p class="empty" class:hidden=has_data>{move || empty.get()}</p>
+        </figure>
+    }
+}

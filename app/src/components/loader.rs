@@ -1,0 +1,75 @@
+//! Getting data in: the drop zone, the "open files" / "open folder" pickers and the demo
+//! button. Everything picked goes straight to the worker; nothing is read here.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::DragEvent;
+
+use super::worker_client::WorkerClient;
+use crate::js;
+use crate::protocol::ToWorker;
+
+#[component]
+pub fn Loader(client: WorkerClient) -> impl IntoView {
+    let files_input: NodeRef<Input> = NodeRef::new();
+    let folder_input: NodeRef<Input> = NodeRef::new();
+    let dragging = RwSignal::new(false);
+    // `webkitdirectory` makes the second picker choose a whole folder (non-standard, so set by hand).
+    Effect::new(move |_| {
+        if let Some(el) = folder_input.get() {
+            let _ = el.set_attribute("webkitdirectory", "");
+        }
+    });
+
+    let on_pick = move |input: NodeRef<Input>| {
+        if let Some(el) = input.get() {
+            client.send_files(js::files_from_input(&el));
+            el.set_value("");
+        }
+    };
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        let Some(dt) = ev.data_transfer() else { return };
+        // Entries must be taken inside the event handler; the walk itself is async.
+        let promise = js::files_from_drop(&dt);
+        wasm_bindgen_futures::spawn_local(async move {
+            match JsFuture::from(promise).await {
+                Ok(picked) => client.send_files(picked),
+                Err(e) => client
+                    .state
+                    .set(super::worker_client::LoadState::Failed(format!(
+                        "cannot read the drop: {e:?}"
+                    ))),
+            }
+        });
+    };
+
+    view! {
+        <section
+            class="dropzone"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <p class="drop-hint">
+                "Drop run folders, result files or "<code>".tar"</code>", "<code>".tar.gz"</code>", "
+                <code>".zip"</code>" archives here. Nothing leaves this browser."
+            </p>
+            <div class="actions">
+                <button on:click=move |_| { if let Some(el) = files_input.get() { el.click() } }>"Open files"</button>
+                <button on:click=move |_| { if let Some(el) = folder_input.get() { el.click() } }>"Open folder"</button>
+                <button id="load-demo" on:click=move |_| client.send(&ToWorker::LoadDemo, None)>"Load demo run"</button>
+                <button class="secondary" on:click=move |_| client.send(&ToWorker::Clear, None)>"Clear"</button>
+            </div>
+            <input id="file-input" type="file" multiple node_ref=files_input hidden on:change=move |_| on_pick(files_input) />
+            <input id="folder-input" type="file" multiple node_ref=folder_input hidden
+                on:change=move |_| on_pick(folder_input) />
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! Reusable page pieces; each file is one component.
+
+pub mod chart;
+pub mod loader;
+pub mod progress;
+pub mod run_table;
+pub mod worker_client;

@@ -1,0 +1,97 @@
+//! Tables of what was loaded: runs found, runs skipped (with reasons), files not understood and
+//! diagnostics — the same facts `runlens summary` prints.
+
+use leptos::prelude::*;
+use runlens_core::Dataset;
+
+fn or_dash(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "–".into())
+}
+
+#[component]
+pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
+    move || {
+        let Some(ds) = dataset.get() else {
+            return ().into_any();
+        };
+        let runs = ds
+            .runs
+            .iter()
+            .map(|r| {
+                let isl_osl = match (&r.isl, &r.osl) {
+                    (Some(i), Some(o)) => format!("{}/{}", i.value, o.value),
+                    _ => "–".into(),
+                };
+                let missing = if r.missing_concurrencies.is_empty() {
+                    "–".to_string()
+                } else {
+                    r.missing_concurrencies
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                view! {
+                    <tr>
+                        <td title=r.root.clone()>{r.job_id.value.clone()}</td>
+                        <td>{r.generation.label()}</td>
+                        <td>{or_dash(r.topology.as_ref().map(|t| t.value.label()))}</td>
+                        <td class="num">{or_dash(r.gpus.total().map(|g| g.to_string()))}</td>
+                        <td>{isl_osl}</td>
+                        <td>{or_dash(r.gpu_type.clone())}</td>
+                        <td class="num">{r.points.len()}</td>
+                        <td>{missing}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let skipped = ds.skipped.iter().map(|s| view! {
+            <li><strong>{s.job_id.clone()}</strong>" ("<code>{s.root.clone()}</code>"): "{s.reason.clone()}</li>
+        }).collect_view();
+        let unrecognized = ds
+            .unrecognized
+            .iter()
+            .map(|u| {
+                view! {
+                    <li><code>{u.path.clone()}</code>" — "{u.reason.clone()}</li>
+                }
+            })
+            .collect_view();
+        let diagnostics = ds
+            .diagnostics
+            .iter()
+            .map(|d| view! { <li class="diag">{d.to_string()}</li> })
+            .collect_view();
+        let (n_skipped, n_unrec, n_diag) = (
+            ds.skipped.len(),
+            ds.unrecognized.len(),
+            ds.diagnostics.len(),
+        );
+        let has_problems = n_diag > 0;
+        view! {
+            <section class="runs">
+                <h2>"Runs found"</h2>
+                <table id="runs-table">
+                    <thead><tr>
+                        <th>"Run"</th><th>"Gen"</th><th>"Topology"</th><th>"GPUs"</th><th>"ISL/OSL"</th>
+                        <th>"GPU type"</th><th>"Points"</th><th>"Missing concurrencies"</th>
+                    </tr></thead>
+                    <tbody>{runs}</tbody>
+                </table>
+                <details id="problems" open=has_problems>
+                    <summary>{format!("Problems ({n_diag})")}</summary>
+                    <ul>{diagnostics}</ul>
+                </details>
+                <details id="skipped">
+                    <summary>{format!("Skipped runs ({n_skipped})")}</summary>
+                    <ul>{skipped}</ul>
+                </details>
+                <details id="unrecognized">
+                    <summary>{format!("Files not understood ({n_unrec})")}</summary>
+                    <ul>{unrecognized}</ul>
+                </details>
+            </section>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,152 @@
+//! The page's handle on the parsing worker: spawns it, queues requests until it reports
+//! `Ready`, and turns its messages into signal updates.
+
+use leptos::prelude::*;
+use runlens_core::{Dataset, Progress};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+use crate::protocol::{FromWorker, ToWorker};
+
+/// Where loading stands, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum LoadState {
+    /// Nothing loaded yet.
+    #[default]
+    Idle,
+    Loading {
+        progress: Progress,
+        elapsed_ms: f64,
+    },
+    Done {
+        elapsed_ms: f64,
+    },
+    Failed(String),
+}
+
+/// Signals the worker writes and the page reads.
+#[derive(Clone, Copy)]
+pub struct WorkerClient {
+    pub dataset: RwSignal<Option<Dataset>>,
+    pub state: RwSignal<LoadState>,
+    worker: StoredValue<Option<Worker>, LocalStorage>,
+    ready: RwSignal<bool>,
+    queue: StoredValue<Vec<JsValue>, LocalStorage>,
+}
+
+impl WorkerClient {
+    /// Spawn the worker (`worker_loader.js`, next to the page).
+    pub fn spawn() -> Self {
+        let client = WorkerClient {
+            dataset: RwSignal::new(None),
+            state: RwSignal::new(LoadState::Idle),
+            worker: StoredValue::new_local(None),
+            ready: RwSignal::new(false),
+            queue: StoredValue::new_local(Vec::new()),
+        };
+        match Worker::new("./worker_loader.js") {
+            Ok(worker) => {
+                let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+                    let text = ev.data().as_string().unwrap_or_default();
+                    match serde_json::from_str::<FromWorker>(&text) {
+                        Ok(msg) => client.on_message(msg),
+                        Err(e) => client
+                            .state
+                            .set(LoadState::Failed(format!("unreadable worker message: {e}"))),
+                    }
+                });
+                worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+                onmessage.forget();
+                let onerror =
+                    Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
+                        client.state.set(LoadState::Failed(format!(
+                            "parser worker failed: {}",
+                            ev.message()
+                        )));
+                    });
+                worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+                onerror.forget();
+                client.worker.set_value(Some(worker));
+            }
+            Err(e) => client.state.set(LoadState::Failed(format!(
+                "cannot start the parser worker: {e:?}"
+            ))),
+        }
+        client
+    }
+
+    fn on_message(self, msg: FromWorker) {
+        match msg {
+            FromWorker::Ready => {
+                self.ready.set(true);
+                let queued = self
+                    .queue
+                    .try_update_value(std::mem::take)
+                    .unwrap_or_default();
+                for m in queued {
+                    self.post_raw(m);
+                }
+            }
+            FromWorker::Progress {
+                progress,
+                elapsed_ms,
+            } => self.state.set(LoadState::Loading {
+                progress,
+                elapsed_ms,
+            }),
+            FromWorker::Loaded {
+                dataset,
+                elapsed_ms,
+            } => {
+                self.dataset.set(Some(*dataset));
+                self.state.set(LoadState::Done { elapsed_ms });
+            }
+            FromWorker::Failed { message } => self.state.set(LoadState::Failed(message)),
+        }
+    }
+
+    fn post_raw(self, message: JsValue) {
+        if !self.ready.get_untracked() {
+            self.queue.update_value(|q| q.push(message));
+            return;
+        }
+        self.worker.with_value(|w| {
+            if let Some(w) = w {
+                if let Err(e) = w.post_message(&message) {
+                    self.state.set(LoadState::Failed(format!(
+                        "cannot send to the parser worker: {e:?}"
+                    )));
+                }
+            }
+        });
+    }
+
+    /// Send a request with optional files (`[json, File[]]` on the wire).
+    pub fn send(self, request: &ToWorker, files: Option<js_sys::Array>) {
+        let message = js_sys::Array::new();
+        message.push(&JsValue::from_str(&request.to_json()));
+        message.push(&files.map(JsValue::from).unwrap_or(JsValue::NULL));
+        self.state.set(LoadState::Loading {
+            progress: Progress::default(),
+            elapsed_ms: 0.0,
+        });
+        self.post_raw(message.into());
+    }
+
+    /// Send `{paths, files}` as produced by `js/runlens.js`.
+    pub fn send_files(self, picked: JsValue) {
+        let get = |k: &str| {
+            js_sys::Reflect::get(&picked, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        };
+        let paths: Vec<String> = js_sys::Array::from(&get("paths"))
+            .iter()
+            .filter_map(|p| p.as_string())
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        let files = js_sys::Array::from(&get("files"));
+        self.send(&ToWorker::Ingest { paths }, Some(files));
+    }
+}

@@ -1,0 +1,32 @@
+//! Bindings to `js/runlens.js`, a plain script that defines `window.runlensJs` (a global, not an
+//! ES module, so the worker's no-modules build never needs it).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Walk a drop's items (folders recursively, `readEntries` until empty); resolves to
+    /// `{paths: string[], files: File[]}`. Must be called synchronously inside the drop handler.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = filesFromDrop)]
+    pub fn files_from_drop(data_transfer: &web_sys::DataTransfer) -> js_sys::Promise;
+
+    /// `{paths, files}` of an `<input type=file>` (folder picks keep `webkitRelativePath`).
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = filesFromInput)]
+    pub fn files_from_input(input: &web_sys::HtmlInputElement) -> JsValue;
+
+    /// Create or update the ECharts instance in `el` with an option given as JSON text.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = chartRender)]
+    pub fn chart_render(el: &web_sys::Element, option_json: &str);
+
+    /// Dispose the ECharts instance in `el`, if any.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = chartDispose)]
+    pub fn chart_dispose(el: &web_sys::Element);
+
+    /// Download the chart in `el` as a PNG file.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = chartDownloadPng)]
+    pub fn chart_download_png(el: &web_sys::Element, file_name: &str);
+
+    /// Offer `text` as a download.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = downloadText)]
+    pub fn download_text(file_name: &str, mime: &str, text: &str);
+}

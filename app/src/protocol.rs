@@ -1,0 +1,75 @@
+//! The worker protocol: one enum each way, serialised as JSON text.
+//!
+//! Files cannot be serialised, so a [`ToWorker::Ingest`] message travels as a two-element JS
+//! array `[json, File[]]` whose `paths` line up with the files.
+
+use runlens_core::{Dataset, Progress};
+use serde::{Deserialize, Serialize};
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum ToWorker {
+    /// Read these files (paths relative to the drop, archives expanded) and add them to what is
+    /// already loaded.
+    Ingest { paths: Vec<String> },
+    /// Add the demo run bundled with the app.
+    LoadDemo,
+    /// Forget everything loaded.
+    Clear,
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum FromWorker {
+    /// The worker is listening; messages sent before this are lost.
+    Ready,
+    /// Bytes read so far of the current load.
+    Progress { progress: Progress, elapsed_ms: f64 },
+    /// The whole dataset after a load (everything loaded so far, not only the last drop).
+    Loaded {
+        dataset: Box<Dataset>,
+        elapsed_ms: f64,
+    },
+    /// The load could not run at all (individual bad files are diagnostics in the dataset).
+    Failed { message: String },
+}
+
+impl ToWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl FromWorker {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            serde_json::to_string(&FromWorker::Failed {
+                message: format!("cannot encode worker message: {e}"),
+            })
+            .unwrap_or_default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let m = ToWorker::Ingest {
+            paths: vec!["a/b.json".into()],
+        };
+        assert_eq!(serde_json::from_str::<ToWorker>(&m.to_json()).unwrap(), m);
+        let f = FromWorker::Progress {
+            progress: Progress {
+                bytes_done: 5,
+                ..Default::default()
+            },
+            elapsed_ms: 1.0,
+        };
+        assert_eq!(serde_json::from_str::<FromWorker>(&f.to_json()).unwrap(), f);
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per dashboard tab: each turns core data into chart options and tables.
+
+pub mod pareto;

@@ -1,0 +1,172 @@
+// Browser end-to-end tests: the built dist/ served from a sub-path on 127.0.0.1, driven in
+// Debian's headless Chromium by playwright-core. Run by `cargo xtask test` after the build.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const demo = path.join(root, 'fixtures', 'demo');
+const artifacts = path.join(root, 'tests', 'artifacts');
+const expected = JSON.parse(fs.readFileSync(path.join(demo, 'expected.json'), 'utf8'));
+const SUBPATH = '/some/sub-path/';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+let server;
+let baseUrl;
+let browser;
+
+before(async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (!url.pathname.startsWith(SUBPATH)) { res.writeHead(404).end(); return; }
+    let file = path.join(dist, decodeURIComponent(url.pathname.slice(SUBPATH.length)) || 'index.html');
+    if (!file.startsWith(dist) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) { res.writeHead(404).end(); return; }
+    res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${server.address().port}${SUBPATH}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // playwright gives every launch a fresh, empty profile directory (its own --user-data-dir).
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page that records every request host and every console error. */
+async function openPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const foreign = [];
+  const errors = [];
+  page.on('request', (r) => { const u = new URL(r.url()); if (!['127.0.0.1', ''].includes(u.hostname) && !u.protocol.startsWith('blob') && !u.protocol.startsWith('data')) foreign.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => { if (r.status() >= 400) errors.push(`HTTP ${r.status()} for ${r.url()}`); });
+  await page.goto(baseUrl);
+  await page.waitForSelector('#load-demo');
+  return { page, context, foreign, errors };
+}
+
+async function waitLoaded(page) {
+  await page.waitForSelector('.status.done, .status.error', { timeout: 60000 });
+}
+
+/** Series of the Pareto chart as ECharts holds them. */
+async function paretoSeries(page) {
+  await page.waitForFunction(() => {
+    const el = document.getElementById('pareto-chart');
+    return el && window.echarts.getInstanceByDom(el);
+  });
+  return page.evaluate(() => {
+    const chart = window.echarts.getInstanceByDom(document.getElementById('pareto-chart'));
+    return chart.getOption().series.map((s) => ({ name: s.name, data: s.data.map((d) => d.value) }));
+  });
+}
+
+function jobOf(seriesName) { return seriesName.split(' | ')[0]; }
+
+function assertMatchesTruth(series) {
+  assert.equal(series.length, expected.runs.length, 'one series per run');
+  for (const run of expected.runs) {
+    const s = series.find((x) => jobOf(x.name) === run.job_id);
+    assert.ok(s, `series for run ${run.job_id}`);
+    assert.equal(s.data.length, run.points.length, `points of run ${run.job_id}`);
+    run.points.forEach((p, i) => {
+      const [x, y, c] = s.data[i];
+      assert.equal(c, p.concurrency);
+      assert.ok(Math.abs(x - p.output_tps_per_user) < 1e-6 * p.output_tps_per_user, `TPS/User of ${run.job_id}@${c}`);
+      assert.ok(Math.abs(y - p.output_tps_per_gpu) < 1e-6 * p.output_tps_per_gpu, `TPS/GPU of ${run.job_id}@${c}`);
+    });
+  }
+}
+
+async function finish({ context, foreign, errors }) {
+  assert.deepEqual(foreign, [], 'no request left 127.0.0.1');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+}
+
+test('demo run: chart has one series per run and every point, axes titled', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const series = await paretoSeries(page);
+  assertMatchesTruth(series);
+  const axes = await page.evaluate(() => {
+    const o = window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption();
+    return [o.xAxis[0].name, o.yAxis[0].name];
+  });
+  assert.match(axes[0], /Output TPS\/User/);
+  assert.match(axes[1], /Output TPS\/GPU/);
+  assert.equal(await page.locator('#runs-table tbody tr').count(), expected.runs.length);
+  assert.match(await page.locator('#runs-table').innerText(), /128/, 'missing concurrency of the G1 run is listed');
+  await page.waitForTimeout(1500); // let ECharts finish its entry animation (symbols fade in last)
+  await page.screenshot({ path: path.join(artifacts, 'demo.png'), fullPage: true });
+  await finish(session);
+});
+
+test('fixture folder, .tar.gz and .zip uploads give identical results', async () => {
+  const results = [];
+  for (const upload of [
+    { input: '#folder-input', files: path.join(demo, 'runs') },
+    { input: '#file-input', files: path.join(demo, 'demo-runs.tar.gz') },
+    { input: '#file-input', files: path.join(demo, 'demo-runs.zip') },
+  ]) {
+    const session = await openPage();
+    await session.page.setInputFiles(upload.input, upload.files);
+    await waitLoaded(session.page);
+    const series = await paretoSeries(session.page);
+    assertMatchesTruth(series);
+    results.push(series.map((s) => ({ job: jobOf(s.name), data: s.data })).sort((a, b) => a.job.localeCompare(b.job)));
+    await finish(session);
+  }
+  assert.deepEqual(results[1], results[0], 'tar.gz equals folder');
+  assert.deepEqual(results[2], results[0], 'zip equals folder');
+});
+
+test('a corrupt archive is reported by name and loses nothing already loaded', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const good = fs.readFileSync(path.join(demo, 'demo-runs.tar.gz'));
+  await page.setInputFiles('#file-input', { name: 'broken-run.tar.gz', mimeType: 'application/gzip', buffer: good.subarray(0, good.length / 2) });
+  await page.waitForFunction(() => document.querySelector('#problems')?.innerText.includes('broken-run.tar.gz'));
+  const problems = await page.locator('#problems').innerText();
+  assert.match(problems, /broken-run\.tar\.gz/);
+  assert.match(problems, /corrupt|truncated/i);
+  const series = await paretoSeries(page);
+  assert.ok(series.length >= expected.runs.length, 'demo runs are still plotted');
+  await finish(session);
+});
+
+test('dropping loose files adds them to what is loaded', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const text = fs.readFileSync(path.join(demo, 'runs', '3667_1P_4D_20251110_192145', 'sa-bench_isl_1024_osl_1024',
+    'isl_1024_osl_1024_concurrency_16_req_rate_inf_ctx4_gen16.json'), 'utf8');
+  await page.evaluate((body) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([body], 'extra_concurrency_16.json', { type: 'application/json' }));
+    document.querySelector('.dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await page.waitForFunction((n) => document.querySelectorAll('#runs-table tbody tr').length > n, expected.runs.length);
+  await finish(session);
+});

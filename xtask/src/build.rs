@@ -1,0 +1,57 @@
+//! `cargo xtask build`: the static site in `dist/` (relative URLs only, so it works from any
+//! sub-path such as a GitHub Pages project site), then a size table, raw and gzipped.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::{root, run, Result};
+
+pub fn build() -> Result {
+    run(Command::new("trunk").args(["build", "--release"]))?;
+    print_sizes(&root().join("dist"))
+}
+
+fn gzipped_len(bytes: &[u8]) -> usize {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::best());
+    let _ = enc.write_all(bytes);
+    enc.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                collect(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+}
+
+/// Print every file of `dist` with raw and gzipped sizes, and the totals.
+pub fn print_sizes(dist: &Path) -> Result {
+    let mut files = Vec::new();
+    collect(dist, &mut files);
+    files.sort();
+    let (mut raw_total, mut gz_total) = (0usize, 0usize);
+    println!(
+        "{:<48} {:>12} {:>12}",
+        "dist file", "raw bytes", "gzip bytes"
+    );
+    for f in &files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let gz = gzipped_len(&bytes);
+        raw_total += bytes.len();
+        gz_total += gz;
+        let name = f.strip_prefix(dist).unwrap_or(f).display().to_string();
+        println!("{name:<48} {:>12} {:>12}", bytes.len(), gz);
+    }
+    println!("{:<48} {raw_total:>12} {gz_total:>12}", "total");
+    Ok(())
+}
