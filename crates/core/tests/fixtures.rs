@@ -1,0 +1,131 @@
+//! Snapshot of the generated demo runs (`fixtures/demo`, written by `cargo xtask fixtures`)
+//! against the ground truth the generator wrote beside them, through every input shape.
+
+use std::path::{Path, PathBuf};
+
+use runlens_core::model::Generation;
+use runlens_core::{Dataset, Ingest};
+use serde_json::Value;
+
+fn demo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/demo")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            walk(&e, out)
+        } else {
+            out.push(e)
+        }
+    }
+}
+
+fn from_folder() -> Dataset {
+    let mut files = Vec::new();
+    walk(&demo().join("runs"), &mut files);
+    let mut ingest = Ingest::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(demo())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        ingest.add_input(
+            &rel,
+            f.metadata().unwrap().len(),
+            std::fs::File::open(&f).unwrap(),
+            &mut |_| {},
+        );
+    }
+    ingest.dataset()
+}
+
+fn from_archive(name: &str) -> Dataset {
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(name, &std::fs::read(demo().join(name)).unwrap());
+    ingest.dataset()
+}
+
+fn check_against_truth(ds: &Dataset) {
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(demo().join("expected.json")).unwrap()).unwrap();
+    assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+    assert!(ds.unrecognized.is_empty(), "{:?}", ds.unrecognized);
+    let runs = truth["runs"].as_array().unwrap();
+    assert_eq!(ds.runs.len(), runs.len());
+    for t in runs {
+        let job = t["job_id"].as_str().unwrap();
+        let run = ds
+            .runs
+            .iter()
+            .find(|r| r.job_id.value == job)
+            .unwrap_or_else(|| panic!("run {job}"));
+        assert_eq!(
+            run.gpus.total(),
+            Some(t["gpus"].as_u64().unwrap() as u32),
+            "{job}"
+        );
+        let missing: Vec<u32> = t["missing_concurrencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(run.missing_concurrencies, missing, "{job}");
+        let points = t["points"].as_array().unwrap();
+        assert_eq!(run.points.len(), points.len(), "{job}");
+        for (p, tp) in run.points.iter().zip(points) {
+            assert_eq!(
+                p.concurrency,
+                Some(tp["concurrency"].as_u64().unwrap() as u32)
+            );
+            let close = |a: Option<f64>, b: &Value| {
+                (a.unwrap() - b.as_f64().unwrap()).abs() <= 1e-9 * b.as_f64().unwrap()
+            };
+            assert!(
+                close(p.output_throughput, &tp["output_throughput"]),
+                "{job}"
+            );
+            assert!(
+                close(p.derived.output_tps_per_gpu, &tp["output_tps_per_gpu"]),
+                "{job}"
+            );
+            assert!(
+                close(p.derived.output_tps_per_user, &tp["output_tps_per_user"]),
+                "{job}"
+            );
+        }
+    }
+    let g = |job: &str| {
+        ds.runs
+            .iter()
+            .find(|r| r.job_id.value == job)
+            .unwrap()
+            .generation
+    };
+    assert_eq!(
+        (g("4242001"), g("4242002"), g("3667")),
+        (Generation::G2, Generation::G2, Generation::G1)
+    );
+}
+
+#[test]
+fn demo_folder_matches_ground_truth() {
+    check_against_truth(&from_folder());
+}
+
+#[test]
+fn demo_tar_gz_matches_ground_truth() {
+    check_against_truth(&from_archive("demo-runs.tar.gz"));
+}
+
+#[test]
+fn demo_zip_matches_ground_truth() {
+    check_against_truth(&from_archive("demo-runs.zip"));
+}

@@ -1,0 +1,170 @@
+//! Real sa-bench / benchmark_serving results from `../shared/realdata/bench-results`: every number
+//! runlens reports must equal the file's own field, read here independently with serde_json.
+
+use std::path::PathBuf;
+
+use runlens_core::model::BenchmarkPoint;
+use runlens_core::Ingest;
+use serde_json::Value;
+
+fn bench_results() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata/bench-results")
+}
+
+/// Real result files in benchmark_serving's own shape (flat keys, `max_concurrency`).
+fn sa_bench_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(bench_results())
+        .expect("shared/realdata/bench-results is beside the checkout")
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            p.extension().is_some_and(|e| e == "json")
+                && text.trim_start().starts_with('{')
+                && text.contains("\"max_concurrency\"")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn ingest_file(path: &PathBuf) -> BenchmarkPoint {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(
+        &format!("bench-results/{name}"),
+        &std::fs::read(path).unwrap(),
+    );
+    let ds = ingest.dataset();
+    assert!(ds.diagnostics.is_empty(), "{name}: {:?}", ds.diagnostics);
+    assert_eq!(ds.runs.len(), 1, "{name}");
+    assert_eq!(ds.runs[0].points.len(), 1, "{name}");
+    ds.runs[0].points[0].clone()
+}
+
+fn f(v: &Value, key: &str) -> Option<f64> {
+    v.get(key).and_then(Value::as_f64)
+}
+
+#[test]
+fn every_real_sa_bench_file_reads_its_own_numbers() {
+    let files = sa_bench_files();
+    assert!(
+        files.len() >= 24,
+        "expected the multi_node_results sweeps, found {}",
+        files.len()
+    );
+    for path in &files {
+        let raw: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let p = ingest_file(path);
+        let name = path.display();
+        assert_eq!(
+            p.concurrency.map(u64::from),
+            raw["max_concurrency"].as_u64(),
+            "{name}"
+        );
+        assert_eq!(p.output_throughput, f(&raw, "output_throughput"), "{name}");
+        assert_eq!(
+            p.total_token_throughput,
+            f(&raw, "total_token_throughput"),
+            "{name}"
+        );
+        assert_eq!(
+            p.request_throughput,
+            f(&raw, "request_throughput"),
+            "{name}"
+        );
+        assert_eq!(p.duration_s, f(&raw, "duration"), "{name}");
+        assert_eq!(p.completed, raw["completed"].as_u64(), "{name}");
+        assert_eq!(
+            p.total_input_tokens,
+            raw["total_input_tokens"].as_u64(),
+            "{name}"
+        );
+        assert_eq!(
+            p.total_output_tokens,
+            raw["total_output_tokens"].as_u64(),
+            "{name}"
+        );
+        for (metric, stats) in [
+            ("ttft", p.ttft_ms),
+            ("tpot", p.tpot_ms),
+            ("itl", p.itl_ms),
+            ("e2el", p.e2el_ms),
+        ] {
+            assert_eq!(
+                stats.mean,
+                f(&raw, &format!("mean_{metric}_ms")),
+                "{name} mean {metric}"
+            );
+            assert_eq!(
+                stats.median,
+                f(&raw, &format!("median_{metric}_ms")),
+                "{name} median {metric}"
+            );
+            assert_eq!(
+                stats.std,
+                f(&raw, &format!("std_{metric}_ms")),
+                "{name} std {metric}"
+            );
+            assert_eq!(
+                stats.p90,
+                f(&raw, &format!("p90_{metric}_ms")),
+                "{name} p90 {metric}"
+            );
+            assert_eq!(
+                stats.p99,
+                f(&raw, &format!("p99_{metric}_ms")),
+                "{name} p99 {metric}"
+            );
+        }
+        let tpot = f(&raw, "mean_tpot_ms").unwrap();
+        // A failed benchmark (completed 0) has TPOT 0: TPS/User is undefined, not infinite.
+        let expected = (tpot > 0.0).then(|| 1000.0 / tpot);
+        assert_eq!(p.derived.output_tps_per_user, expected, "{name}");
+    }
+}
+
+#[test]
+fn gpus_from_real_file_names_give_tps_per_gpu() {
+    // `…_gpus_16_ctx_8_gen_8.json`: 16 GPUs, so Output TPS/GPU = output_throughput / 16.
+    let path = bench_results().join("SemiAnalysisAI__InferenceX__multi_node_results__concurrency_128_req_rate_inf_gpus_16_ctx_8_gen_8.json");
+    let raw: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let p = ingest_file(&path);
+    assert_eq!(p.concurrency, Some(128));
+    assert_eq!(
+        p.request_goodput, None,
+        "\"request_goodput:\" is null in the file"
+    );
+    assert_eq!(
+        p.derived.output_tps_per_gpu,
+        Some(f(&raw, "output_throughput").unwrap() / 16.0)
+    );
+    assert_eq!(
+        p.derived.total_tps_per_gpu,
+        Some(f(&raw, "total_token_throughput").unwrap() / 16.0)
+    );
+}
+
+#[test]
+fn a_folder_of_sweeps_becomes_one_run_per_sweep() {
+    let mut ingest = Ingest::new();
+    for path in sa_bench_files() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        ingest.add_bytes(
+            &format!("bench-results/{name}"),
+            &std::fs::read(&path).unwrap(),
+        );
+    }
+    let ds = ingest.dataset();
+    let sweep = ds
+        .runs
+        .iter()
+        .find(|r| {
+            r.job_id
+                .value
+                .contains("multi_node_results__gpt-oss-120b__concurrency_*")
+        })
+        .expect("the gpt-oss sweep is one run");
+    let concurrencies: Vec<u32> = sweep.points.iter().filter_map(|p| p.concurrency).collect();
+    assert_eq!(concurrencies, vec![4, 8, 16, 32, 64, 128, 256, 512]);
+}
