@@ -170,3 +170,15 @@ test('dropping loose files adds them to what is loaded', async () => {
   await page.waitForFunction((n) => document.querySelectorAll('#runs-table tbody tr').length > n, expected.runs.length);
   await finish(session);
 });
+
+test('folder reading keeps calling readEntries until it returns nothing (more than 100 entries)', async () => {
+  const session = await openPage();
+  const n = await session.page.evaluate(async () => {
+    // Chromium hands directory entries out 100 at a time; a reader that stops early loses files.
+    const batches = [100, 100, 37];
+    const fake = { readEntries(ok) { const k = batches.shift() || 0; setTimeout(() => ok(Array.from({ length: k }, (_, i) => ({ name: `f${i}` }))), 0); } };
+    return (await window.runlensJs.readAllEntries(fake)).length;
+  });
+  assert.equal(n, 237);
+  await finish(session);
+});

@@ -115,5 +115,5 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText };
+  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText, readAllEntries: readAll };
 })();

@@ -76,7 +76,7 @@ pub fn isl_osl_from_path(path: &str) -> Option<(u32, u32)> {
 }
 
 /// Number following `marker` (optionally after `_`) in `name`: `gpus_16`, `gpus16`.
-fn number_after(name: &str, marker: &str) -> Option<u32> {
+pub fn number_after(name: &str, marker: &str) -> Option<u32> {
     let i = name.find(marker)?;
     let rest = name[i + marker.len()..].trim_start_matches('_');
     rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
@@ -123,29 +123,24 @@ pub fn run_root(path: &str, metadata_dirs: &BTreeMap<String, &RunMetadata>) -> S
         }
         return dirs[..end].join("/");
     }
-    // Loose result files: one run per sweep, i.e. per file name with its concurrency masked.
-    let dir = parent(path);
-    let stem = last_component(path).trim_end_matches(".json");
-    let sweep = mask_concurrency(stem);
-    if dir.is_empty() {
-        sweep
-    } else {
-        format!("{dir}/{sweep}")
-    }
-}
-
-/// `x_concurrency_64_gpus_8` → `x_concurrency_*_gpus_8`; `kimi_conc32` → `kimi_conc*`.
-pub fn mask_concurrency(stem: &str) -> String {
-    for marker in ["concurrency_", "concurrency", "conc_", "conc"] {
-        if let Some(i) = stem.rfind(marker) {
-            let start = i + marker.len();
-            let n = stem[start..].bytes().take_while(u8::is_ascii_digit).count();
-            if n > 0 {
-                return format!("{}*{}", &stem[..start], &stem[start + n..]);
-            }
+    // Loose result files: one run per sweep, i.e. per path with its concurrency masked
+    // (`x/m_conc64.json` → `x/m_conc*`, `sweep/run_c16none/aiperf/p.json` → `sweep/run_c*none`).
+    let parts: Vec<&str> = path.split('/').collect();
+    let last = parts.len() - 1;
+    for i in (0..parts.len()).rev() {
+        let part = if i == last {
+            parts[i].rsplit_once('.').map_or(parts[i], |(stem, _)| stem)
+        } else {
+            parts[i]
+        };
+        if let Some((start, end, _)) = crate::formats::concurrency_token(part) {
+            let masked = format!("{}*{}", &part[..start], &part[end..]);
+            let mut root: Vec<&str> = parts[..i].to_vec();
+            root.push(&masked);
+            return root.join("/");
         }
     }
-    stem.to_owned()
+    parent(path).to_owned()
 }
 
 /// Group records into runs.
@@ -259,11 +254,12 @@ fn assemble_run(root: &str, meta: Option<&RunMetadata>, points: &[&BenchmarkPoin
 
     let mut gpus = meta.map(gpu_counts_from_metadata).unwrap_or_default();
     if gpus.total().is_none() {
-        // G1/G2 result names carry the GPU split: `…_gpus_16_ctx_8_gen_8.json`, `…_ctx4_gen8.json`.
+        // G1/G2 result names carry the GPU split: `…_gpus_16_ctx_8_gen_8.json`, `…_ctx4_gen8.json`;
+        // other producers state a GPU count inside the result.
         for p in points {
             let name = last_component(&p.source);
             let (ctx, gen) = (number_after(name, "ctx"), number_after(name, "gen"));
-            if let Some(total) = number_after(name, "gpus").or(ctx.zip(gen).map(|(c, g)| c + g)) {
+            if let Some(total) = p.gpus_reported.or(ctx.zip(gen).map(|(c, g)| c + g)) {
                 gpus.worker_based = Some(total);
                 gpus.prefill = gpus.prefill.or(ctx);
                 gpus.decode = gpus.decode.or(gen);
@@ -311,6 +307,7 @@ fn assemble_run(root: &str, meta: Option<&RunMetadata>, points: &[&BenchmarkPoin
             .cmp(&b.concurrency)
             .then_with(|| a.source.cmp(&b.source))
     });
+    drop_lesser_duplicates(&mut owned);
 
     let expected = meta.map(|m| m.concurrencies.clone()).unwrap_or_default();
     let missing = expected
@@ -346,6 +343,34 @@ fn assemble_run(root: &str, meta: Option<&RunMetadata>, points: &[&BenchmarkPoin
         missing_concurrencies: missing,
         points: owned,
     }
+}
+
+/// Preference between tools that report the same concurrency of one run (AIPerf writes a JSON
+/// and a CSV of the same numbers; rollups repeat per-concurrency files): lower is better.
+fn tool_rank(tool: &str) -> usize {
+    const ORDER: &[&str] = &["sa-bench-json", "aiperf-json", "aiperf-csv"];
+    ORDER.iter().position(|t| *t == tool).unwrap_or(ORDER.len())
+}
+
+/// Keep, per concurrency, only the points of the best-ranked tool that reported it.
+fn drop_lesser_duplicates(points: &mut Vec<BenchmarkPoint>) {
+    let best = |c: Option<u32>, points: &[BenchmarkPoint]| {
+        points
+            .iter()
+            .filter(|p| p.concurrency == c)
+            .map(|p| tool_rank(&p.tool))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let keep: Vec<bool> = points
+        .iter()
+        .map(|p| tool_rank(&p.tool) == best(p.concurrency, points))
+        .collect();
+    let mut i = 0;
+    points.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 /// Node-based and worker-based GPU counts from metadata, null-safe (format reference §1.8).
@@ -423,6 +448,10 @@ mod tests {
             "drop"
         );
         assert_eq!(run_root("concurrency_4.json", &none), "concurrency_*");
+        assert_eq!(
+            run_root("s/run_c16none/aiperf/profile_export_aiperf.json", &none),
+            "s/run_c*none"
+        );
         assert_eq!(
             run_root("r/m_conc64_gpus_8.json", &none),
             "r/m_conc*_gpus_8"

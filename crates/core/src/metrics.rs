@@ -24,8 +24,10 @@ pub fn tps_per_user(tpot_ms: Option<f64>) -> Option<f64> {
 /// The default derived metrics of one point given its run's GPU count.
 pub fn derive(point: &BenchmarkPoint, gpus: Option<u32>) -> DerivedMetrics {
     DerivedMetrics {
-        output_tps_per_gpu: per_gpu(point.output_throughput, gpus),
-        total_tps_per_gpu: per_gpu(point.total_token_throughput, gpus),
+        output_tps_per_gpu: per_gpu(point.output_throughput, gpus)
+            .or(point.reported_output_tps_per_gpu),
+        total_tps_per_gpu: per_gpu(point.total_token_throughput, gpus)
+            .or(point.reported_total_tps_per_gpu),
         output_tps_per_user: tps_per_user(point.tpot_ms.mean),
     }
 }

@@ -182,6 +182,14 @@ pub struct LatencyStats {
 pub struct BenchmarkPoint {
     /// File the numbers were read from.
     pub source: String,
+    /// Format that read it (`sa-bench-json`, `aiperf-json`, …); see [`crate::formats`].
+    pub tool: String,
+    /// GPU count the result itself states (file name `gpus_16`, InferenceX `n_gpus`/`tp`), used
+    /// when the run has no metadata.
+    pub gpus_reported: Option<u32>,
+    /// Per-GPU throughputs the producer computed itself (InferenceX), used when no GPU count is known.
+    pub reported_output_tps_per_gpu: Option<f64>,
+    pub reported_total_tps_per_gpu: Option<f64>,
     pub concurrency: Option<u32>,
     /// Requests per second asked for; `None` means unlimited (`inf`).
     pub request_rate: Option<f64>,

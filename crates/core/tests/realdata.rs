@@ -168,3 +168,103 @@ fn a_folder_of_sweeps_becomes_one_run_per_sweep() {
     let concurrencies: Vec<u32> = sweep.points.iter().filter_map(|p| p.concurrency).collect();
     assert_eq!(concurrencies, vec![4, 8, 16, 32, 64, 128, 256, 512]);
 }
+
+fn aiperf_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata/aiperf")
+}
+
+fn only_point(name: &str, bytes: &[u8]) -> BenchmarkPoint {
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(name, bytes);
+    let ds = ingest.dataset();
+    assert!(ds.diagnostics.is_empty(), "{name}: {:?}", ds.diagnostics);
+    assert_eq!(
+        ds.runs.iter().map(|r| r.points.len()).sum::<usize>(),
+        1,
+        "{name}"
+    );
+    ds.runs[0].points[0].clone()
+}
+
+#[test]
+fn real_aiperf_json_reads_its_own_numbers() {
+    for (file, concurrency) in [
+        ("SemiAnalysisAI__InferenceX__tp4_sweep_29003473063__conc16_kvdram-lmcache__aiperf_artifacts__profile_export_aiperf.json", 16),
+        ("SemiAnalysisAI__InferenceX__tp4_sweep_29003473063__conc1_kvnone__aiperf_artifacts__profile_export_aiperf.json", 1),
+    ] {
+        let bytes = std::fs::read(aiperf_dir().join(file)).unwrap();
+        let raw: Value = serde_json::from_slice(&bytes).unwrap();
+        // Named as AIPerf writes it, inside its run folder.
+        let p = only_point(&format!("run_conc{concurrency}/aiperf_artifacts/profile_export_aiperf.json"), &bytes);
+        assert_eq!(p.concurrency, Some(concurrency), "{file}");
+        assert_eq!(p.output_throughput, raw["output_token_throughput"]["avg"].as_f64());
+        assert_eq!(p.request_throughput, raw["request_throughput"]["avg"].as_f64());
+        assert_eq!(p.total_token_throughput, raw["total_token_throughput"]["avg"].as_f64());
+        assert_eq!(p.ttft_ms.mean, raw["time_to_first_token"]["avg"].as_f64());
+        assert_eq!(p.ttft_ms.p99, raw["time_to_first_token"]["p99"].as_f64());
+        assert_eq!(p.tpot_ms.median, raw["inter_token_latency"]["p50"].as_f64());
+        assert_eq!(p.e2el_ms.p90, raw["request_latency"]["p90"].as_f64());
+        assert_eq!(p.completed, raw["request_count"]["avg"].as_f64().map(|c| c as u64));
+        assert_eq!(p.duration_s, raw["benchmark_duration"]["avg"].as_f64());
+    }
+}
+
+/// `name,value` of a row of an AIPerf CSV, read with plain string splitting.
+fn csv_cell(text: &str, metric: &str, column: usize) -> Option<f64> {
+    text.lines()
+        .find(|l| l.starts_with(&format!("{metric},")))?
+        .split(',')
+        .nth(column)?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn real_aiperf_csv_reads_its_own_numbers() {
+    let file =
+        "SemiAnalysisAI__InferenceX__m1517_direct_results__c16none__profile_export_aiperf.csv";
+    let text = std::fs::read_to_string(aiperf_dir().join(file)).unwrap();
+    let p = only_point(
+        "m1517_direct_results/c16none/profile_export_aiperf.csv",
+        text.as_bytes(),
+    );
+    assert_eq!(p.concurrency, Some(16));
+    assert_eq!(
+        p.output_throughput,
+        csv_cell(&text, "Output Token Throughput (tokens/sec)", 1)
+    );
+    assert_eq!(
+        p.request_throughput,
+        csv_cell(&text, "Request Throughput (requests/sec)", 1)
+    );
+    assert_eq!(
+        p.ttft_ms.mean,
+        csv_cell(&text, "Time to First Token (ms)", 1)
+    );
+    assert_eq!(
+        p.ttft_ms.p99,
+        csv_cell(&text, "Time to First Token (ms)", 13)
+    );
+    assert_eq!(
+        p.itl_ms.median,
+        csv_cell(&text, "Inter Token Latency (ms)", 9)
+    );
+    assert_eq!(p.completed, Some(1735));
+}
+
+#[test]
+fn aiperf_json_and_csv_of_one_run_are_one_point() {
+    let dir = "SemiAnalysisAI__InferenceX__tp4_sweep_29003473063__conc16_kvdram-lmcache__aiperf_artifacts__profile_export_aiperf";
+    let mut ingest = Ingest::new();
+    for ext in ["json", "csv"] {
+        let bytes = std::fs::read(aiperf_dir().join(format!("{dir}.{ext}"))).unwrap();
+        ingest.add_bytes(
+            &format!("agentic_conc16/aiperf_artifacts/profile_export_aiperf.{ext}"),
+            &bytes,
+        );
+    }
+    let ds = ingest.dataset();
+    assert_eq!(ds.runs.len(), 1);
+    assert_eq!(ds.runs[0].points.len(), 1);
+    assert_eq!(ds.runs[0].points[0].tool, "aiperf-json");
+}

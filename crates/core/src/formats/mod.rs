@@ -5,6 +5,7 @@
 //! [`Record`]s. Formats never decide presentation and never see other files; grouping records
 //! into runs is [`crate::discovery`]'s job.
 
+pub mod aiperf;
 pub mod sa_bench_json;
 pub mod srt_metadata;
 
@@ -34,7 +35,12 @@ pub trait Format: Sync {
 }
 
 /// Every known format, tried in order; the first whose `sniff` accepts a file parses it.
-pub static REGISTRY: &[&dyn Format] = &[&srt_metadata::SrtMetadata, &sa_bench_json::SaBenchJson];
+pub static REGISTRY: &[&dyn Format] = &[
+    &srt_metadata::SrtMetadata,
+    &sa_bench_json::SaBenchJson,
+    &aiperf::AiperfJson,
+    &aiperf::AiperfCsv,
+];
 
 /// The first registered format that claims the file.
 pub fn sniff(path: &str, head: &[u8]) -> Option<&'static dyn Format> {
@@ -46,7 +52,80 @@ pub(crate) fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
+/// Byte range of the concurrency digits one path component states, and their value:
+/// `concurrency_16`, `…_conc16_…`, `c16none`, `kimi_conc32.json`.
+pub fn concurrency_token(component: &str) -> Option<(usize, usize, u32)> {
+    let mut offset = 0;
+    let tokens: Vec<(usize, &str)> = component
+        .split(['_', '-', '.'])
+        .map(|t| {
+            let start = offset;
+            offset += t.len() + 1;
+            (start, t)
+        })
+        .collect();
+    tokens.iter().enumerate().find_map(|(i, &(start, t))| {
+        let lower = t.to_ascii_lowercase();
+        if lower == "concurrency" || lower == "conc" {
+            let &(s, n) = tokens.get(i + 1)?;
+            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+            return (digits == n.len() && digits > 0)
+                .then(|| Some((s, s + digits, n.parse().ok()?)))
+                .flatten();
+        }
+        let prefix = ["concurrency", "conc", "c"]
+            .iter()
+            .find(|p| lower.starts_with(*p))?;
+        let rest = &t[prefix.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let tail_ok = rest[digits..].bytes().all(|b| b.is_ascii_alphabetic());
+        let at = start + prefix.len();
+        (digits > 0 && tail_ok)
+            .then(|| Some((at, at + digits, rest[..digits].parse().ok()?)))
+            .flatten()
+    })
+}
+
+/// Concurrency stated by a path; the deepest component that states one wins.
+pub fn concurrency_from_path(path: &str) -> Option<u32> {
+    path.rsplit('/')
+        .find_map(|c| concurrency_token(c).map(|t| t.2))
+}
+
 /// Whether `haystack` contains `needle` (byte search, no allocation).
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrency_in_paths_of_every_tool() {
+        assert_eq!(
+            concurrency_from_path(
+                "r/aiperf_isl_1_osl_2_17/concurrency_16/profile_export_aiperf.json"
+            ),
+            Some(16)
+        );
+        assert_eq!(
+            concurrency_from_path("m1517_direct_results/c16none/profile_export_aiperf.csv"),
+            Some(16)
+        );
+        assert_eq!(
+            concurrency_from_path("x/agentic_kimi_tp4_conc16_kvdram_fp4/aiperf_artifacts/p.json"),
+            Some(16)
+        );
+        assert_eq!(
+            concurrency_from_path("x/vllm_bench_serve_conc64.log"),
+            Some(64)
+        );
+        assert_eq!(
+            concurrency_from_path(
+                "x/artifacts/Qwen3_conversation_20251229/profile_export_aiperf.json"
+            ),
+            None
+        );
+    }
 }

@@ -172,6 +172,8 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
         .or_else(|| concurrency_from_file_name(file_name(path)));
     Ok(BenchmarkPoint {
         source: path.to_owned(),
+        tool: "sa-bench-json".into(),
+        gpus_reported: crate::discovery::number_after(file_name(path), "gpus"),
         concurrency,
         request_rate: s.f64(&["request_rate"]),
         duration_s: s.f64(&["duration"]),
@@ -191,7 +193,7 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
         backend: s.string("backend"),
         model_id: s.string("model_id"),
         date: s.string("date"),
-        derived: Default::default(),
+        ..Default::default()
     })
 }
 
