@@ -269,14 +269,17 @@ fn assemble_run(root: &str, meta: Option<&RunMetadata>, points: &[&BenchmarkPoin
     }
 
     let path_isl_osl = points.iter().find_map(|p| isl_osl_from_path(&p.source));
+    let result_isl_osl = points.iter().find_map(|p| p.isl.zip(p.osl));
     let isl = meta
         .and_then(|m| m.isl)
         .map(|v| sourced(v, Provenance::Metadata))
-        .or_else(|| path_isl_osl.map(|(i, _)| sourced(i, Provenance::DirectoryName)));
+        .or_else(|| path_isl_osl.map(|(i, _)| sourced(i, Provenance::DirectoryName)))
+        .or_else(|| result_isl_osl.map(|(i, _)| sourced(i, Provenance::Results)));
     let osl = meta
         .and_then(|m| m.osl)
         .map(|v| sourced(v, Provenance::Metadata))
-        .or_else(|| path_isl_osl.map(|(_, o)| sourced(o, Provenance::DirectoryName)));
+        .or_else(|| path_isl_osl.map(|(_, o)| sourced(o, Provenance::DirectoryName)))
+        .or_else(|| result_isl_osl.map(|(_, o)| sourced(o, Provenance::Results)));
     let date = meta
         .and_then(|m| m.run_date.clone())
         .map(|d| sourced(d, Provenance::Metadata))
@@ -348,7 +351,13 @@ fn assemble_run(root: &str, meta: Option<&RunMetadata>, points: &[&BenchmarkPoin
 /// Preference between tools that report the same concurrency of one run (AIPerf writes a JSON
 /// and a CSV of the same numbers; rollups repeat per-concurrency files): lower is better.
 fn tool_rank(tool: &str) -> usize {
-    const ORDER: &[&str] = &["sa-bench-json", "aiperf-json", "aiperf-csv"];
+    const ORDER: &[&str] = &[
+        "sa-bench-json",
+        "aiperf-json",
+        "aiperf-csv",
+        "inferencex-json",
+        "serving-console",
+    ];
     ORDER.iter().position(|t| *t == tool).unwrap_or(ORDER.len())
 }
 

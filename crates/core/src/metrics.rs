@@ -29,6 +29,7 @@ pub fn derive(point: &BenchmarkPoint, gpus: Option<u32>) -> DerivedMetrics {
         total_tps_per_gpu: per_gpu(point.total_token_throughput, gpus)
             .or(point.reported_total_tps_per_gpu),
         output_tps_per_user: tps_per_user(point.tpot_ms.mean),
+        output_tps_per_user_median: tps_per_user(point.tpot_ms.median),
     }
 }
 

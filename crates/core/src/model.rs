@@ -190,6 +190,9 @@ pub struct BenchmarkPoint {
     /// Per-GPU throughputs the producer computed itself (InferenceX), used when no GPU count is known.
     pub reported_output_tps_per_gpu: Option<f64>,
     pub reported_total_tps_per_gpu: Option<f64>,
+    /// Input/output sequence lengths the result states (InferenceX), used when the run has none.
+    pub isl: Option<u32>,
+    pub osl: Option<u32>,
     pub concurrency: Option<u32>,
     /// Requests per second asked for; `None` means unlimited (`inf`).
     pub request_rate: Option<f64>,
@@ -224,6 +227,8 @@ pub struct DerivedMetrics {
     pub total_tps_per_gpu: Option<f64>,
     /// 1000 / mean TPOT (ms).
     pub output_tps_per_user: Option<f64>,
+    /// 1000 / median TPOT (ms) (InferenceX's definition).
+    pub output_tps_per_user_median: Option<f64>,
 }
 
 /// A run that was found but yields nothing to plot.

@@ -268,3 +268,98 @@ fn aiperf_json_and_csv_of_one_run_are_one_point() {
     assert_eq!(ds.runs[0].points.len(), 1);
     assert_eq!(ds.runs[0].points[0].tool, "aiperf-json");
 }
+
+/// Value on the last line of `text` that starts with `key:` (independent of runlens' parser).
+fn last_console_value(text: &str, key: &str) -> Option<f64> {
+    text.split(['\n', '\r'])
+        .filter(|l| l.trim_start().starts_with(&format!("{key}:")))
+        .last()?
+        .rsplit(':')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+#[test]
+fn real_vllm_bench_serve_console_logs() {
+    let dir = bench_results();
+    for (file, concurrencies) in [
+        ("SemiAnalysisAI__InferenceX__local-results__mtp-fixed-ar-minimax-lcb-v8-20260529-092323__vllm_bench_serve_conc32.log", vec![32]),
+        ("SemiAnalysisAI__InferenceX__local-results__mtp-fixed-ar-minimax-lcb-v8-20260529-092323__vllm_bench_serve.log", vec![32, 64]),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(file, text.as_bytes());
+        let ds = ingest.dataset();
+        assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+        let points: Vec<&BenchmarkPoint> = ds.runs.iter().flat_map(|r| &r.points).collect();
+        assert_eq!(points.iter().map(|p| p.concurrency.unwrap()).collect::<Vec<_>>(), concurrencies, "{file}");
+        // The last block of the file is the last concurrency's.
+        let last = points.last().unwrap();
+        assert_eq!(last.output_throughput, last_console_value(&text, "Output token throughput (tok/s)"));
+        assert_eq!(last.total_token_throughput, last_console_value(&text, "Total token throughput (tok/s)"));
+        assert_eq!(last.ttft_ms.mean, last_console_value(&text, "Mean TTFT (ms)"));
+        assert_eq!(last.tpot_ms.p99, last_console_value(&text, "P99 TPOT (ms)"));
+        assert_eq!(last.itl_ms.median, last_console_value(&text, "Median ITL (ms)"));
+        assert_eq!(last.completed, last_console_value(&text, "Successful requests").map(|v| v as u64));
+        assert_eq!(last.duration_s, last_console_value(&text, "Benchmark duration (s)"));
+    }
+}
+
+#[test]
+fn real_inferencex_results_convert_seconds_and_keep_per_gpu_numbers() {
+    let file = "SemiAnalysisAI__InferenceX__agg_kimik2.5_1k1k_int4_vllm_tp8-ep1-dpafalse_disagg-false_spec-mtp_conc4_MI355-gbt350-odcdh5-wbb3.json";
+    let bytes = std::fs::read(bench_results().join(file)).unwrap();
+    let raw: Value = serde_json::from_slice(&bytes).unwrap();
+    let p = only_point(file, &bytes);
+    assert_eq!(p.concurrency, Some(4));
+    assert_eq!((p.isl, p.osl), (Some(1024), Some(1024)));
+    assert_eq!(
+        p.ttft_ms.mean,
+        Some(raw["mean_ttft"].as_f64().unwrap() * 1000.0),
+        "seconds become ms"
+    );
+    assert_eq!(
+        p.tpot_ms.p99,
+        Some(raw["p99_tpot"].as_f64().unwrap() * 1000.0)
+    );
+    assert_eq!(
+        p.e2el_ms.median,
+        Some(raw["median_e2el"].as_f64().unwrap() * 1000.0)
+    );
+    assert_eq!(
+        p.derived.output_tps_per_gpu,
+        raw["output_tput_per_gpu"].as_f64(),
+        "per-GPU figure kept as stated"
+    );
+    assert_eq!(p.derived.total_tps_per_gpu, raw["tput_per_gpu"].as_f64());
+    let tpot_ms = raw["mean_tpot"].as_f64().unwrap() * 1000.0;
+    assert_eq!(p.derived.output_tps_per_user, Some(1000.0 / tpot_ms));
+}
+
+#[test]
+fn real_together_runner_baselines_use_their_gpu_count() {
+    let file = "SemiAnalysisAI__InferenceX__together_runner__baselines__b200__dsr1-fp4__1k1k__tuned__conc128.json";
+    let bytes = std::fs::read(bench_results().join(file)).unwrap();
+    let raw: Value = serde_json::from_slice(&bytes).unwrap();
+    let p = only_point(file, &bytes);
+    let m = &raw["metrics"];
+    assert_eq!(p.concurrency, Some(128));
+    assert_eq!(p.output_throughput, m["output_token_throughput"].as_f64());
+    assert_eq!(p.tpot_ms.median, m["median_tpot_ms"].as_f64());
+    assert_eq!(p.ttft_ms.p99, m["p99_ttft_ms"].as_f64());
+    let gpus = raw["gpu"]["n_gpus"].as_f64().unwrap();
+    assert_eq!(
+        p.derived.output_tps_per_gpu,
+        Some(m["output_token_throughput"].as_f64().unwrap() / gpus)
+    );
+    assert_eq!(
+        p.derived.output_tps_per_user, None,
+        "no mean TPOT in the file"
+    );
+    assert_eq!(
+        p.derived.output_tps_per_user_median,
+        Some(1000.0 / m["median_tpot_ms"].as_f64().unwrap())
+    );
+}

@@ -6,7 +6,9 @@
 //! into runs is [`crate::discovery`]'s job.
 
 pub mod aiperf;
+pub mod inferencex;
 pub mod sa_bench_json;
+pub mod serving_console;
 pub mod srt_metadata;
 
 use crate::diagnostics::FormatError;
@@ -40,6 +42,8 @@ pub static REGISTRY: &[&dyn Format] = &[
     &sa_bench_json::SaBenchJson,
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,
+    &inferencex::InferenceXJson,
+    &serving_console::ServingConsole,
 ];
 
 /// The first registered format that claims the file.
