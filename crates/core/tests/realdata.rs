@@ -272,8 +272,7 @@ fn aiperf_json_and_csv_of_one_run_are_one_point() {
 /// Value on the last line of `text` that starts with `key:` (independent of runlens' parser).
 fn last_console_value(text: &str, key: &str) -> Option<f64> {
     text.split(['\n', '\r'])
-        .filter(|l| l.trim_start().starts_with(&format!("{key}:")))
-        .last()?
+        .rfind(|l| l.trim_start().starts_with(&format!("{key}:")))?
         .rsplit(':')
         .next()?
         .trim()
