@@ -140,7 +140,15 @@ pub fn run_root(path: &str, metadata_dirs: &BTreeMap<String, &RunMetadata>) -> S
             return root.join("/");
         }
     }
-    parent(path).to_owned()
+    // A loose file stating no concurrency is its own run (a rollup or console log of a sweep).
+    let stem = parts[last]
+        .rsplit_once('.')
+        .map_or(parts[last], |(stem, _)| stem);
+    if parts.len() > 1 {
+        format!("{}/{stem}", parent(path))
+    } else {
+        stem.to_owned()
+    }
 }
 
 /// Group records into runs.
@@ -357,6 +365,8 @@ fn tool_rank(tool: &str) -> usize {
         "aiperf-csv",
         "inferencex-json",
         "serving-console",
+        "srt-rollup-json",
+        "srt-rollup-csv",
     ];
     ORDER.iter().position(|t| *t == tool).unwrap_or(ORDER.len())
 }
@@ -478,6 +488,50 @@ mod tests {
         let g = gpu_counts_from_metadata(&m);
         assert_eq!(g.node_based, None, "no agg_nodes before 2026-04-21");
         assert_eq!(g.total(), Some(8), "falls back to worker-based");
+    }
+
+    #[test]
+    fn per_concurrency_results_win_over_a_rollup_of_the_same_run() {
+        let point = |source: &str, tool: &str, c: u32, tps: f64| {
+            Record::Point(Box::new(BenchmarkPoint {
+                source: source.into(),
+                tool: tool.into(),
+                concurrency: Some(c),
+                output_throughput: Some(tps),
+                ..Default::default()
+            }))
+        };
+        let records = vec![
+            point(
+                "outputs/7/logs/benchmark-rollup.csv",
+                "srt-rollup-csv",
+                4,
+                1.0,
+            ),
+            point(
+                "outputs/7/logs/benchmark-rollup.csv",
+                "srt-rollup-csv",
+                8,
+                2.0,
+            ),
+            point(
+                "outputs/7/logs/sa-bench_isl_1_osl_1/results_concurrency_4.json",
+                "sa-bench-json",
+                4,
+                10.0,
+            ),
+        ];
+        let ds = build_dataset(&records);
+        let tps: Vec<_> = ds.runs[0]
+            .points
+            .iter()
+            .map(|p| (p.concurrency, p.output_throughput))
+            .collect();
+        assert_eq!(
+            tps,
+            vec![(Some(4), Some(10.0)), (Some(8), Some(2.0))],
+            "rollup fills only the gap"
+        );
     }
 
     #[test]

@@ -362,3 +362,53 @@ fn real_together_runner_baselines_use_their_gpu_count() {
         Some(1000.0 / m["median_tpot_ms"].as_f64().unwrap())
     );
 }
+
+#[test]
+fn real_srt_slurm_rollup_csvs_read_their_own_rows() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(bench_results())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with("benchmark-rollup.csv"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 6);
+    let mut ingest = Ingest::new();
+    for f in &files {
+        ingest.add_bytes(
+            &format!("issue-41603/{}", f.file_name().unwrap().to_string_lossy()),
+            &std::fs::read(f).unwrap(),
+        );
+    }
+    let ds = ingest.dataset();
+    assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+    assert_eq!(ds.runs.len(), 6, "each rollup is its own run");
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let cell = |name: &str| {
+            row[header.iter().position(|h| *h == name).unwrap()]
+                .parse::<f64>()
+                .unwrap()
+        };
+        let stem = f
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .trim_end_matches(".csv")
+            .to_owned();
+        let run = ds.runs.iter().find(|r| r.job_id.value == stem).unwrap();
+        let p = &run.points[0];
+        assert_eq!(p.concurrency, Some(cell("Concurrency") as u32));
+        assert_eq!(p.output_throughput, Some(cell("Output Token Throughput")));
+        assert_eq!(p.tpot_ms.median, Some(cell("Median TPOT")));
+        assert_eq!(run.gpus.total(), Some(cell("Total GPU Count") as u32));
+        // The rollup's own "per user" column is 1000 / median TPOT, rounded to 3 decimals.
+        let per_user = p.derived.output_tps_per_user_median.unwrap();
+        assert!(
+            (per_user - cell("Output Token Throughput per User")).abs() < 0.01,
+            "{stem}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 
 pub mod aiperf;
 pub mod inferencex;
+pub mod rollup;
 pub mod sa_bench_json;
 pub mod serving_console;
 pub mod srt_metadata;
@@ -43,6 +44,8 @@ pub static REGISTRY: &[&dyn Format] = &[
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,
     &inferencex::InferenceXJson,
+    &rollup::RollupCsv,
+    &rollup::RollupJson,
     &serving_console::ServingConsole,
 ];
 
