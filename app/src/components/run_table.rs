@@ -38,7 +38,7 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
                         <td>{or_dash(r.topology.as_ref().map(|t| t.value.label()))}</td>
                         <td class="num">{or_dash(r.gpus.total().map(|g| g.to_string()))}</td>
                         <td>{isl_osl}</td>
-                        <td>{or_dash(r.gpu_type.clone())}</td>
+                        <td>{or_dash(r.gpu_type.as_ref().map(|g| g.value.clone()))}</td>
                         <td class="num">{r.points.len()}</td>
                         <td>{missing}</td>
                     </tr>

@@ -114,6 +114,14 @@ impl GpuCounts {
     }
 }
 
+/// A count per serving role (nodes or workers); `None` where the source is silent or null.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleCounts {
+    pub prefill: Option<u32>,
+    pub decode: Option<u32>,
+    pub agg: Option<u32>,
+}
+
 /// One benchmark run: a job directory (or a group of loose result files).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
@@ -126,19 +134,25 @@ pub struct Run {
     pub topology: Option<Sourced<Topology>>,
     pub gpus: GpuCounts,
     pub gpus_per_node: Option<u32>,
-    pub gpu_type: Option<String>,
+    pub nodes: RoleCounts,
+    pub workers: RoleCounts,
+    /// Additional frontends (v1.0 `num_additional_frontends`).
+    pub frontends: Option<u32>,
+    pub job_name: Option<String>,
+    pub gpu_type: Option<Sourced<String>>,
     pub isl: Option<Sourced<u32>>,
     pub osl: Option<Sourced<u32>>,
     /// Benchmark tool (`sa-bench`, `aiperf`, ...).
-    pub profiler: Option<String>,
-    pub container: Option<String>,
-    pub model: Option<String>,
+    pub profiler: Option<Sourced<String>>,
+    pub container: Option<Sourced<String>>,
+    pub model: Option<Sourced<String>>,
     pub backend: Option<String>,
     pub tags: Vec<String>,
     /// Run date as `YYYY-MM-DD HH:MM:SS` when known.
     pub date: Option<Sourced<String>>,
-    /// Concurrencies the run was configured for (empty when unknown).
+    /// Concurrencies the run was configured for (empty when unknown) and where they came from.
     pub expected_concurrencies: Vec<u32>,
+    pub expected_concurrencies_from: Option<Provenance>,
     /// Expected concurrencies with no result.
     pub missing_concurrencies: Vec<u32>,
     /// Points in concurrency order.
@@ -157,7 +171,7 @@ impl Run {
             label.push_str(&format!(" | {}/{}", i.value, o.value));
         }
         if let Some(g) = &self.gpu_type {
-            label.push_str(&format!(" [{g}]"));
+            label.push_str(&format!(" [{}]", g.value));
         }
         if !self.tags.is_empty() {
             label.push(' ');

@@ -7,6 +7,7 @@
 
 pub mod aiperf;
 pub mod inferencex;
+pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
 pub mod serving_console;
@@ -23,6 +24,8 @@ pub const SNIFF_BYTES: usize = 4096;
 pub enum Record {
     /// Run metadata (`{jobid}.json`).
     Metadata(Box<srt_metadata::RunMetadata>),
+    /// An srt-slurm recipe (`config.yaml`), used where metadata is silent.
+    Config(Box<srt_metadata::RunMetadata>),
     /// One benchmark result.
     Point(Box<BenchmarkPoint>),
 }
@@ -40,6 +43,7 @@ pub trait Format: Sync {
 /// Every known format, tried in order; the first whose `sniff` accepts a file parses it.
 pub static REGISTRY: &[&dyn Format] = &[
     &srt_metadata::SrtMetadata,
+    &recipe_yaml::RecipeYaml,
     &sa_bench_json::SaBenchJson,
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,

@@ -52,6 +52,10 @@ pub struct RunMetadata {
     pub osl: Option<u32>,
     pub concurrencies: Vec<u32>,
     pub tags: Vec<String>,
+    /// A recipe with a `profiling:` block that is enabled (G2 profiling runs).
+    pub profiling_enabled: bool,
+    /// Additional frontends (v1.0 `num_additional_frontends`).
+    pub frontends: Option<u32>,
 }
 
 impl Format for SrtMetadata {
@@ -204,6 +208,8 @@ fn metadata_from_json(path: &str, v: &Value) -> RunMetadata {
                 .map(parse_concurrency_list)
                 .unwrap_or_default(),
             tags,
+            profiling_enabled: false,
+            frontends: count(rm, &["num_additional_frontends"]),
         };
     }
     let r = |k: &str| count(v, &["resources", k]);
@@ -235,6 +241,8 @@ fn metadata_from_json(path: &str, v: &Value) -> RunMetadata {
             .map(parse_concurrency_list)
             .unwrap_or_default(),
         tags,
+        profiling_enabled: false,
+        frontends: None,
     }
 }
 

@@ -1,0 +1,389 @@
+//! Assembling one run: every attribute from the best source that has it — `{jobid}.json`
+//! metadata, then the recipe (`config.yaml`) and job logs, then the directory name, then the
+//! result files — each recorded with where it came from; GPU counts by both accountings;
+//! completeness; one point per concurrency.
+
+use super::paths::{
+    isl_osl_from_path, last_component, number_after, parent, parse_dir_name, DirName,
+};
+use crate::formats::srt_metadata::{normalize_date, MetadataVersion, RunMetadata};
+use crate::metrics;
+use crate::model::{
+    BenchmarkPoint, Generation, GpuCounts, Provenance, RoleCounts, Run, Sourced, Topology,
+};
+
+/// What is known about a run before its points: metadata, recipe, directory name.
+pub struct RunSources<'a> {
+    pub root: &'a str,
+    pub meta: Option<&'a RunMetadata>,
+    pub config: Option<&'a RunMetadata>,
+    pub dir: DirName,
+}
+
+fn sourced<T>(value: T, from: Provenance) -> Sourced<T> {
+    Sourced { value, from }
+}
+
+impl<'a> RunSources<'a> {
+    pub fn new(
+        root: &'a str,
+        meta: Option<&'a RunMetadata>,
+        config: Option<&'a RunMetadata>,
+    ) -> Self {
+        Self {
+            root,
+            meta,
+            config,
+            dir: parse_dir_name(last_component(root)),
+        }
+    }
+
+    /// A field from metadata, else from the recipe, with its provenance.
+    fn pick<T>(&self, field: impl Fn(&RunMetadata) -> Option<T>) -> Option<Sourced<T>> {
+        self.meta
+            .and_then(&field)
+            .map(|v| sourced(v, Provenance::Metadata))
+            .or_else(|| {
+                self.config
+                    .and_then(&field)
+                    .map(|v| sourced(v, Provenance::ConfigYaml))
+            })
+    }
+
+    fn value<T>(&self, field: impl Fn(&RunMetadata) -> Option<T>) -> Option<T> {
+        self.pick(field).map(|s| s.value)
+    }
+
+    /// The metadata and recipe merged field by field (metadata first).
+    fn merged(&self) -> RunMetadata {
+        let (m, c) = (
+            self.meta.cloned().unwrap_or_default(),
+            self.config.cloned().unwrap_or_default(),
+        );
+        RunMetadata {
+            gpus_per_node: m.gpus_per_node.or(c.gpus_per_node),
+            prefill_nodes: m.prefill_nodes.or(c.prefill_nodes),
+            decode_nodes: m.decode_nodes.or(c.decode_nodes),
+            agg_nodes: m.agg_nodes.or(c.agg_nodes),
+            prefill_workers: m.prefill_workers.or(c.prefill_workers),
+            decode_workers: m.decode_workers.or(c.decode_workers),
+            agg_workers: m.agg_workers.or(c.agg_workers),
+            gpus_per_prefill: m.gpus_per_prefill.or(c.gpus_per_prefill),
+            gpus_per_decode: m.gpus_per_decode.or(c.gpus_per_decode),
+            gpus_per_agg: m.gpus_per_agg.or(c.gpus_per_agg),
+            mode: m.mode.or(c.mode),
+            ..Default::default()
+        }
+    }
+
+    pub fn job_id(&self) -> Sourced<String> {
+        self.meta
+            .and_then(|m| m.job_id.clone())
+            .map(|j| sourced(j, Provenance::Metadata))
+            .or_else(|| {
+                self.dir
+                    .job_id
+                    .clone()
+                    .map(|j| sourced(j, Provenance::DirectoryName))
+            })
+            .unwrap_or_else(|| {
+                let name = last_component(self.root);
+                let name = if name.is_empty() { "loose files" } else { name };
+                sourced(name.to_owned(), Provenance::DirectoryName)
+            })
+    }
+
+    pub fn profiling(&self) -> bool {
+        self.value(|m| m.profiler.clone())
+            .is_some_and(|p| p.contains("profiler"))
+            || self.meta.is_some_and(|m| m.profiling_enabled)
+            || self.config.is_some_and(|m| m.profiling_enabled)
+    }
+
+    fn generation(&self) -> Generation {
+        match self.meta.and_then(|m| m.version) {
+            Some(MetadataVersion::V2) => Generation::G2,
+            Some(MetadataVersion::V1) => Generation::G1,
+            None if self.dir.topology.is_some() && self.dir.job_id.is_some() => Generation::G0,
+            None if self.dir.job_id.is_some()
+                && (self.config.is_some() || parent(self.root).ends_with("outputs")) =>
+            {
+                Generation::G2
+            }
+            None => Generation::Loose,
+        }
+    }
+
+    fn topology(&self) -> Option<Sourced<Topology>> {
+        let from = |m: &RunMetadata| {
+            let aggregated = m.mode.as_deref() == Some("aggregated")
+                || m.agg_workers.unwrap_or(0) > 0
+                || m.agg_nodes.unwrap_or(0) > 0;
+            if aggregated {
+                Some(Topology::Aggregated {
+                    workers: m.agg_workers.unwrap_or(0),
+                })
+            } else if m.prefill_workers.is_some() || m.decode_workers.is_some() {
+                Some(Topology::Disaggregated {
+                    prefill_workers: m.prefill_workers.unwrap_or(0),
+                    decode_workers: m.decode_workers.unwrap_or(0),
+                })
+            } else {
+                None
+            }
+        };
+        self.pick(from).or_else(|| {
+            self.dir
+                .topology
+                .map(|t| sourced(t, Provenance::DirectoryName))
+        })
+    }
+}
+
+/// Node-based and worker-based GPU counts from metadata, null-safe (format reference §1.8).
+pub fn gpu_counts_from_metadata(m: &RunMetadata) -> GpuCounts {
+    let gpn = m.gpus_per_node;
+    let nodes = |n: Option<u32>| n.zip(gpn).map(|(n, g)| n * g);
+    let aggregated = m.mode.as_deref() == Some("aggregated") || m.agg_workers.unwrap_or(0) > 0;
+    let (prefill, decode) = (nodes(m.prefill_nodes), nodes(m.decode_nodes));
+    let node_based = if aggregated {
+        nodes(m.agg_nodes)
+    } else {
+        match (prefill, decode) {
+            (None, None) => None,
+            (p, d) => Some(p.unwrap_or(0) + d.unwrap_or(0)),
+        }
+    };
+    let workers = |w: Option<u32>, per: Option<u32>| w.zip(per).map(|(w, g)| w * g);
+    let parts = [
+        workers(m.prefill_workers, m.gpus_per_prefill),
+        workers(m.decode_workers, m.gpus_per_decode),
+        workers(m.agg_workers, m.gpus_per_agg),
+    ];
+    let worker_based = parts
+        .iter()
+        .any(Option::is_some)
+        .then(|| parts.iter().flatten().sum());
+    GpuCounts {
+        node_based: node_based.filter(|&n| n > 0),
+        worker_based: worker_based.filter(|&n| n > 0),
+        prefill: if aggregated { None } else { prefill },
+        decode: if aggregated { None } else { decode },
+    }
+}
+
+/// Preference between tools that report the same concurrency of one run (AIPerf writes a JSON
+/// and a CSV of the same numbers; rollups repeat per-concurrency files): lower is better.
+fn tool_rank(tool: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "sa-bench-json",
+        "aiperf-json",
+        "aiperf-csv",
+        "genai-perf-json",
+        "inferencex-json",
+        "serving-console",
+        "srt-rollup-json",
+        "srt-rollup-csv",
+    ];
+    ORDER.iter().position(|t| *t == tool).unwrap_or(ORDER.len())
+}
+
+/// Keep, per concurrency, only the points of the best-ranked tool that reported it.
+fn drop_lesser_duplicates(points: &mut Vec<BenchmarkPoint>) {
+    let best = |c: Option<u32>, points: &[BenchmarkPoint]| {
+        points
+            .iter()
+            .filter(|p| p.concurrency == c)
+            .map(|p| tool_rank(&p.tool))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let keep: Vec<bool> = points
+        .iter()
+        .map(|p| tool_rank(&p.tool) == best(p.concurrency, points))
+        .collect();
+    let mut i = 0;
+    points.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+}
+
+/// Build the run from its sources and points.
+pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
+    let merged = src.merged();
+    let mut gpus = gpu_counts_from_metadata(&merged);
+    if gpus.total().is_none() {
+        // G1/G2 result names carry the GPU split: `…_gpus_16_ctx_8_gen_8.json`, `…_ctx4_gen8.json`;
+        // other producers state a GPU count inside the result.
+        for p in points {
+            let name = last_component(&p.source);
+            let (ctx, gen) = (number_after(name, "ctx"), number_after(name, "gen"));
+            if let Some(total) = p.gpus_reported.or(ctx.zip(gen).map(|(c, g)| c + g)) {
+                gpus.worker_based = Some(total);
+                gpus.prefill = gpus.prefill.or(ctx);
+                gpus.decode = gpus.decode.or(gen);
+                break;
+            }
+        }
+    }
+
+    let path_isl_osl = points.iter().find_map(|p| isl_osl_from_path(&p.source));
+    let result_isl_osl = points.iter().find_map(|p| p.isl.zip(p.osl));
+    let isl = src
+        .pick(|m| m.isl)
+        .or_else(|| path_isl_osl.map(|(i, _)| sourced(i, Provenance::DirectoryName)))
+        .or_else(|| result_isl_osl.map(|(i, _)| sourced(i, Provenance::Results)));
+    let osl = src
+        .pick(|m| m.osl)
+        .or_else(|| path_isl_osl.map(|(_, o)| sourced(o, Provenance::DirectoryName)))
+        .or_else(|| result_isl_osl.map(|(_, o)| sourced(o, Provenance::Results)));
+    let date = src
+        .pick(|m| m.run_date.clone())
+        .or_else(|| {
+            src.dir
+                .date
+                .clone()
+                .map(|d| sourced(d, Provenance::DirectoryName))
+        })
+        .or_else(|| {
+            let earliest = points
+                .iter()
+                .filter_map(|p| p.date.as_deref().and_then(normalize_date))
+                .min();
+            earliest.map(|d| sourced(d, Provenance::Results))
+        });
+
+    let total = gpus.total();
+    let mut owned: Vec<BenchmarkPoint> = points
+        .iter()
+        .map(|p| {
+            let mut p = (*p).clone();
+            p.derived = metrics::derive(&p, total);
+            p
+        })
+        .collect();
+    owned.sort_by(|a, b| {
+        a.concurrency
+            .cmp(&b.concurrency)
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    drop_lesser_duplicates(&mut owned);
+
+    let expected = src.pick(|m| (!m.concurrencies.is_empty()).then(|| m.concurrencies.clone()));
+    let missing = expected
+        .as_ref()
+        .map(|e| {
+            e.value
+                .iter()
+                .copied()
+                .filter(|c| !owned.iter().any(|p| p.concurrency == Some(*c)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let results_text = |f: fn(&BenchmarkPoint) -> Option<String>| {
+        owned
+            .iter()
+            .find_map(f)
+            .map(|v| sourced(v, Provenance::Results))
+    };
+
+    Run {
+        key: src.root.to_owned(),
+        job_id: src.job_id(),
+        root: src.root.to_owned(),
+        generation: src.generation(),
+        topology: src.topology(),
+        gpus,
+        gpus_per_node: merged.gpus_per_node,
+        nodes: RoleCounts {
+            prefill: merged.prefill_nodes,
+            decode: merged.decode_nodes,
+            agg: merged.agg_nodes,
+        },
+        workers: RoleCounts {
+            prefill: merged.prefill_workers,
+            decode: merged.decode_workers,
+            agg: merged.agg_workers,
+        },
+        frontends: src.value(|m| m.frontends),
+        job_name: src.value(|m| m.job_name.clone()),
+        gpu_type: src.pick(|m| m.gpu_type.clone()),
+        isl,
+        osl,
+        profiler: src.pick(|m| m.profiler.clone()).or_else(|| {
+            owned
+                .first()
+                .map(|p| sourced(p.tool.clone(), Provenance::Results))
+        }),
+        container: src.pick(|m| m.container.clone()),
+        model: src
+            .pick(|m| m.model.clone())
+            .or_else(|| results_text(|p| p.model_id.clone())),
+        backend: src
+            .value(|m| m.backend.clone())
+            .or_else(|| owned.iter().find_map(|p| p.backend.clone())),
+        tags: src.meta.map(|m| m.tags.clone()).unwrap_or_default(),
+        date,
+        expected_concurrencies: expected
+            .as_ref()
+            .map(|e| e.value.clone())
+            .unwrap_or_default(),
+        expected_concurrencies_from: expected.map(|e| e.from),
+        missing_concurrencies: missing,
+        points: owned,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregated_runs_get_gpus() {
+        let m = RunMetadata {
+            agg_workers: Some(2),
+            gpus_per_agg: Some(4),
+            gpus_per_node: Some(4),
+            ..Default::default()
+        };
+        let g = gpu_counts_from_metadata(&m);
+        assert_eq!(g.node_based, None, "no agg_nodes before 2026-04-21");
+        assert_eq!(g.total(), Some(8), "falls back to worker-based");
+    }
+
+    #[test]
+    fn recipe_fills_what_metadata_lacks_with_provenance() {
+        let meta = RunMetadata {
+            isl: Some(8192),
+            ..Default::default()
+        };
+        let config = RunMetadata {
+            isl: Some(1),
+            osl: Some(1024),
+            concurrencies: vec![4, 8],
+            ..Default::default()
+        };
+        let src = RunSources::new("outputs/77", Some(&meta), Some(&config));
+        let run = assemble_run(&src, &[]);
+        assert_eq!(
+            run.isl,
+            Some(Sourced {
+                value: 8192,
+                from: Provenance::Metadata
+            })
+        );
+        assert_eq!(
+            run.osl,
+            Some(Sourced {
+                value: 1024,
+                from: Provenance::ConfigYaml
+            })
+        );
+        assert_eq!(run.missing_concurrencies, vec![4, 8]);
+        assert_eq!(
+            run.expected_concurrencies_from,
+            Some(Provenance::ConfigYaml)
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Run discovery: group parsed records into runs (format reference §1.1, §1.2, §1.8, §1.9).
+//! [`paths`] decides which run a file belongs to; [`assemble`] fills a run's attributes with
+//! their provenance. Runs without results are reported as skipped, each with its reason.
+
+pub mod assemble;
+pub mod paths;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+pub use paths::{isl_osl_from_path, number_after, parse_dir_name, run_root};
+
+use crate::formats::srt_metadata::RunMetadata;
+use crate::formats::Record;
+use crate::model::{BenchmarkPoint, Dataset, Run, SkippedRun};
+use assemble::{assemble_run, RunSources};
+use paths::parent;
+
+/// The run directory a metadata or recipe file describes: its own directory, or the parent of
+/// a `logs/` directory (G2 keeps job logs under `logs/`).
+fn described_dir(path: &str) -> String {
+    let dir = parent(path);
+    match dir.strip_suffix("/logs") {
+        Some(run) => run.to_owned(),
+        None if dir == "logs" => String::new(),
+        None => dir.to_owned(),
+    }
+}
+
+/// Merge two partial descriptions of one directory (e.g. `config.yaml` and `log.out`).
+fn merge_config(a: &RunMetadata, b: &RunMetadata) -> RunMetadata {
+    let mut m = a.clone();
+    macro_rules! fill {
+        ($($f:ident),*) => { $( if m.$f.is_none() { m.$f = b.$f.clone(); } )* };
+    }
+    fill!(
+        job_name,
+        container,
+        model,
+        gpu_type,
+        gpus_per_node,
+        prefill_nodes,
+        decode_nodes,
+        agg_nodes
+    );
+    fill!(
+        prefill_workers,
+        decode_workers,
+        agg_workers,
+        gpus_per_prefill,
+        gpus_per_decode,
+        gpus_per_agg
+    );
+    fill!(mode, backend, profiler, isl, osl, frontends, run_date);
+    if m.concurrencies.is_empty() {
+        m.concurrencies = b.concurrencies.clone();
+    }
+    m.profiling_enabled |= b.profiling_enabled;
+    m
+}
+
+/// Group records into runs.
+pub fn build_dataset(records: &[Record]) -> Dataset {
+    let mut metadata: BTreeMap<String, &RunMetadata> = BTreeMap::new();
+    let mut configs: BTreeMap<String, RunMetadata> = BTreeMap::new();
+    for r in records {
+        match r {
+            Record::Metadata(m) => {
+                metadata.insert(parent(&m.path).to_owned(), m.as_ref());
+            }
+            Record::Config(c) => {
+                let dir = described_dir(&c.path);
+                let merged = match configs.get(&dir) {
+                    Some(existing) => merge_config(existing, c),
+                    None => c.as_ref().clone(),
+                };
+                configs.insert(dir, merged);
+            }
+            Record::Point(_) => {}
+        }
+    }
+    let run_dirs: BTreeSet<String> = metadata.keys().chain(configs.keys()).cloned().collect();
+    let mut points_by_root: BTreeMap<String, Vec<&BenchmarkPoint>> = BTreeMap::new();
+    for r in records {
+        if let Record::Point(p) = r {
+            points_by_root
+                .entry(run_root(&p.source, &run_dirs))
+                .or_default()
+                .push(p);
+        }
+    }
+    let mut ds = Dataset::default();
+    let roots: BTreeSet<&String> = run_dirs.iter().chain(points_by_root.keys()).collect();
+    for root in roots {
+        let src = RunSources::new(root, metadata.get(root).copied(), configs.get(root));
+        let points = points_by_root.get(root).map(Vec::as_slice).unwrap_or(&[]);
+        // A recipe or log alone in a loose folder is not a run.
+        if points.is_empty() && src.meta.is_none() && src.dir.job_id.is_none() {
+            continue;
+        }
+        let run = assemble_run(&src, points);
+        if run.points.is_empty() {
+            let reason = if src.profiling() {
+                "Profiling job (no benchmark results)"
+            } else {
+                "No benchmark results found"
+            };
+            ds.skipped.push(SkippedRun {
+                job_id: run.job_id.value,
+                root: run.root,
+                reason: reason.into(),
+            });
+        } else {
+            ds.runs.push(run);
+        }
+    }
+    ds.runs.sort_by(|a, b| {
+        let date = |r: &Run| r.date.as_ref().map(|d| d.value.clone());
+        date(b)
+            .cmp(&date(a))
+            .then_with(|| b.job_id.value.cmp(&a.job_id.value))
+    });
+    ds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_concurrency_results_win_over_a_rollup_of_the_same_run() {
+        let point = |source: &str, tool: &str, c: u32, tps: f64| {
+            Record::Point(Box::new(BenchmarkPoint {
+                source: source.into(),
+                tool: tool.into(),
+                concurrency: Some(c),
+                output_throughput: Some(tps),
+                ..Default::default()
+            }))
+        };
+        let records = vec![
+            point(
+                "outputs/7/logs/benchmark-rollup.csv",
+                "srt-rollup-csv",
+                4,
+                1.0,
+            ),
+            point(
+                "outputs/7/logs/benchmark-rollup.csv",
+                "srt-rollup-csv",
+                8,
+                2.0,
+            ),
+            point(
+                "outputs/7/logs/sa-bench_isl_1_osl_1/results_concurrency_4.json",
+                "sa-bench-json",
+                4,
+                10.0,
+            ),
+        ];
+        let ds = build_dataset(&records);
+        let tps: Vec<_> = ds.runs[0]
+            .points
+            .iter()
+            .map(|p| (p.concurrency, p.output_throughput))
+            .collect();
+        assert_eq!(
+            tps,
+            vec![(Some(4), Some(10.0)), (Some(8), Some(2.0))],
+            "rollup fills only the gap"
+        );
+    }
+
+    #[test]
+    fn profiling_recipe_without_results_is_skipped_as_profiling() {
+        let config = RunMetadata {
+            path: "outputs/55/config.yaml".into(),
+            profiling_enabled: true,
+            ..Default::default()
+        };
+        let ds = build_dataset(&[Record::Config(Box::new(config))]);
+        assert_eq!(ds.skipped.len(), 1);
+        assert_eq!(ds.skipped[0].job_id, "55");
+        assert_eq!(ds.skipped[0].reason, "Profiling job (no benchmark results)");
+    }
+
+    #[test]
+    fn job_log_under_logs_describes_the_run_root() {
+        assert_eq!(described_dir("outputs/55/logs/log.out"), "outputs/55");
+        assert_eq!(
+            described_dir("3667_1P_4D_20251110_192145/log.out"),
+            "3667_1P_4D_20251110_192145"
+        );
+    }
+}

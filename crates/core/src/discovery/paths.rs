@@ -1,0 +1,211 @@
+//! What paths say about runs: job directory names (`{jobid}_{xP_yD|nA}_{YYYYMMDD_HHMMSS}`),
+//! ISL/OSL in result directory names, GPU counts in result file names, and which directory is
+//! the root of the run a file belongs to.
+//!
+//! A file belongs to the deepest ancestor directory holding run metadata or a recipe; failing
+//! that, to the nearest ancestor named like a job (`12345`, `12345_1P_4D_20251110_192145`);
+//! failing that, to the parent of its `*_isl_*_osl_*` result directory (skipping a `logs/` level);
+//! failing that, loose files are grouped per sweep (path with the concurrency masked).
+
+use std::collections::BTreeSet;
+
+use crate::formats::srt_metadata::normalize_date;
+use crate::model::Topology;
+
+/// What a run directory's name says: `{jobid}_{xP_yD|nA}_{YYYYMMDD_HHMMSS}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DirName {
+    pub job_id: Option<String>,
+    pub topology: Option<Topology>,
+    pub date: Option<String>,
+}
+
+/// Parse a directory name of the G0/G1 form (each part optional).
+pub fn parse_dir_name(name: &str) -> DirName {
+    let tokens: Vec<&str> = name.split('_').collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let job_id = tokens.first().filter(|t| digits(t)).map(|t| t.to_string());
+    let count = |t: &str, suffix: char| {
+        t.strip_suffix(suffix)
+            .filter(|n| digits(n))
+            .and_then(|n| n.parse::<u32>().ok())
+    };
+    let mut topology = None;
+    for w in tokens.windows(2) {
+        if let (Some(p), Some(d)) = (count(w[0], 'P'), count(w[1], 'D')) {
+            topology = Some(Topology::Disaggregated {
+                prefill_workers: p,
+                decode_workers: d,
+            });
+        }
+    }
+    if topology.is_none() {
+        topology = tokens
+            .iter()
+            .skip(1)
+            .find_map(|t| count(t, 'A'))
+            .map(|workers| Topology::Aggregated { workers });
+    }
+    let date = tokens.windows(2).find_map(|w| {
+        (w[0].len() == 8 && digits(w[0]) && w[1].len() == 6 && digits(w[1]))
+            .then(|| normalize_date(&format!("{}_{}", w[0], w[1])))
+            .flatten()
+    });
+    DirName {
+        job_id,
+        topology,
+        date,
+    }
+}
+
+/// `…_isl_8192_osl_1024…` anywhere in the path → `(8192, 1024)`.
+pub fn isl_osl_from_path(path: &str) -> Option<(u32, u32)> {
+    let i = path.rfind("isl_")?;
+    let rest = &path[i + 4..];
+    let isl_digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let isl = rest[..isl_digits].parse().ok()?;
+    let rest = rest[isl_digits..].strip_prefix("_osl_")?;
+    let osl = rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+        .parse()
+        .ok()?;
+    Some((isl, osl))
+}
+
+/// Number following `marker` (optionally after `_`) in `name`: `gpus_16`, `gpus16`.
+pub fn number_after(name: &str, marker: &str) -> Option<u32> {
+    let i = name.find(marker)?;
+    let rest = name[i + marker.len()..].trim_start_matches('_');
+    rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+        .parse()
+        .ok()
+}
+
+pub fn is_job_dir(name: &str) -> bool {
+    let first = name.split('_').next().unwrap_or("");
+    !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+}
+
+pub fn last_component(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The run root of a result file (see the module doc).
+pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
+    let mut dir = parent(path);
+    loop {
+        if run_dirs.contains(dir) {
+            return dir.to_owned();
+        }
+        if dir.is_empty() {
+            break;
+        }
+        dir = parent(dir);
+    }
+    let dirs: Vec<&str> = parent(path).split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(i) = dirs.iter().rposition(|d| is_job_dir(d)) {
+        return dirs[..=i].join("/");
+    }
+    if let Some(i) = dirs
+        .iter()
+        .rposition(|d| d.contains("isl_") && d.contains("_osl_"))
+    {
+        let mut end = i;
+        if end > 0 && dirs[end - 1] == "logs" {
+            end -= 1;
+        }
+        return dirs[..end].join("/");
+    }
+    // Loose result files: one run per sweep, i.e. per path with its concurrency masked
+    // (`x/m_conc64.json` → `x/m_conc*`, `sweep/run_c16none/aiperf/p.json` → `sweep/run_c*none`).
+    let parts: Vec<&str> = path.split('/').collect();
+    let last = parts.len() - 1;
+    for i in (0..parts.len()).rev() {
+        let part = if i == last {
+            parts[i].rsplit_once('.').map_or(parts[i], |(stem, _)| stem)
+        } else {
+            parts[i]
+        };
+        if let Some((start, end, _)) = crate::formats::concurrency_token(part) {
+            let masked = format!("{}*{}", &part[..start], &part[end..]);
+            let mut root: Vec<&str> = parts[..i].to_vec();
+            root.push(&masked);
+            return root.join("/");
+        }
+    }
+    // A loose file stating no concurrency is its own run (a rollup or console log of a sweep).
+    let stem = parts[last]
+        .rsplit_once('.')
+        .map_or(parts[last], |(stem, _)| stem);
+    if parts.len() > 1 {
+        format!("{}/{stem}", parent(path))
+    } else {
+        stem.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn g0_directory_names() {
+        let d = parse_dir_name("3667_1P_4D_20251110_192145");
+        assert_eq!(d.job_id.as_deref(), Some("3667"));
+        assert_eq!(
+            d.topology,
+            Some(Topology::Disaggregated {
+                prefill_workers: 1,
+                decode_workers: 4
+            })
+        );
+        assert_eq!(d.date.as_deref(), Some("2025-11-10 19:21:45"));
+        let a = parse_dir_name("4001_8A_20251201_080000");
+        assert_eq!(a.topology, Some(Topology::Aggregated { workers: 8 }));
+        assert_eq!(parse_dir_name("1042857-1p1d-tp4").job_id, None);
+    }
+
+    #[test]
+    fn roots_of_every_layout() {
+        let none = BTreeSet::new();
+        assert_eq!(
+            run_root(
+                "outputs/123/logs/sa-bench_isl_1_osl_2/results_concurrency_4_gpus_8.json",
+                &none
+            ),
+            "outputs/123"
+        );
+        assert_eq!(
+            run_root(
+                "x/3667_1P_4D_20251110_192145/sa-bench_isl_1_osl_2/c.json",
+                &none
+            ),
+            "x/3667_1P_4D_20251110_192145"
+        );
+        assert_eq!(
+            run_root("drop/logs/sa-bench_isl_1_osl_2/c.json", &none),
+            "drop"
+        );
+        assert_eq!(run_root("concurrency_4.json", &none), "concurrency_*");
+        assert_eq!(
+            run_root("s/run_c16none/aiperf/profile_export_aiperf.json", &none),
+            "s/run_c*none"
+        );
+        assert_eq!(
+            run_root("r/m_conc64_gpus_8.json", &none),
+            "r/m_conc*_gpus_8"
+        );
+    }
+
+    #[test]
+    fn isl_osl_from_result_paths() {
+        assert_eq!(
+            isl_osl_from_path("r/sa-bench_isl_8192_osl_1024/x.json"),
+            Some((8192, 1024))
+        );
+        assert_eq!(isl_osl_from_path("r/isl_1_osl_x.json"), None);
+    }
+}
