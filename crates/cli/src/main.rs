@@ -1,49 +1,99 @@
 //! `runlens`: the native command line over runlens-core.
 //!
-//! `runlens summary PATH...` prints one line per run and the skipped runs, exactly what the web
-//! page's summary shows. Paths may be run directories, parents of many runs, loose result files
-//! or archives. Exit status: 0 when some runs were read, 1 when none, 2 on bad arguments.
+//! - `runlens summary PATH...` — one line per run and the skipped runs, as the web page shows them.
+//! - `runlens points PATH... [--format csv|json]` — one row per (run, concurrency) on stdout, with
+//!   the reference dashboard's column names in its order, then runlens' extra columns.
+//!
+//! Paths may be run directories, parents of many runs, loose result files or archives. Problems
+//! go to stderr with the file name. Exit status: 0 when some runs were read, 1 when none, 2 on
+//! bad arguments.
 
 mod inputs;
+mod points;
 mod summary;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: runlens summary PATH...\n\n\
-  summary   one line per run (id, generation, topology, GPUs, ISL/OSL, points, missing\n            concurrencies), then skipped runs and unreadable files with reasons";
+const USAGE: &str = "usage: runlens <command> PATH...\n\n\
+  summary PATH...                      one line per run (id, generation, topology, GPUs, ISL/OSL,\n\
+                                       points, missing concurrencies), then skipped runs with reasons\n\
+  points PATH... [--format csv|json]   one row per (run, concurrency); CSV by default";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Csv,
+    Json,
+}
+
+/// Split `--format X` out of the arguments.
+fn parse_format(args: &[String]) -> Result<(Format, Vec<String>), String> {
+    let mut format = Format::Csv;
+    let mut paths = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = match a.as_str() {
+            "--format" => Some(it.next().ok_or("--format needs csv or json")?.as_str()),
+            _ => a.strip_prefix("--format="),
+        };
+        match value {
+            Some("csv") => format = Format::Csv,
+            Some("json") => format = Format::Json,
+            Some(other) => return Err(format!("unknown format {other:?} (csv or json)")),
+            None if a.starts_with("--") => return Err(format!("unknown option {a}")),
+            None => paths.push(a.clone()),
+        }
+    }
+    Ok((format, paths))
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, paths)) = args.split_first() else {
+    let Some((command, rest)) = args.split_first() else {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    match command.as_str() {
-        "summary" if !paths.is_empty() => {
-            let dataset = match inputs::ingest_paths(paths) {
-                Ok(ds) => ds,
-                Err(e) => {
-                    eprintln!("runlens: {e}");
-                    return ExitCode::from(2);
-                }
-            };
+    if matches!(command.as_str(), "-h" | "--help" | "help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let (format, paths) = match parse_format(rest) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("runlens: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if paths.is_empty() || !matches!(command.as_str(), "summary" | "points") {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
+    let dataset = match inputs::ingest_paths(&paths) {
+        Ok(ds) => ds,
+        Err(e) => {
+            eprintln!("runlens: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for d in &dataset.diagnostics {
+        eprintln!("{d}");
+    }
+    let printed = match command.as_str() {
+        "summary" => {
             print!("{}", summary::render(&dataset));
-            for d in &dataset.diagnostics {
-                eprintln!("{d}");
-            }
-            if dataset.runs.is_empty() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            Ok(())
         }
-        "-h" | "--help" | "help" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
+        _ => match format {
+            Format::Csv => points::write_csv(&dataset, std::io::stdout().lock()),
+            Format::Json => points::write_json(&dataset, std::io::stdout().lock()),
+        },
+    };
+    if let Err(e) = printed {
+        eprintln!("runlens: cannot write output: {e}");
+        return ExitCode::from(1);
+    }
+    if dataset.runs.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -46,3 +46,48 @@ fn exit_codes() {
     let (code, out, _) = runlens(&["summary", &fixture("expected.json")]);
     assert_eq!(code, 1, "no runs in a file that is not a result: {out}");
 }
+
+#[test]
+fn points_csv_has_the_reference_header_and_one_row_per_point() {
+    let (code, out, _) = runlens(&["points", &fixture("runs")]);
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with(
+            "Run ID,Run Date,Profiler,ISL,OSL,Prefill Nodes,Decode Nodes,Prefill Workers,Decode Workers,Frontends,\
+             GPUs per Node,Total GPUs,Request Rate,Concurrency,Output TPS,Total TPS,Output TPS/GPU,Total TPS/GPU,\
+             Output TPS/User,Mean TTFT (ms),Mean TPOT (ms),Mean ITL (ms),"
+        ),
+        "{header}"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 12);
+    assert!(rows.iter().all(|r| !r.contains("N/A")));
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("4242002_2A_20260513_100000,")),
+        "aggregated run ids carry their topology"
+    );
+}
+
+#[test]
+fn points_json_uses_null_for_missing_values() {
+    let (code, out, _) = runlens(&["points", "--format", "json", &fixture("demo-runs.zip")]);
+    assert_eq!(code, 0);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 12);
+    let g1 = rows.iter().find(|r| r["Job ID"] == "3667").unwrap();
+    assert_eq!(g1["Frontends"], serde_json::Value::Null);
+    assert_eq!(g1["Request Rate"], "inf");
+    assert_eq!(g1["Total GPUs"], 20);
+}
+
+#[test]
+fn bad_format_is_a_usage_error() {
+    assert_eq!(
+        runlens(&["points", "--format", "xml", &fixture("runs")]).0,
+        2
+    );
+}

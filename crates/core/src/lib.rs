@@ -12,6 +12,7 @@
 
 pub mod diagnostics;
 pub mod discovery;
+pub mod export;
 pub mod formats;
 pub mod ingest;
 pub mod metrics;

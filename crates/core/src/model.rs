@@ -208,7 +208,7 @@ pub struct BenchmarkPoint {
     pub isl: Option<u32>,
     pub osl: Option<u32>,
     pub concurrency: Option<u32>,
-    /// Requests per second asked for; `None` means unlimited (`inf`).
+    /// Requests per second asked for; infinity means unlimited (`inf`, `null` in JSON).
     pub request_rate: Option<f64>,
     pub duration_s: Option<f64>,
     pub completed: Option<u64>,

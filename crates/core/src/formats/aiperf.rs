@@ -8,6 +8,8 @@
 //! `Time to First Token (ms),8578.24,…`, a blank line, then `Metric,Value` rows such as
 //! `Request Throughput (requests/sec),0.48`.
 //! AIPerf's inter-token latency excludes the first token, so it is both ITL and TPOT.
+//! genai-perf (AIPerf's predecessor, srt-slurm G0 `gap_isl_*` folders) writes the same metric
+//! objects, with the concurrency under `input_config.perf_analyzer.stimulus`.
 
 use serde_json::Value;
 
@@ -91,6 +93,7 @@ impl Format for AiperfJson {
         let itl = latency(&["inter_token_latency", "itl"]);
         let concurrency = v
             .pointer("/input_config/loadgen/concurrency")
+            .or_else(|| v.pointer("/input_config/perf_analyzer/stimulus/concurrency"))
             .and_then(Value::as_u64)
             .and_then(|c| u32::try_from(c).ok())
             .or_else(|| concurrency_from_path(path));

@@ -11,6 +11,7 @@ pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
 pub mod serving_console;
+pub mod slurm_job_log;
 pub mod srt_metadata;
 
 use crate::diagnostics::FormatError;
@@ -44,6 +45,7 @@ pub trait Format: Sync {
 pub static REGISTRY: &[&dyn Format] = &[
     &srt_metadata::SrtMetadata,
     &recipe_yaml::RecipeYaml,
+    &slurm_job_log::SlurmJobLog,
     &sa_bench_json::SaBenchJson,
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,

@@ -175,7 +175,10 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
         tool: "sa-bench-json".into(),
         gpus_reported: crate::discovery::number_after(file_name(path), "gpus"),
         concurrency,
-        request_rate: s.f64(&["request_rate"]),
+        // `"request_rate": "inf"` means unlimited.
+        request_rate: s.f64(&["request_rate"]).or_else(|| {
+            (s.string("request_rate").as_deref() == Some("inf")).then_some(f64::INFINITY)
+        }),
         duration_s: s.f64(&["duration"]),
         completed: s.u64(&["completed"]),
         num_prompts: s.u64(&["num_prompts"]),
