@@ -81,7 +81,7 @@ pub const REFERENCE_COLUMNS: [&str; 22] = [
 ];
 
 /// runlens' columns after the reference's.
-pub const EXTRA_COLUMNS: [&str; 30] = [
+pub const EXTRA_COLUMNS: [&str; 32] = [
     "Job ID",
     "Generation",
     "Topology",
@@ -91,6 +91,8 @@ pub const EXTRA_COLUMNS: [&str; 30] = [
     "Node-based GPUs",
     "Worker-based GPUs",
     "Output TPS/User (median TPOT)",
+    "Output TPS/Decode GPU",
+    "Input TPS/Prefill GPU",
     "Median TTFT (ms)",
     "P90 TTFT (ms)",
     "P99 TTFT (ms)",
@@ -184,6 +186,8 @@ fn row(run: &Run, p: &BenchmarkPoint) -> Vec<Cell> {
         Cell::int(run.gpus.node_based),
         Cell::int(run.gpus.worker_based),
         Cell::num(p.derived.output_tps_per_user_median),
+        Cell::num(p.derived.output_tps_per_decode_gpu),
+        Cell::num(p.derived.input_tps_per_prefill_gpu),
     ];
     cells.extend(latency_cells(&p.ttft_ms));
     cells.extend(latency_cells(&p.tpot_ms));

@@ -4,7 +4,7 @@
 //! Output TPS/User = 1000 / mean TPOT (ms). Missing or zero inputs give `None`, never 0 or NaN,
 //! so charts drop such points instead of plotting them at the origin.
 
-use crate::model::{BenchmarkPoint, DerivedMetrics};
+use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts};
 
 /// `numerator / gpus`, `None` when either is missing or the denominator is zero.
 pub fn per_gpu(numerator: Option<f64>, gpus: Option<u32>) -> Option<f64> {
@@ -21,9 +21,17 @@ pub fn tps_per_user(tpot_ms: Option<f64>) -> Option<f64> {
         .map(|t| 1000.0 / t)
 }
 
-/// The default derived metrics of one point given its run's GPU count.
-pub fn derive(point: &BenchmarkPoint, gpus: Option<u32>) -> DerivedMetrics {
+/// Input tokens per second: total − output.
+pub fn input_throughput(point: &BenchmarkPoint) -> Option<f64> {
+    Some(point.total_token_throughput? - point.output_throughput?).filter(|v| *v >= 0.0)
+}
+
+/// Every derived metric of one point given its run's GPU counts.
+pub fn derive(point: &BenchmarkPoint, counts: &GpuCounts) -> DerivedMetrics {
+    let gpus = counts.total();
     DerivedMetrics {
+        output_tps_per_decode_gpu: per_gpu(point.output_throughput, counts.decode),
+        input_tps_per_prefill_gpu: per_gpu(input_throughput(point), counts.prefill),
         output_tps_per_gpu: per_gpu(point.output_throughput, gpus)
             .or(point.reported_output_tps_per_gpu),
         total_tps_per_gpu: per_gpu(point.total_token_throughput, gpus)
@@ -95,6 +103,25 @@ mod tests {
             .map(|a| (a.0.unwrap() as i64, a.1.unwrap() as i64))
             .collect();
         assert_eq!(fast, slow);
+    }
+
+    #[test]
+    fn decode_and_prefill_denominators() {
+        let p = BenchmarkPoint {
+            output_throughput: Some(100.0),
+            total_token_throughput: Some(900.0),
+            ..Default::default()
+        };
+        let counts = GpuCounts {
+            node_based: Some(12),
+            prefill: Some(4),
+            decode: Some(8),
+            ..Default::default()
+        };
+        let d = derive(&p, &counts);
+        assert_eq!(d.output_tps_per_gpu, Some(100.0 / 12.0));
+        assert_eq!(d.output_tps_per_decode_gpu, Some(12.5));
+        assert_eq!(d.input_tps_per_prefill_gpu, Some(200.0));
     }
 
     #[test]

@@ -243,6 +243,10 @@ pub struct DerivedMetrics {
     pub output_tps_per_user: Option<f64>,
     /// 1000 / median TPOT (ms) (InferenceX's definition).
     pub output_tps_per_user_median: Option<f64>,
+    /// Output TPS / decode GPUs (disaggregated runs; InferenceX's denominator).
+    pub output_tps_per_decode_gpu: Option<f64>,
+    /// Input TPS (total − output) / prefill GPUs (disaggregated runs).
+    pub input_tps_per_prefill_gpu: Option<f64>,
 }
 
 /// A run that was found but yields nothing to plot.

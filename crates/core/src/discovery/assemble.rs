@@ -254,12 +254,11 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
             earliest.map(|d| sourced(d, Provenance::Results))
         });
 
-    let total = gpus.total();
     let mut owned: Vec<BenchmarkPoint> = points
         .iter()
         .map(|p| {
             let mut p = (*p).clone();
-            p.derived = metrics::derive(&p, total);
+            p.derived = metrics::derive(&p, &gpus);
             p
         })
         .collect();
