@@ -65,7 +65,7 @@ fn main() -> ExitCode {
             .and_then(|_| build::build())
             .and_then(|_| serve::serve(&args[1..])),
         Some("test") => test::test(),
-        Some("fixtures") => fixtures::write_all(),
+        Some("fixtures") => fixtures::command(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {

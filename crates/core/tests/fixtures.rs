@@ -129,3 +129,173 @@ fn demo_tar_gz_matches_ground_truth() {
 fn demo_zip_matches_ground_truth() {
     check_against_truth(&from_archive("demo-runs.zip"));
 }
+
+fn generations() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/generations")
+}
+
+fn generations_from_folder() -> Dataset {
+    let mut files = Vec::new();
+    walk(&generations().join("runs"), &mut files);
+    let mut ingest = Ingest::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(generations())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        ingest.add_input(
+            &rel,
+            f.metadata().unwrap().len(),
+            std::fs::File::open(&f).unwrap(),
+            &mut |_| {},
+        );
+    }
+    ingest.dataset()
+}
+
+fn check_generations(ds: &Dataset, prefix: &str) {
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(generations().join("expected.json")).unwrap())
+            .unwrap();
+    let runs = truth["runs"].as_array().unwrap();
+    assert_eq!(
+        ds.runs.len(),
+        runs.len(),
+        "{:?}",
+        ds.runs.iter().map(|r| &r.job_id.value).collect::<Vec<_>>()
+    );
+    for t in runs {
+        let job = t["job_id"].as_str().unwrap();
+        let run = ds
+            .runs
+            .iter()
+            .find(|r| r.job_id.value == job)
+            .unwrap_or_else(|| panic!("run {job}"));
+        assert_eq!(
+            run.generation.label(),
+            t["generation"].as_str().unwrap(),
+            "{job}"
+        );
+        assert_eq!(
+            run.topology.as_ref().map(|t| t.value.label()).as_deref(),
+            t["topology"].as_str(),
+            "{job}"
+        );
+        assert_eq!(
+            run.gpus.total(),
+            Some(t["gpus"].as_u64().unwrap() as u32),
+            "{job}"
+        );
+        assert_eq!(
+            run.isl.as_ref().map(|v| u64::from(v.value)),
+            t["isl"].as_u64(),
+            "{job}"
+        );
+        assert_eq!(
+            run.osl.as_ref().map(|v| u64::from(v.value)),
+            t["osl"].as_u64(),
+            "{job}"
+        );
+        if let Some(container) = t["container"].as_str() {
+            assert_eq!(
+                run.container.as_ref().map(|c| c.value.as_str()),
+                Some(container),
+                "{job}"
+            );
+        }
+        let missing: Vec<u32> = t["missing_concurrencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(run.missing_concurrencies, missing, "{job}");
+        let points = t["points"].as_array().unwrap();
+        assert_eq!(
+            run.points.len(),
+            points.len(),
+            "{job}: {:?}",
+            run.points
+                .iter()
+                .map(|p| (&p.tool, p.concurrency))
+                .collect::<Vec<_>>()
+        );
+        for (p, tp) in run.points.iter().zip(points) {
+            assert_eq!(
+                p.concurrency,
+                Some(tp["concurrency"].as_u64().unwrap() as u32),
+                "{job}"
+            );
+            // CSV/console sources print 2 decimals; JSON sources are exact.
+            let close = |a: Option<f64>, b: &Value| {
+                (a.unwrap() - b.as_f64().unwrap()).abs()
+                    <= 1e-6 * b.as_f64().unwrap().abs().max(1.0)
+            };
+            assert!(
+                close(p.output_throughput, &tp["output_throughput"]),
+                "{job}@{:?} {}",
+                p.concurrency,
+                p.tool
+            );
+            assert!(
+                close(p.derived.output_tps_per_gpu, &tp["output_tps_per_gpu"]),
+                "{job}"
+            );
+            assert!(
+                close(p.derived.output_tps_per_user, &tp["output_tps_per_user"]),
+                "{job}"
+            );
+        }
+    }
+    let skipped: Vec<(String, String)> = ds
+        .skipped
+        .iter()
+        .map(|s| (s.job_id.clone(), s.reason.clone()))
+        .collect();
+    for s in truth["skipped"].as_array().unwrap() {
+        let want = (
+            s["job_id"].as_str().unwrap().to_owned(),
+            s["reason"].as_str().unwrap().to_owned(),
+        );
+        assert!(skipped.contains(&want), "{want:?} in {skipped:?}");
+    }
+    assert_eq!(ds.skipped.len(), truth["skipped"].as_array().unwrap().len());
+    let diagnostic_files: Vec<String> = truth["diagnostic_files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{prefix}runs/{}", f.as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        ds.diagnostics
+            .iter()
+            .map(|d| d.file.clone())
+            .collect::<Vec<_>>(),
+        diagnostic_files
+    );
+    for empty in truth["empty_files"].as_array().unwrap() {
+        let path = format!("{prefix}runs/{}", empty.as_str().unwrap());
+        assert!(
+            ds.unrecognized
+                .iter()
+                .any(|u| u.path == path && u.reason == "empty file"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn every_generation_matches_ground_truth() {
+    check_generations(&generations_from_folder(), "");
+}
+
+#[test]
+fn every_generation_from_one_tar_gz() {
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(
+        "generations.tar.gz",
+        &std::fs::read(generations().join("generations.tar.gz")).unwrap(),
+    );
+    check_generations(&ingest.dataset(), "generations.tar.gz/");
+}
