@@ -182,3 +182,28 @@ test('folder reading keeps calling readEntries until it returns nothing (more th
   assert.equal(n, 237);
   await finish(session);
 });
+
+test('every generation, parsed as wasm in the worker, matches its ground truth', async () => {
+  const generations = path.join(root, 'fixtures', 'generations');
+  const truth = JSON.parse(fs.readFileSync(path.join(generations, 'expected.json'), 'utf8'));
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#file-input', path.join(generations, 'generations.tar.gz'));
+  await waitLoaded(page);
+  const series = await paretoSeries(page);
+  assert.equal(series.length, truth.runs.length);
+  for (const run of truth.runs) {
+    const s = series.find((x) => jobOf(x.name) === run.job_id);
+    assert.ok(s, `series of ${run.job_id}`);
+    assert.deepEqual(s.data.map((d) => d[2]), run.points.map((p) => p.concurrency), `concurrencies of ${run.job_id}`);
+    s.data.forEach(([x, y], i) => {
+      const p = run.points[i];
+      assert.ok(Math.abs(y - p.output_tps_per_gpu) <= 1e-6 * p.output_tps_per_gpu, `TPS/GPU ${run.job_id}`);
+      assert.ok(Math.abs(x - p.output_tps_per_user) <= 1e-6 * p.output_tps_per_user, `TPS/User ${run.job_id}`);
+    });
+  }
+  assert.match(await page.locator('#skipped summary').innerText(), new RegExp(`\\(${truth.skipped.length}\\)`));
+  assert.match(await page.locator('#problems').innerText(), /results_concurrency_32_gpus_8\.json/);
+  assert.match(await page.locator('#runs-table').innerText(), /32, 64/, 'missing concurrencies of run 6006');
+  await finish(session);
+});

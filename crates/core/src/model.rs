@@ -228,6 +228,9 @@ pub struct BenchmarkPoint {
     pub backend: Option<String>,
     pub model_id: Option<String>,
     pub date: Option<String>,
+    /// Per-request arrays present in the source file (`ttfts`, `itls`, …). They are skipped while
+    /// reading the summary; a per-request view re-reads them from `source`.
+    pub per_request_arrays: Vec<String>,
     /// Derived with the run's GPU count; see [`crate::metrics`].
     pub derived: DerivedMetrics,
 }

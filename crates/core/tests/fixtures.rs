@@ -299,3 +299,44 @@ fn every_generation_from_one_tar_gz() {
     );
     check_generations(&ingest.dataset(), "generations.tar.gz/");
 }
+
+#[test]
+fn a_logs_folder_dropped_alone_is_one_run() {
+    // Dropping only `outputs/3003/logs/`: paths start at `logs/`.
+    let logs = generations().join("runs/outputs/3003/logs");
+    let mut files = Vec::new();
+    walk(&logs, &mut files);
+    let mut ingest = Ingest::new();
+    for f in files {
+        let rel = format!("logs/{}", f.strip_prefix(&logs).unwrap().to_string_lossy());
+        ingest.add_input(
+            &rel,
+            f.metadata().unwrap().len(),
+            std::fs::File::open(&f).unwrap(),
+            &mut |_| {},
+        );
+    }
+    let ds = ingest.dataset();
+    assert_eq!(
+        ds.runs.len(),
+        1,
+        "{:?}",
+        ds.runs.iter().map(|r| &r.root).collect::<Vec<_>>()
+    );
+    let run = &ds.runs[0];
+    assert_eq!(
+        run.points
+            .iter()
+            .map(|p| p.concurrency.unwrap())
+            .collect::<Vec<_>>(),
+        vec![4, 16, 64, 256]
+    );
+    assert_eq!(run.gpus.total(), Some(12), "from the result file names");
+    assert_eq!(
+        (
+            run.isl.as_ref().unwrap().value,
+            run.osl.as_ref().unwrap().value
+        ),
+        (8192, 1024)
+    );
+}

@@ -196,6 +196,7 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
         backend: s.string("backend"),
         model_id: s.string("model_id"),
         date: s.string("date"),
+        per_request_arrays: s.arrays.clone(),
         ..Default::default()
     })
 }
@@ -256,6 +257,7 @@ mod tests {
         assert_eq!(p.concurrency, Some(4));
         assert_eq!(p.output_throughput, Some(10.5));
         assert_eq!(p.tpot_ms.mean, Some(20.0));
+        assert_eq!(p.per_request_arrays, vec!["ttfts", "itls"]);
     }
 
     #[test]
