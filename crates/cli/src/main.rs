@@ -3,11 +3,14 @@
 //! - `runlens summary PATH...` — one line per run and the skipped runs, as the web page shows them.
 //! - `runlens points PATH... [--format csv|json]` — one row per (run, concurrency) on stdout, with
 //!   the reference dashboard's column names in its order, then runlens' extra columns.
+//! - `runlens nodes PATH... [--format csv|json]` — one row per parsed worker-log sample.
+//! - `runlens diagnose PATH...` — per-file coverage of worker logs and health findings.
 //!
 //! Paths may be run directories, parents of many runs, loose result files or archives. Problems
 //! go to stderr with the file name. Exit status: 0 when some runs were read, 1 when none, 2 on
 //! bad arguments.
 
+mod diagnose;
 mod inputs;
 mod points;
 mod summary;
@@ -17,7 +20,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: runlens <command> PATH...\n\n\
   summary PATH...                      one line per run (id, generation, topology, GPUs, ISL/OSL,\n\
                                        points, missing concurrencies), then skipped runs with reasons\n\
-  points PATH... [--format csv|json]   one row per (run, concurrency); CSV by default";
+  points PATH... [--format csv|json]   one row per (run, concurrency); CSV by default\n\
+  nodes PATH... [--format csv|json]    one row per worker-log sample (run, worker, node, service,\n\
+                                       dp, tp, ep, timestamp, elapsed_s, kind, then every field)\n\
+  diagnose PATH...                     per-file coverage of worker logs, and health findings";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Format {
@@ -63,7 +69,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if paths.is_empty() || !matches!(command.as_str(), "summary" | "points") {
+    if paths.is_empty()
+        || !matches!(
+            command.as_str(),
+            "summary" | "points" | "nodes" | "diagnose"
+        )
+    {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
@@ -82,6 +93,14 @@ fn main() -> ExitCode {
             print!("{}", summary::render(&dataset));
             Ok(())
         }
+        "diagnose" => {
+            print!("{}", diagnose::render(&dataset));
+            Ok(())
+        }
+        "nodes" => match format {
+            Format::Csv => points::write_nodes_csv(&dataset, std::io::stdout().lock()),
+            Format::Json => points::write_nodes_json(&dataset, std::io::stdout().lock()),
+        },
         _ => match format {
             Format::Csv => points::write_csv(&dataset, std::io::stdout().lock()),
             Format::Json => points::write_json(&dataset, std::io::stdout().lock()),
@@ -91,7 +110,11 @@ fn main() -> ExitCode {
         eprintln!("runlens: cannot write output: {e}");
         return ExitCode::from(1);
     }
-    if dataset.runs.is_empty() {
+    let read_something = match command.as_str() {
+        "nodes" | "diagnose" => !dataset.worker_logs.is_empty() || !dataset.runs.is_empty(),
+        _ => !dataset.runs.is_empty(),
+    };
+    if !read_something {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,8 +1,8 @@
-//! The `points` printer: the core's per-point table as CSV or JSON.
+//! The `points` and `nodes` printers: the core's per-point and per-sample tables as CSV or JSON.
 
 use std::io::Write;
 
-use runlens_core::export::{point_columns, point_rows};
+use runlens_core::export::{node_rows, point_columns, point_rows, Cell};
 use runlens_core::Dataset;
 
 pub fn write_csv(ds: &Dataset, out: impl Write) -> std::io::Result<()> {
@@ -28,5 +28,33 @@ pub fn write_json(ds: &Dataset, mut out: impl Write) -> std::io::Result<()> {
         })
         .collect();
     serde_json::to_writer_pretty(&mut out, &rows)?;
+    writeln!(out)
+}
+
+pub fn write_nodes_csv(ds: &Dataset, out: impl Write) -> std::io::Result<()> {
+    let (columns, rows) = node_rows(ds);
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(&columns)?;
+    for row in rows {
+        w.write_record(row.iter().map(Cell::to_csv))?;
+    }
+    w.flush()
+}
+
+pub fn write_nodes_json(ds: &Dataset, mut out: impl Write) -> std::io::Result<()> {
+    let (columns, rows) = node_rows(ds);
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|row| {
+            serde_json::Value::Object(
+                columns
+                    .iter()
+                    .zip(row)
+                    .map(|(c, v)| (c.clone(), v.to_json()))
+                    .collect(),
+            )
+        })
+        .collect();
+    serde_json::to_writer(&mut out, &rows)?;
     writeln!(out)
 }

@@ -11,6 +11,9 @@ pub enum Cell {
     Text(String),
     Int(u64),
     Num(f64),
+    /// A worker-log value (stored as `f32`; printed with `f32`'s shortest form, `6.73` not
+    /// `6.730000019073486`).
+    Num32(f32),
     Missing,
 }
 
@@ -36,7 +39,8 @@ impl Cell {
             Cell::Int(i) => i.to_string(),
             Cell::Num(f) if f.is_infinite() => if *f > 0.0 { "inf" } else { "-inf" }.into(),
             Cell::Num(f) => f.to_string(),
-            Cell::Missing => String::new(),
+            Cell::Num32(f) if f.is_finite() => f.to_string(),
+            Cell::Num32(_) | Cell::Missing => String::new(),
         }
     }
 
@@ -49,6 +53,12 @@ impl Cell {
             Cell::Num(f) => {
                 serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
             }
+            Cell::Num32(f) => f
+                .to_string()
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map_or(serde_json::Value::Null, Into::into),
             Cell::Missing => serde_json::Value::Null,
         }
     }
@@ -213,6 +223,83 @@ pub fn point_rows(ds: &Dataset) -> Vec<Vec<Cell>> {
         .iter()
         .flat_map(|run| run.points.iter().map(move |p| row(run, p)))
         .collect()
+}
+
+/// Fixed leading columns of the per-sample worker table (`runlens nodes`).
+pub const NODE_COLUMNS: [&str; 10] = [
+    "run",
+    "worker",
+    "node",
+    "service",
+    "dp",
+    "tp",
+    "ep",
+    "timestamp",
+    "elapsed_s",
+    "kind",
+];
+
+/// One row per parsed worker-log sample: the fixed columns, then every field (snake_case) seen
+/// in any log, in order of first appearance. Returns (column names, rows).
+pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
+    use crate::formats::worker_log::timestamps::format_epoch;
+    let mut fields: Vec<String> = Vec::new();
+    for l in &ds.worker_logs {
+        for s in &l.log.series {
+            for c in &s.columns {
+                if !fields.contains(&c.name) {
+                    fields.push(c.name.clone());
+                }
+            }
+        }
+    }
+    let mut columns: Vec<String> = NODE_COLUMNS.iter().map(|c| c.to_string()).collect();
+    columns.extend(fields.iter().cloned());
+    let mut rows = Vec::new();
+    for l in &ds.worker_logs {
+        let worker = l
+            .log
+            .path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&l.log.path)
+            .to_owned();
+        for s in &l.log.series {
+            let col_of: Vec<Option<usize>> = fields
+                .iter()
+                .map(|f| s.columns.iter().position(|c| &c.name == f))
+                .collect();
+            for i in 0..s.len() {
+                let t = s.time_s[i];
+                let mut row = vec![
+                    Cell::Text(l.run_key.clone()),
+                    Cell::Text(worker.clone()),
+                    Cell::text(l.log.identity.node.clone()),
+                    Cell::Text(l.log.identity.service.label().into()),
+                    Cell::int(s.ranks.dp),
+                    Cell::int(s.ranks.tp),
+                    Cell::int(s.ranks.ep),
+                    Cell::text(Some(format_epoch(t)).filter(|x| !x.is_empty())),
+                    Cell::num(
+                        l.run_start_s
+                            .map(|start| t - start)
+                            .filter(|e| e.is_finite()),
+                    ),
+                    Cell::Text(s.kind.label().into()),
+                ];
+                row.extend(
+                    col_of
+                        .iter()
+                        .map(|c| match c.map(|c| s.columns[c].values[i]) {
+                            Some(v) if v.is_finite() => Cell::Num32(v),
+                            _ => Cell::Missing,
+                        }),
+                );
+                rows.push(row);
+            }
+        }
+    }
+    (columns, rows)
 }
 
 #[cfg(test)]

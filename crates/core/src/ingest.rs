@@ -20,6 +20,9 @@ use crate::{discovery, vfs};
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
 pub const MAX_PARSED_FILE_BYTES: u64 = 1 << 30;
 
+/// Bytes handed to a streaming parser at a time.
+const STREAM_CHUNK: usize = 256 << 10;
+
 /// Bytes between two progress reports.
 const PROGRESS_STEP: u64 = 1 << 20;
 
@@ -209,6 +212,33 @@ fn read_file(
         });
         return Ok(());
     };
+    if let Some(mut parser) = format.streaming(path) {
+        parser.feed(&bytes);
+        let mut chunk = vec![0u8; STREAM_CHUNK];
+        loop {
+            let n = r.read(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+            parser.feed(&chunk[..n]);
+        }
+        let mut out = Vec::new();
+        match parser.finish(&mut out) {
+            Ok(true) => records.extend(out),
+            Ok(false) => unrecognized.push(UnrecognizedFile {
+                path: path.to_owned(),
+                size,
+                reason: "log file: no metric, memory or launch-command lines found".into(),
+            }),
+            Err(e) => {
+                let mut d =
+                    Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
+                d.line = e.line();
+                diagnostics.push(d);
+            }
+        }
+        return Ok(());
+    }
     if size > MAX_PARSED_FILE_BYTES {
         diagnostics.push(Diagnostic::warning(
             path,

@@ -17,6 +17,7 @@ pub mod formats;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod timeseries;
 pub mod vfs;
 
 pub use ingest::{Ingest, Progress};

@@ -16,10 +16,23 @@ pub struct Dataset {
     /// Files no format recognised (with the reason), so nothing is silently lost.
     pub unrecognized: Vec<UnrecognizedFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Worker logs, each with the run it belongs to (runs without results included).
+    pub worker_logs: Vec<RunWorkerLog>,
     /// Bytes of input consumed (compressed size for archives).
     pub input_bytes: u64,
     /// Files seen, archive members included.
     pub files_seen: u64,
+}
+
+/// A worker log and the run it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunWorkerLog {
+    /// [`Run::key`] (or the skipped run's root).
+    pub run_key: String,
+    /// Earliest timestamp of any worker log of the run: subtract it to get seconds since the
+    /// run's start on one shared axis.
+    pub run_start_s: Option<f64>,
+    pub log: crate::timeseries::WorkerLog,
 }
 
 /// Which on-disk layout of srt-slurm (or other tool) a run uses; see the format reference §0.1.

@@ -11,7 +11,7 @@ pub use paths::{isl_osl_from_path, number_after, parse_dir_name, run_root};
 
 use crate::formats::srt_metadata::RunMetadata;
 use crate::formats::Record;
-use crate::model::{BenchmarkPoint, Dataset, Run, SkippedRun};
+use crate::model::{BenchmarkPoint, Dataset, Run, RunWorkerLog, SkippedRun};
 use assemble::{assemble_run, RunSources};
 use paths::parent;
 
@@ -75,7 +75,7 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
                 };
                 configs.insert(dir, merged);
             }
-            Record::Point(_) => {}
+            Record::Point(_) | Record::WorkerLog(_) => {}
         }
     }
     let run_dirs: BTreeSet<String> = metadata.keys().chain(configs.keys()).cloned().collect();
@@ -113,6 +113,7 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
             ds.runs.push(run);
         }
     }
+    attach_worker_logs(records, &run_dirs, &mut ds);
     ds.runs.sort_by(|a, b| {
         let date = |r: &Run| r.date.as_ref().map(|d| d.value.clone());
         date(b)
@@ -120,6 +121,58 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
             .then_with(|| b.job_id.value.cmp(&a.job_id.value))
     });
     ds
+}
+
+/// The run a worker log belongs to: as for results, but a loose log belongs to its folder.
+fn log_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
+    let mut dir = parent(path);
+    loop {
+        if run_dirs.contains(dir) {
+            return dir.to_owned();
+        }
+        if dir.is_empty() {
+            break;
+        }
+        dir = parent(dir);
+    }
+    let dirs: Vec<&str> = parent(path).split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(i) = dirs.iter().rposition(|d| paths::is_job_dir(d)) {
+        return dirs[..=i].join("/");
+    }
+    let dir = parent(path);
+    dir.strip_suffix("/logs")
+        .unwrap_or(if dir == "logs" { "" } else { dir })
+        .to_owned()
+}
+
+fn attach_worker_logs(records: &[Record], run_dirs: &BTreeSet<String>, ds: &mut Dataset) {
+    let mut logs: Vec<RunWorkerLog> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::WorkerLog(l) => Some(RunWorkerLog {
+                run_key: log_root(&l.path, run_dirs),
+                run_start_s: None,
+                log: (**l).clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut starts: BTreeMap<String, f64> = BTreeMap::new();
+    for l in &logs {
+        if let Some(s) = l.log.start_s() {
+            let e = starts.entry(l.run_key.clone()).or_insert(s);
+            *e = e.min(s);
+        }
+    }
+    for l in &mut logs {
+        l.run_start_s = starts.get(&l.run_key).copied();
+    }
+    logs.sort_by(|a, b| {
+        a.run_key
+            .cmp(&b.run_key)
+            .then_with(|| a.log.path.cmp(&b.log.path))
+    });
+    ds.worker_logs = logs;
 }
 
 #[cfg(test)]

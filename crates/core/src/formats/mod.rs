@@ -13,6 +13,7 @@ pub mod sa_bench_json;
 pub mod serving_console;
 pub mod slurm_job_log;
 pub mod srt_metadata;
+pub mod worker_log;
 
 use crate::diagnostics::FormatError;
 use crate::model::BenchmarkPoint;
@@ -29,6 +30,8 @@ pub enum Record {
     Config(Box<srt_metadata::RunMetadata>),
     /// One benchmark result.
     Point(Box<BenchmarkPoint>),
+    /// Time series, memory snapshots and launch commands of one worker log file.
+    WorkerLog(Box<crate::timeseries::WorkerLog>),
 }
 
 /// One file format.
@@ -39,6 +42,18 @@ pub trait Format: Sync {
     fn sniff(&self, path: &str, head: &[u8]) -> bool;
     /// Parse the whole file. Records are appended to `out`.
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError>;
+    /// Formats of large line-oriented files return a parser fed chunk by chunk, so a file is
+    /// never held whole in memory; others are read whole and given to [`Format::parse`].
+    fn streaming(&self, _path: &str) -> Option<Box<dyn StreamParser>> {
+        None
+    }
+}
+
+/// Incremental parser of one file; chunks may split lines anywhere.
+pub trait StreamParser {
+    fn feed(&mut self, chunk: &[u8]);
+    /// Flush and emit records. `Ok(false)`: the content was not this format after all.
+    fn finish(self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError>;
 }
 
 /// Every known format, tried in order; the first whose `sniff` accepts a file parses it.
@@ -53,6 +68,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &rollup::RollupCsv,
     &rollup::RollupJson,
     &serving_console::ServingConsole,
+    &worker_log::WorkerLogFormat,
 ];
 
 /// The first registered format that claims the file.

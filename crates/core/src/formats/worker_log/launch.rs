@@ -1,0 +1,200 @@
+//! Launch commands and server arguments found in logs, as ordered flag maps.
+//!
+//! `+ python3 -m dynamo.sglang --model-path /model --tp-size 8 \` (continued over lines),
+//! `python -m sglang.launch_server …`, `sglang serve …`, `vllm serve MODEL --tensor-parallel-size=4 …`,
+//! `trtllm-serve …`, `python3 -m dynamo.trtllm …`,
+//! `server_args=ServerArgs(model_path='Qwen/Qwen3-14B', tp_size=2, …)`,
+//! vLLM `non-default args: {'model': 'X', 'tensor_parallel_size': 4, …}`.
+
+use crate::timeseries::LaunchCommand;
+
+/// Programs whose command lines are launch commands, and the name they are recorded under.
+const PROGRAMS: &[(&str, &str)] = &[
+    ("-m dynamo.sglang", "dynamo.sglang"),
+    ("-m dynamo.vllm", "dynamo.vllm"),
+    ("-m dynamo.trtllm", "dynamo.trtllm"),
+    ("-m sglang.launch_server", "sglang.launch_server"),
+    ("sglang serve ", "sglang serve"),
+    ("vllm serve ", "vllm serve"),
+    ("trtllm-serve ", "trtllm-serve"),
+    (
+        "-m vllm.entrypoints.openai.api_server",
+        "vllm.entrypoints.openai.api_server",
+    ),
+];
+
+/// Which launch program a line starts, if any (not a warning that merely mentions one).
+pub fn command_program(line: &str) -> Option<(&'static str, usize)> {
+    if line.contains("Warning") || line.contains("warning") || !line.contains("--") {
+        return None;
+    }
+    PROGRAMS
+        .iter()
+        .find_map(|(needle, name)| line.find(needle).map(|i| (*name, i + needle.len())))
+}
+
+/// Split a shell command into words (single/double quotes and backslash escapes honoured).
+fn shell_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (None, '\\') => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                    in_word = true;
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+/// `--flag value`, `--flag=value`, `--switch` (→ `true`) pairs of a command line.
+pub fn command_flags(args: &str) -> Vec<(String, String)> {
+    let words = shell_words(args);
+    let mut flags = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if let Some(flag) = words[i].strip_prefix("--") {
+            if let Some((k, v)) = flag.split_once('=') {
+                flags.push((k.to_owned(), v.to_owned()));
+            } else if words.get(i + 1).is_some_and(|n| !n.starts_with("--")) {
+                flags.push((flag.to_owned(), words[i + 1].clone()));
+                i += 1;
+            } else {
+                flags.push((flag.to_owned(), "true".to_owned()));
+            }
+        }
+        i += 1;
+    }
+    flags
+}
+
+/// Top-level `key=value` or `'key': value` pairs of a Python repr body (brackets and quotes nest).
+pub fn python_pairs(body: &str, sep: char) -> Vec<(String, String)> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
+    for (i, c) in body.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(&body[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&body[start..]);
+    parts
+        .into_iter()
+        .filter_map(|p| {
+            let (k, v) = p.split_once(sep)?;
+            let unquote = |s: &str| s.trim().trim_matches(|c| c == '\'' || c == '"').to_owned();
+            Some((unquote(k), unquote(v)))
+        })
+        .filter(|(k, _)| !k.is_empty())
+        .collect()
+}
+
+/// `server_args=ServerArgs(…)` or `non-default args: {…}` in a line.
+pub fn args_dump(line: &str, line_no: u64) -> Option<LaunchCommand> {
+    if let Some(i) = line.find("ServerArgs(") {
+        let body = &line[i + 11..];
+        let body = body
+            .strip_suffix(')')
+            .unwrap_or(body.trim_end().trim_end_matches(')'));
+        return Some(LaunchCommand {
+            line: line_no,
+            program: "ServerArgs".into(),
+            flags: python_pairs(body, '='),
+        });
+    }
+    if let Some(i) = line.find("non-default args: {") {
+        let body = &line[i + 19..];
+        let body = body.trim_end().strip_suffix('}').unwrap_or(body);
+        return Some(LaunchCommand {
+            line: line_no,
+            program: "non-default args".into(),
+            flags: python_pairs(body, ':'),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_with_quotes_equals_and_switches() {
+        let (program, at) = command_program(
+            "+ python3 -m dynamo.sglang --model-path /m --tp-size 8 --trust-remote-code",
+        )
+        .unwrap();
+        assert_eq!(program, "dynamo.sglang");
+        let flags = command_flags(
+            &"+ python3 -m dynamo.sglang --model-path /m --tp-size 8 --trust-remote-code"[at..],
+        );
+        assert_eq!(
+            flags,
+            vec![
+                ("model-path".into(), "/m".into()),
+                ("tp-size".into(), "8".into()),
+                ("trust-remote-code".into(), "true".into())
+            ]
+        );
+        let vllm = command_flags(
+            r#"amd/Kimi --tensor-parallel-size=4 --kv-transfer-config \{\"kv_connector\":\"X\"\}"#,
+        );
+        assert_eq!(vllm[0], ("tensor-parallel-size".into(), "4".into()));
+        assert_eq!(
+            vllm[1],
+            (
+                "kv-transfer-config".into(),
+                r#"{"kv_connector":"X"}"#.into()
+            )
+        );
+        assert!(command_program(
+            "launch_server.py:56: UserWarning: 'python -m sglang.launch_server' is --x"
+        )
+        .is_none());
+    }
+
+    #[test]
+    fn python_reprs() {
+        let c = args_dump("[t] server_args=ServerArgs(model_path='Q/Q', tp_size=2, cfg=CudaGraphConfig(a=1, b=2), l=[1, 2])", 3).unwrap();
+        assert_eq!(c.flags[1], ("tp_size".into(), "2".into()));
+        assert_eq!(c.flags[2].0, "cfg");
+        assert_eq!(c.flags.len(), 4);
+        let v = args_dump("INFO non-default args: {'model': 'M', 'tensor_parallel_size': 4, 'x': {'a': 1, 'b': 2}}", 1).unwrap();
+        assert_eq!(v.flags[1], ("tensor_parallel_size".into(), "4".into()));
+        assert_eq!(v.flags.len(), 3);
+    }
+}

@@ -1,0 +1,579 @@
+//! Worker logs of SGLang, vLLM and TRT-LLM servers, parsed as a stream into columnar series.
+//!
+//! Files: `<node>_<service>_<id>.err|.out` (services prefill, decode, agg, frontend, nginx, nats,
+//! etcd) in a run root or `logs/`, and any other `.log`/`.out`/`.err`/`.txt` recognised by its
+//! content (`server.log`). One pass over the bytes: lines are found with `memchr`, classified by
+//! literal anchors (`batch`, `throughput:`, `iter = `, `mem`, launch programs) and split into
+//! fields without regexes or per-field allocation; unknown fields are kept under their own
+//! snake_case name. See [`sglang`], [`vllm`], [`trtllm`], [`launch`] for each grammar.
+
+pub mod fields;
+pub mod launch;
+pub mod sglang;
+pub mod timestamps;
+pub mod trtllm;
+pub mod vllm;
+
+mod health;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use memchr::memmem::Finder;
+
+use super::{file_name, Format, Record, StreamParser};
+use crate::diagnostics::FormatError;
+use crate::timeseries::{
+    Coverage, LaunchCommand, LogDialect, Ranks, SampleKind, Series, Service, WorkerIdentity,
+    WorkerLog,
+};
+use fields::KeyCache;
+
+pub struct WorkerLogFormat;
+
+/// Longest line kept whole; the rest of a longer line is skipped (a 10 MB line is not a metric).
+const MAX_LINE: usize = 1 << 20;
+
+/// Year assumed for vLLM's year-less timestamps when the file states none.
+const DEFAULT_YEAR: i64 = 1970;
+
+const SERVICES: &[(&str, Service)] = &[
+    ("prefill", Service::Prefill),
+    ("decode", Service::Decode),
+    ("agg", Service::Agg),
+    ("frontend", Service::Frontend),
+    ("nginx", Service::Nginx),
+    ("nats", Service::Nats),
+    ("etcd", Service::Etcd),
+];
+
+/// `<node>_<service>[_<id>].err|.out` → identity (node names may contain `_`).
+pub fn worker_identity(path: &str) -> Option<WorkerIdentity> {
+    let name = file_name(path);
+    let stem = name
+        .strip_suffix(".err")
+        .or_else(|| name.strip_suffix(".out"))?;
+    SERVICES.iter().find_map(|(word, service)| {
+        let marker = format!("_{word}");
+        let mut from = 0;
+        let mut found = None;
+        while let Some(i) = stem[from..].find(&marker) {
+            let at = from + i;
+            let after = &stem[at + marker.len()..];
+            if after.is_empty() || after.starts_with('_') {
+                found = Some((at, after));
+            }
+            from = at + 1;
+        }
+        let (at, after) = found?;
+        let id = after
+            .strip_prefix('_')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+        Some(WorkerIdentity {
+            node: Some(stem[..at].to_owned()),
+            service: *service,
+            worker_id: id,
+        })
+    })
+}
+
+impl Format for WorkerLogFormat {
+    fn name(&self) -> &'static str {
+        "worker-log"
+    }
+
+    fn sniff(&self, path: &str, _head: &[u8]) -> bool {
+        let name = file_name(path).to_ascii_lowercase();
+        worker_identity(path).is_some()
+            || [".log", ".out", ".err", ".txt"]
+                .iter()
+                .any(|e| name.ends_with(e))
+    }
+
+    fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
+        let mut p = self.streaming(path).expect("worker logs always stream");
+        p.feed(bytes);
+        match p.finish(out)? {
+            true => Ok(()),
+            false => Err(FormatError::Shape {
+                expected: "worker log lines",
+                found: "none".into(),
+            }),
+        }
+    }
+
+    fn streaming(&self, path: &str) -> Option<Box<dyn StreamParser>> {
+        Some(Box::new(WorkerLogParser::new(path)))
+    }
+}
+
+/// Literal anchors, built once per file.
+struct Anchors {
+    batch: Finder<'static>,
+    prompt_throughput: Finder<'static>,
+    spec_decoding: Finder<'static>,
+    iter: Finder<'static>,
+    mem: Finder<'static>,
+    kv_cache: Finder<'static>,
+    available_kv: Finder<'static>,
+    kv_cache_size: Finder<'static>,
+    preempt: Finder<'static>,
+    traceback: Finder<'static>,
+}
+
+impl Anchors {
+    fn new() -> Self {
+        Anchors {
+            batch: Finder::new(b" batch"),
+            prompt_throughput: Finder::new(b"Avg prompt throughput:"),
+            spec_decoding: Finder::new(b"SpecDecoding metrics:"),
+            iter: Finder::new(b"iter = "),
+            mem: Finder::new(b"mem"),
+            kv_cache: Finder::new(b"KV Cache is allocated"),
+            available_kv: Finder::new(b"Available KV cache memory:"),
+            kv_cache_size: Finder::new(b"GPU KV cache size:"),
+            preempt: Finder::new(b"reempt"),
+            traceback: Finder::new(b"Traceback (most recent call last)"),
+        }
+    }
+}
+
+/// Words of a line that make an ignored line worth showing as a possible metric.
+const METRIC_WORDS: &[&[u8]] = &[
+    b"throughput",
+    b"#running",
+    b"usage",
+    b"#queue",
+    b"tokens/s",
+    b"token usage",
+];
+
+pub struct WorkerLogParser {
+    path: String,
+    identity: WorkerIdentity,
+    anchors: Anchors,
+    keys: KeyCache,
+    series: Vec<Series>,
+    series_index: HashMap<(SampleKind, Ranks), usize>,
+    log: WorkerLog,
+    line_no: u64,
+    carry: Vec<u8>,
+    carry_overflow: bool,
+    scratch: Vec<u8>,
+    fields: Vec<(Rc<str>, f32)>,
+    year: Option<i64>,
+    last_month: u32,
+    pending_command: Option<(u64, &'static str, String)>,
+    pub(crate) events: health::Events,
+}
+
+impl WorkerLogParser {
+    pub fn new(path: &str) -> Self {
+        let identity = worker_identity(path).unwrap_or(WorkerIdentity {
+            node: None,
+            service: Service::Unknown,
+            worker_id: None,
+        });
+        WorkerLogParser {
+            path: path.to_owned(),
+            identity: identity.clone(),
+            anchors: Anchors::new(),
+            keys: KeyCache::default(),
+            series: Vec::new(),
+            series_index: HashMap::new(),
+            log: WorkerLog {
+                path: path.to_owned(),
+                identity,
+                series: Vec::new(),
+                memory: Vec::new(),
+                launches: Vec::new(),
+                coverage: Coverage::default(),
+                findings: Vec::new(),
+            },
+            line_no: 0,
+            carry: Vec::new(),
+            carry_overflow: false,
+            scratch: Vec::new(),
+            fields: Vec::with_capacity(32),
+            year: None,
+            last_month: 0,
+            pending_command: None,
+            events: health::Events::default(),
+        }
+    }
+
+    fn dialect(&mut self, d: LogDialect) {
+        if !self.log.coverage.dialects.contains(&d) {
+            self.log.coverage.dialects.push(d);
+        }
+    }
+
+    fn push_sample(&mut self, kind: SampleKind, ranks: Ranks, time_s: f64) {
+        let n = self.series.len();
+        let idx = *self.series_index.entry((kind, ranks)).or_insert(n);
+        if idx == n {
+            self.series.push(Series::new(kind, ranks));
+        }
+        let fields: Vec<(&str, f32)> = self.fields.iter().map(|(k, v)| (&**k, *v)).collect();
+        self.series[idx].push(time_s, self.line_no, &fields);
+        self.events.sample(self.line_no, kind, &self.fields);
+    }
+
+    /// The year for vLLM's `MM-DD` stamps: stated in the file if seen, rolled over at New Year.
+    fn year_for(&mut self, message_prefix: &[u8]) -> i64 {
+        let year = self.year.unwrap_or(DEFAULT_YEAR);
+        // Detect December → January in consecutive stamps.
+        if let Some(i) = memchr::memmem::find(message_prefix, b"INFO ") {
+            let m = &message_prefix[i + 5..];
+            if m.len() >= 2 && m[..2].iter().all(u8::is_ascii_digit) {
+                let month = u32::from(m[0] - b'0') * 10 + u32::from(m[1] - b'0');
+                if self.last_month == 12 && month == 1 {
+                    self.year = Some(year + 1);
+                }
+                self.last_month = month;
+            }
+        }
+        self.year.unwrap_or(DEFAULT_YEAR)
+    }
+
+    /// Handle one line (no terminator, any `\r` already split off).
+    fn line(&mut self, raw: &[u8]) -> bool {
+        let line: &[u8] = if raw.contains(&0x1b) {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            fields::strip_ansi(raw, &mut scratch);
+            let understood = self.classified(&scratch);
+            self.scratch = scratch;
+            return understood;
+        } else {
+            raw
+        };
+        self.classified(line)
+    }
+
+    fn classified(&mut self, line: &[u8]) -> bool {
+        if self.year.is_none() {
+            // A full date anywhere early in the file fixes the year for year-less stamps.
+            let lead = line
+                .iter()
+                .position(|c| !c.is_ascii_whitespace())
+                .unwrap_or(0);
+            let start = if line.get(lead) == Some(&b'[') {
+                lead + 1
+            } else {
+                lead
+            };
+            if let Some((t, _)) = timestamps::date_time(&line[start..]) {
+                self.year = Some(timestamps::year_of(t));
+            }
+        }
+        if let Some(pos) = self.anchors.batch.find(line) {
+            if let Some((kind, kw_at)) = sglang::batch_kind(line, pos) {
+                let (time, ranks) = sglang::prefix_time_and_ranks(&line[..kw_at]);
+                self.fields.clear();
+                let (keys, fields) = (&mut self.keys, &mut self.fields);
+                sglang::batch_fields(&line[pos + 6..], |k, v| fields.push((keys.name(k), v)));
+                if !self.fields.is_empty() {
+                    self.dialect(LogDialect::SglangScheduler);
+                    self.push_sample(kind, ranks, time);
+                    return true;
+                }
+            }
+        }
+        if let Some(pos) = self.anchors.prompt_throughput.find(line) {
+            return self.vllm_message(line, pos, pos, SampleKind::EngineStats);
+        }
+        if let Some(pos) = self.anchors.spec_decoding.find(line) {
+            return self.vllm_message(line, pos, pos + 21, SampleKind::SpecDecoding);
+        }
+        if let Some(pos) = self.anchors.iter.find(line) {
+            if memchr::memmem::find(&line[pos..], b"num_scheduled_requests").is_some()
+                || memchr::memmem::find(&line[pos..], b"host_step_time").is_some()
+            {
+                self.fields.clear();
+                let (keys, fields) = (&mut self.keys, &mut self.fields);
+                let (time, mut ranks) = trtllm::iter_line(&line[pos..], |k, v| {
+                    fields.push((keys.name(k.as_bytes()), v))
+                });
+                if ranks.tp.is_none() {
+                    ranks = sglang::ranks_in(&line[..pos]);
+                }
+                self.dialect(LogDialect::TrtllmIteration);
+                self.push_sample(SampleKind::Iteration, ranks, time);
+                return true;
+            }
+        }
+        if line.first() == Some(&b'{') && memchr::memmem::find(line, b"\"iter\"").is_some() {
+            self.fields.clear();
+            let (keys, fields) = (&mut self.keys, &mut self.fields);
+            if let Some(time) =
+                trtllm::json_line(line, |k, v| fields.push((keys.name(k.as_bytes()), v)))
+            {
+                self.dialect(LogDialect::TrtllmIteration);
+                self.push_sample(SampleKind::Iteration, Ranks::default(), time);
+                return true;
+            }
+        }
+        if self.anchors.mem.find(line).is_some() || self.anchors.kv_cache.find(line).is_some() {
+            if let Some(mut m) = sglang::memory_line(line) {
+                m.line = self.line_no;
+                self.log.memory.push(m);
+                return true;
+            }
+        }
+        if let Some(pos) = self
+            .anchors
+            .available_kv
+            .find(line)
+            .or_else(|| self.anchors.kv_cache_size.find(line))
+        {
+            let year = self.year_for(&line[..pos]);
+            let (time_s, ranks) = vllm::header(line, pos, year);
+            let value = fields::leading_number(
+                &line[line[pos..]
+                    .iter()
+                    .position(|&c| c == b':')
+                    .map_or(pos, |c| pos + c + 1)..],
+            );
+            let mut m = crate::timeseries::MemorySample {
+                time_s,
+                line: self.line_no,
+                ranks,
+                ..Default::default()
+            };
+            if self.anchors.available_kv.find(line).is_some() {
+                m.kv_size_gb = value.map(|v| f64::from(v) * 1.073_741_824);
+            } else {
+                m.kv_tokens = value.map(|v| v as u64);
+            }
+            self.log.memory.push(m);
+            return true;
+        }
+        if self.anchors.preempt.find(line).is_some() && health::reports_preemption(line) {
+            self.events.preempted(self.line_no);
+        }
+        if self.anchors.traceback.find(line).is_some() {
+            self.events.traceback(self.line_no);
+        }
+        self.events.shutdown_marker(self.line_no, line);
+        self.launch_line(line)
+    }
+
+    fn vllm_message(
+        &mut self,
+        line: &[u8],
+        header_end: usize,
+        message_at: usize,
+        kind: SampleKind,
+    ) -> bool {
+        let year = self.year_for(&line[..header_end]);
+        let (time, ranks) = vllm::header(line, header_end, year);
+        self.fields.clear();
+        let keys = &mut self.keys;
+        let fields = &mut self.fields;
+        vllm::message_fields(&line[message_at..], |k, i, v| {
+            let name = keys.name(k);
+            let name: Rc<str> = match i {
+                Some(i) => format!("{name}_{i}").into(),
+                None => name,
+            };
+            fields.push((name, v));
+        });
+        if self.fields.is_empty() {
+            return false;
+        }
+        self.dialect(LogDialect::VllmEngineStats);
+        self.push_sample(kind, ranks, time);
+        true
+    }
+
+    fn launch_line(&mut self, line: &[u8]) -> bool {
+        let Ok(text) = std::str::from_utf8(line) else {
+            return false;
+        };
+        if let Some((start, program, mut acc)) = self.pending_command.take() {
+            let continued = text.trim_end().strip_suffix('\\');
+            acc.push(' ');
+            acc.push_str(continued.unwrap_or(text));
+            if continued.is_some() {
+                self.pending_command = Some((start, program, acc));
+            } else {
+                self.finish_command(start, program, &acc);
+            }
+            return true;
+        }
+        if let Some(cmd) = launch::args_dump(text, self.line_no) {
+            self.log.launches.push(cmd);
+            return true;
+        }
+        if let Some((program, at)) = launch::command_program(text) {
+            let rest = &text[at..];
+            match rest.trim_end().strip_suffix('\\') {
+                Some(head) => self.pending_command = Some((self.line_no, program, head.to_owned())),
+                None => self.finish_command(self.line_no, program, rest),
+            }
+            return true;
+        }
+        false
+    }
+
+    fn finish_command(&mut self, line: u64, program: &str, args: &str) {
+        self.log.launches.push(LaunchCommand {
+            line,
+            program: program.to_owned(),
+            flags: launch::command_flags(args),
+        });
+    }
+
+    fn note_ignored(&mut self, line: &[u8]) {
+        self.log.coverage.lines_ignored += 1;
+        let samples = &mut self.log.coverage.ignored_metric_samples;
+        if samples.len() < 5
+            && METRIC_WORDS
+                .iter()
+                .any(|w| memchr::memmem::find(line, w).is_some())
+        {
+            let text = String::from_utf8_lossy(&line[..line.len().min(300)]).into_owned();
+            samples.push((self.line_no, text));
+        }
+    }
+
+    fn whole_line(&mut self, line: &[u8]) {
+        self.line_no += 1;
+        self.log.coverage.lines_total += 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut understood = false;
+        let mut any = false;
+        // Progress bars rewrite a line with bare `\r`: each segment is its own record.
+        for segment in line.split(|&c| c == b'\r') {
+            if segment.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            any = true;
+            understood |= self.line(segment);
+        }
+        self.events.line(self.line_no, any);
+        if understood {
+            self.log.coverage.lines_understood += 1;
+        } else if any {
+            self.note_ignored(line);
+        }
+    }
+}
+
+impl StreamParser for WorkerLogParser {
+    fn feed(&mut self, mut chunk: &[u8]) {
+        while let Some(nl) = memchr::memchr(b'\n', chunk) {
+            if self.carry.is_empty() && !self.carry_overflow {
+                self.whole_line(&chunk[..nl]);
+            } else {
+                if !self.carry_overflow {
+                    self.carry.extend_from_slice(&chunk[..nl]);
+                }
+                let carry = std::mem::take(&mut self.carry);
+                self.whole_line(&carry);
+                self.carry = carry;
+                self.carry.clear();
+                self.carry_overflow = false;
+            }
+            chunk = &chunk[nl + 1..];
+        }
+        if !self.carry_overflow {
+            let room = MAX_LINE.saturating_sub(self.carry.len());
+            self.carry
+                .extend_from_slice(&chunk[..chunk.len().min(room)]);
+            self.carry_overflow = chunk.len() > room;
+        }
+    }
+
+    fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
+        if !self.carry.is_empty() {
+            let carry = std::mem::take(&mut self.carry);
+            self.whole_line(&carry);
+        }
+        if let Some((start, program, acc)) = self.pending_command.take() {
+            self.finish_command(start, program, &acc);
+        }
+        let mut log = std::mem::replace(
+            &mut self.log,
+            WorkerLog {
+                path: String::new(),
+                identity: self.identity.clone(),
+                series: Vec::new(),
+                memory: Vec::new(),
+                launches: Vec::new(),
+                coverage: Coverage::default(),
+                findings: Vec::new(),
+            },
+        );
+        log.series = std::mem::take(&mut self.series);
+        log.series.sort_by_key(|s| (s.kind, s.ranks));
+        let recognised =
+            !log.series.is_empty() || !log.memory.is_empty() || !log.launches.is_empty();
+        if !recognised && log.identity.service == Service::Unknown {
+            return Ok(false);
+        }
+        log.findings = self.events.findings(&self.path, &log);
+        out.push(Record::WorkerLog(Box::new(log)));
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identities_from_file_names() {
+        let id = worker_identity("logs/watchtower-navy-cn01_prefill_w0.err").unwrap();
+        assert_eq!(
+            (id.node.as_deref(), id.service, id.worker_id.as_deref()),
+            (Some("watchtower-navy-cn01"), Service::Prefill, Some("w0"))
+        );
+        let id = worker_identity("r/eos0001_agg_w3.out").unwrap();
+        assert_eq!(
+            (id.node.as_deref(), id.service),
+            (Some("eos0001"), Service::Agg)
+        );
+        let id = worker_identity("r/node_a_decode_w1.out").unwrap();
+        assert_eq!(id.node.as_deref(), Some("node_a"));
+        let id = worker_identity("r/cn01_nginx.err").unwrap();
+        assert_eq!((id.service, id.worker_id), (Service::Nginx, None));
+        assert!(worker_identity("r/server.log").is_none());
+        assert!(worker_identity("r/decode-host_stats.out").is_none());
+    }
+
+    fn parse(text: &[u8], chunk: usize) -> WorkerLog {
+        let mut p: Box<dyn StreamParser> = Box::new(WorkerLogParser::new("n1_decode_w0.err"));
+        for c in text.chunks(chunk.max(1)) {
+            p.feed(c);
+        }
+        let mut out = Vec::new();
+        assert!(p.finish(&mut out).unwrap());
+        match out.pop() {
+            Some(Record::WorkerLog(l)) => *l,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_change_the_result() {
+        let text = b"[2025-11-04 05:32:32 DP1 TP1 EP1] Decode batch, #running-req: 7, #token: 7040, gen throughput (token/s): 6.73, #queue-req: 0,\r\n\
+            noise\n[2025-11-04 05:32:33 DP0 TP0 EP0] Prefill batch. #new-seq: 1, #new-token: 10, input throughput (token/s): 5.5\n";
+        let whole = parse(text, text.len());
+        for chunk in [1, 2, 7, 64] {
+            assert_eq!(parse(text, chunk).series, whole.series, "chunk {chunk}");
+        }
+        assert_eq!(whole.sample_count(), 2);
+        assert_eq!(whole.coverage.lines_total, 3);
+        assert_eq!(whole.coverage.lines_understood, 2);
+        let decode = whole
+            .series
+            .iter()
+            .find(|s| s.kind == SampleKind::Decode)
+            .unwrap();
+        assert_eq!(decode.ranks.dp, Some(1));
+        assert_eq!(decode.column("num_tokens"), Some(&[7040.0][..]));
+        assert_eq!(decode.column("gen_throughput"), Some(&[6.73][..]));
+    }
+}

@@ -1,0 +1,235 @@
+//! Worker-log time series: one columnar series per (worker file, sample kind, rank), memory and
+//! KV snapshots, launch commands, and per-file coverage. Columns are `f32` (NaN where a line did
+//! not carry the field) next to one `f64` column of timestamps, so a 1 GB log stays a few
+//! hundred MB. Timestamps are seconds since the epoch as the log wrote them; [`align`] turns
+//! them into seconds since the run's start.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Diagnostic;
+
+/// What one sample line reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleKind {
+    /// SGLang `Prefill batch` line.
+    Prefill,
+    /// SGLang `Decode batch` line.
+    Decode,
+    /// vLLM engine statistics (`Avg prompt throughput: …`).
+    EngineStats,
+    /// vLLM `SpecDecoding metrics: …`.
+    SpecDecoding,
+    /// TRT-LLM per-iteration log.
+    Iteration,
+}
+
+impl SampleKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            SampleKind::Prefill => "prefill",
+            SampleKind::Decode => "decode",
+            SampleKind::EngineStats => "engine_stats",
+            SampleKind::SpecDecoding => "spec_decoding",
+            SampleKind::Iteration => "iteration",
+        }
+    }
+}
+
+/// Parallel ranks a line was tagged with (`[… DP3 TP3 EP3]`, vLLM `Engine 001`, TRT-LLM rank).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct Ranks {
+    pub dp: Option<u32>,
+    pub tp: Option<u32>,
+    pub ep: Option<u32>,
+    pub pp: Option<u32>,
+}
+
+/// One named column of a series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// snake_case field name (`running_req`, `gen_throughput`, `token_usage`, …).
+    pub name: String,
+    pub values: Vec<f32>,
+}
+
+/// Samples of one kind from one rank of one worker file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub kind: SampleKind,
+    pub ranks: Ranks,
+    /// Seconds since the epoch (NaN when the line had no usable timestamp).
+    pub time_s: Vec<f64>,
+    /// 1-based line of each sample in its file.
+    pub line: Vec<u64>,
+    pub columns: Vec<Column>,
+}
+
+impl Series {
+    pub fn new(kind: SampleKind, ranks: Ranks) -> Self {
+        Self {
+            kind,
+            ranks,
+            time_s: Vec::new(),
+            line: Vec::new(),
+            columns: Vec::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.time_s.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.time_s.is_empty()
+    }
+
+    pub fn column(&self, name: &str) -> Option<&[f32]> {
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.values.as_slice())
+    }
+
+    /// Append one sample; fields new to this series get a column backfilled with NaN.
+    pub fn push(&mut self, time_s: f64, line: u64, fields: &[(&str, f32)]) {
+        let n = self.time_s.len();
+        for (name, _) in fields {
+            if !self.columns.iter().any(|c| c.name == *name) {
+                self.columns.push(Column {
+                    name: (*name).to_owned(),
+                    values: vec![f32::NAN; n],
+                });
+            }
+        }
+        for c in &mut self.columns {
+            let v = fields
+                .iter()
+                .find(|(name, _)| *name == c.name)
+                .map_or(f32::NAN, |(_, v)| *v);
+            c.values.push(v);
+        }
+        self.time_s.push(time_s);
+        self.line.push(line);
+    }
+}
+
+/// Serving role of a worker, from its file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    Prefill,
+    Decode,
+    Agg,
+    Frontend,
+    Nginx,
+    Nats,
+    Etcd,
+    /// A loose log recognised by content only.
+    Unknown,
+}
+
+impl Service {
+    pub fn label(self) -> &'static str {
+        match self {
+            Service::Prefill => "prefill",
+            Service::Decode => "decode",
+            Service::Agg => "agg",
+            Service::Frontend => "frontend",
+            Service::Nginx => "nginx",
+            Service::Nats => "nats",
+            Service::Etcd => "etcd",
+            Service::Unknown => "unknown",
+        }
+    }
+}
+
+/// Who wrote a log: `<node>_<service>_<id>.err|.out`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkerIdentity {
+    pub node: Option<String>,
+    pub service: Service,
+    pub worker_id: Option<String>,
+}
+
+/// A memory or KV-cache snapshot (SGLang `Load weight end`, `KV Cache is allocated`, vLLM
+/// `Available KV cache memory`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemorySample {
+    pub time_s: f64,
+    pub line: u64,
+    pub ranks: Ranks,
+    pub avail_mem_gb: Option<f64>,
+    pub mem_usage_gb: Option<f64>,
+    pub kv_tokens: Option<u64>,
+    pub kv_size_gb: Option<f64>,
+}
+
+/// A launch command found in a log: program and `--flag value` pairs in order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LaunchCommand {
+    pub line: u64,
+    /// `dynamo.sglang`, `sglang.launch_server`, `vllm serve`, `ServerArgs`, `non-default args`, …
+    pub program: String,
+    pub flags: Vec<(String, String)>,
+}
+
+/// Which line grammar a file speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogDialect {
+    SglangScheduler,
+    VllmEngineStats,
+    TrtllmIteration,
+}
+
+/// How much of a file was understood.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub dialects: Vec<LogDialect>,
+    pub lines_total: u64,
+    /// Lines that became samples, snapshots or launch commands.
+    pub lines_understood: u64,
+    pub lines_ignored: u64,
+    /// Up to five ignored lines that look like metrics, with their line numbers.
+    pub ignored_metric_samples: Vec<(u64, String)>,
+}
+
+/// Everything learned from one worker log file (`.out` and `.err` of a worker are separate
+/// files here; [`crate::discovery`] groups them by identity).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerLog {
+    pub path: String,
+    pub identity: WorkerIdentity,
+    pub series: Vec<Series>,
+    pub memory: Vec<MemorySample>,
+    pub launches: Vec<LaunchCommand>,
+    pub coverage: Coverage,
+    /// Health findings, each naming file and line.
+    pub findings: Vec<Diagnostic>,
+}
+
+impl WorkerLog {
+    /// Number of samples of every kind.
+    pub fn sample_count(&self) -> usize {
+        self.series.iter().map(Series::len).sum()
+    }
+
+    /// Earliest timestamp in the file.
+    pub fn start_s(&self) -> Option<f64> {
+        self.series
+            .iter()
+            .flat_map(|s| s.time_s.iter())
+            .chain(self.memory.iter().map(|m| &m.time_s))
+            .copied()
+            .filter(|t| t.is_finite())
+            .reduce(f64::min)
+    }
+}
+
+/// Seconds since `start` for each timestamp (NaN stays NaN).
+pub fn align(time_s: &[f64], start: f64) -> Vec<f64> {
+    time_s.iter().map(|t| t - start).collect()
+}
