@@ -123,11 +123,14 @@ pub fn json_line(line: &[u8], mut field: impl FnMut(String, f32)) -> Option<f64>
 }
 
 fn camel_to_words(k: &str) -> String {
+    // `iterLatencyMS` → `iter Latency MS`: split before an upper-case letter that follows a lower-case one.
     let mut out = String::with_capacity(k.len() + 4);
-    for (i, c) in k.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
+    let mut prev_lower = false;
+    for c in k.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
             out.push(' ');
         }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
         out.push(c);
     }
     out
