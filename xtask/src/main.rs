@@ -4,8 +4,10 @@
 //! - `build`    build the static site into `dist/` and print file sizes
 //! - `serve`    setup + build + serve `dist/` on 127.0.0.1
 //! - `test`     everything CI runs: fmt, clippy, unit tests, wasm build, browser end-to-end tests
+//! - `bench`    parse-throughput benchmarks against the budgets in DESIGN.md
 //! - `fixtures` regenerate the committed synthetic runs under `fixtures/` with their ground truth
 
+mod bench;
 mod build;
 mod fixtures;
 mod serve;
@@ -54,7 +56,7 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
-const USAGE: &str = "usage: cargo xtask <setup|build|serve [--port N]|test|fixtures>";
+const USAGE: &str = "usage: cargo xtask <setup|build|serve [--port N]|test|bench|fixtures>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -65,6 +67,7 @@ fn main() -> ExitCode {
             .and_then(|_| build::build())
             .and_then(|_| serve::serve(&args[1..])),
         Some("test") => test::test(),
+        Some("bench") => bench::bench(),
         Some("fixtures") => fixtures::command(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };

@@ -10,6 +10,7 @@
 //! go to stderr with the file name. Exit status: 0 when some runs were read, 1 when none, 2 on
 //! bad arguments.
 
+mod bench;
 mod diagnose;
 mod inputs;
 mod points;
@@ -23,7 +24,8 @@ const USAGE: &str = "usage: runlens <command> PATH...\n\n\
   points PATH... [--format csv|json]   one row per (run, concurrency); CSV by default\n\
   nodes PATH... [--format csv|json]    one row per worker-log sample (run, worker, node, service,\n\
                                        dp, tp, ep, timestamp, elapsed_s, kind, then every field)\n\
-  diagnose PATH...                     per-file coverage of worker logs, and health findings";
+  diagnose PATH...                     per-file coverage of worker logs, and health findings\n\
+  bench [--mb N]                       worker-log parse speed on a generated N MB SGLang log";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Format {
@@ -58,6 +60,32 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    if command == "bench" {
+        let mb = match rest {
+            [] => 100,
+            [flag, n] if flag == "--mb" => match n.parse() {
+                Ok(n) => n,
+                Err(_) => {
+                    eprintln!("runlens: bad size {n}");
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("usage: runlens bench [--mb N]");
+                return ExitCode::from(2);
+            }
+        };
+        return match bench::run(mb) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("runlens bench: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     if matches!(command.as_str(), "-h" | "--help" | "help") {
         println!("{USAGE}");
         return ExitCode::SUCCESS;

@@ -93,6 +93,28 @@ impl Series {
             .map(|c| c.values.as_slice())
     }
 
+    /// Add a column (backfilled with NaN) and return its index; an existing one is reused.
+    pub fn column_index(&mut self, name: &str) -> usize {
+        if let Some(i) = self.columns.iter().position(|c| c.name == name) {
+            return i;
+        }
+        self.columns.push(Column {
+            name: name.to_owned(),
+            values: vec![f32::NAN; self.time_s.len()],
+        });
+        self.columns.len() - 1
+    }
+
+    /// Append a row of NaN to every column; the caller then sets the row's values.
+    pub fn push_empty_row(&mut self, time_s: f64, line: u64) -> usize {
+        for c in &mut self.columns {
+            c.values.push(f32::NAN);
+        }
+        self.time_s.push(time_s);
+        self.line.push(line);
+        self.time_s.len() - 1
+    }
+
     /// Append one sample; fields new to this series get a column backfilled with NaN.
     pub fn push(&mut self, time_s: f64, line: u64, fields: &[(&str, f32)]) {
         let n = self.time_s.len();

@@ -156,6 +156,8 @@ pub struct WorkerLogParser {
     keys: KeyCache,
     series: Vec<Series>,
     series_index: HashMap<(SampleKind, Ranks), usize>,
+    /// Per series: interned key (by pointer) → column index.
+    series_columns: Vec<Vec<(*const u8, usize)>>,
     log: WorkerLog,
     line_no: u64,
     carry: Vec<u8>,
@@ -182,6 +184,7 @@ impl WorkerLogParser {
             keys: KeyCache::default(),
             series: Vec::new(),
             series_index: HashMap::new(),
+            series_columns: Vec::new(),
             log: WorkerLog {
                 path: path.to_owned(),
                 identity,
@@ -214,9 +217,23 @@ impl WorkerLogParser {
         let idx = *self.series_index.entry((kind, ranks)).or_insert(n);
         if idx == n {
             self.series.push(Series::new(kind, ranks));
+            self.series_columns.push(Vec::new());
         }
-        let fields: Vec<(&str, f32)> = self.fields.iter().map(|(k, v)| (&**k, *v)).collect();
-        self.series[idx].push(time_s, self.line_no, &fields);
+        let (series, cols) = (&mut self.series[idx], &mut self.series_columns[idx]);
+        // Interned names compare by pointer; a new name gets its column once.
+        for (name, _) in &self.fields {
+            let ptr = name.as_ptr();
+            if !cols.iter().any(|(p, _)| *p == ptr) {
+                cols.push((ptr, series.column_index(name)));
+            }
+        }
+        let row = series.push_empty_row(time_s, self.line_no);
+        for (name, v) in &self.fields {
+            let ptr = name.as_ptr();
+            if let Some((_, c)) = cols.iter().find(|(p, _)| *p == ptr) {
+                series.columns[*c].values[row] = *v;
+            }
+        }
         self.events.sample(self.line_no, kind, &self.fields);
     }
 
@@ -373,8 +390,9 @@ impl WorkerLogParser {
         let fields = &mut self.fields;
         vllm::message_fields(&line[message_at..], |k, i, v| {
             let name = keys.name(k);
-            let name: Rc<str> = match i {
-                Some(i) => format!("{name}_{i}").into(),
+            // List positions are interned like any key, so each becomes one column.
+            let name = match i {
+                Some(i) => keys.name(format!("{name}_{i}").as_bytes()),
                 None => name,
             };
             fields.push((name, v));

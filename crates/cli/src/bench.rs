@@ -1,0 +1,51 @@
+//! `runlens bench [--mb N]`: parse throughput of the worker-log parser on a generated dense
+//! SGLang log (DP/TP/EP-tagged prefill and decode lines with millisecond timestamps), the hot
+//! path of a 1 GB run. Prints MB/s and samples/s; `cargo xtask bench` runs it in release mode.
+
+use std::time::Instant;
+
+use runlens_core::Ingest;
+
+/// A dense disaggregated-decode style log of about `bytes` bytes, and its number of batch lines.
+pub fn generate_sglang_log(bytes: usize) -> (Vec<u8>, usize) {
+    let mut out = Vec::with_capacity(bytes + 512);
+    let mut n = 0usize;
+    let mut ms = 0u64;
+    while out.len() < bytes {
+        let (dp, s, frac) = (n % 8, 10 + ms / 1000 % 50, ms % 1000);
+        let line = if n % 4 == 0 {
+            format!(
+                "[2026-07-01 12:{:02}:{s:02}.{frac:03} DP{dp} TP{dp} EP{dp}] Prefill batch, #new-seq: {}, #new-token: {}, #cached-token: {}, token usage: 0.{:02}, #running-req: {}, #queue-req: {}, #prealloc-req: 0, #inflight-req: {}, input throughput (token/s): {}.{:02},\n",
+                ms / 60_000 % 60, 1 + n % 7, 1024 + n % 4096, n % 512, n % 100, n % 64, n % 9, n % 5, 10_000 + n % 90_000, n % 100
+            )
+        } else {
+            format!(
+                "[2026-07-01 12:{:02}:{s:02}.{frac:03} DP{dp} TP{dp} EP{dp}] Decode batch, #running-req: {}, #token: {}, token usage: 0.{:02}, pre-allocated usage: 0.00, #prealloc-req: 0, #transfer-req: {}, #retracted-req: 0, cuda graph: True, gen throughput (token/s): {}.{:02}, #queue-req: {},\n",
+                ms / 60_000 % 60, 1 + n % 128, 10_000 + n % 90_000, n % 100, n % 3, 1000 + n % 9000, n % 100, n % 4
+            )
+        };
+        out.extend_from_slice(line.as_bytes());
+        n += 1;
+        ms += 37;
+    }
+    (out, n)
+}
+
+pub fn run(mb: usize) -> Result<String, String> {
+    let (log, lines) = generate_sglang_log(mb << 20);
+    let started = Instant::now();
+    let mut ingest = Ingest::new();
+    ingest.add_bytes("bench/node1_decode_w0.out", &log);
+    let elapsed = started.elapsed().as_secs_f64();
+    let ds = ingest.dataset();
+    let samples: usize = ds.worker_logs.iter().map(|l| l.log.sample_count()).sum();
+    if samples != lines {
+        return Err(format!("parsed {samples} samples from {lines} batch lines"));
+    }
+    let mbs = log.len() as f64 / 1e6 / elapsed;
+    Ok(format!(
+        "{{\"bench\": \"sglang-worker-log\", \"bytes\": {}, \"lines\": {lines}, \"seconds\": {elapsed:.3}, \"mb_per_s\": {mbs:.1}, \"samples_per_s\": {:.0}}}",
+        log.len(),
+        samples as f64 / elapsed
+    ))
+}
