@@ -10,6 +10,7 @@
 //! The same crate is compiled natively (CLI, tests) and to `wasm32-unknown-unknown` (the web
 //! worker), so it depends on no platform API.
 
+pub mod aggregate;
 pub mod diagnostics;
 pub mod discovery;
 pub mod export;

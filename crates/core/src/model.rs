@@ -18,6 +18,8 @@ pub struct Dataset {
     pub diagnostics: Vec<Diagnostic>,
     /// Worker logs, each with the run it belongs to (runs without results included).
     pub worker_logs: Vec<RunWorkerLog>,
+    /// Node configuration dumps, each with the run it belongs to.
+    pub node_configs: Vec<RunNodeConfig>,
     /// Bytes of input consumed (compressed size for archives).
     pub input_bytes: u64,
     /// Files seen, archive members included.
@@ -33,6 +35,13 @@ pub struct RunWorkerLog {
     /// run's start on one shared axis.
     pub run_start_s: Option<f64>,
     pub log: crate::timeseries::WorkerLog,
+}
+
+/// A node configuration dump and the run it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunNodeConfig {
+    pub run_key: String,
+    pub config: crate::formats::node_config::NodeConfig,
 }
 
 /// Which on-disk layout of srt-slurm (or other tool) a run uses; see the format reference §0.1.

@@ -224,6 +224,10 @@ pub struct Coverage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkerLog {
     pub path: String,
+    /// Other files merged into this worker (the `.out` beside an `.err`).
+    pub merged_paths: Vec<String>,
+    /// Parallel sizes from the launch command or server arguments.
+    pub parallelism: crate::formats::node_config::Parallelism,
     pub identity: WorkerIdentity,
     pub series: Vec<Series>,
     pub memory: Vec<MemorySample>,
@@ -248,6 +252,53 @@ impl WorkerLog {
             .copied()
             .filter(|t| t.is_finite())
             .reduce(f64::min)
+    }
+}
+
+impl WorkerLog {
+    /// Merge another file of the same worker: same-kind, same-rank series are concatenated in
+    /// time order, everything else appended.
+    pub fn merge(&mut self, other: WorkerLog) {
+        self.merged_paths.push(other.path);
+        for s in other.series {
+            match self
+                .series
+                .iter_mut()
+                .find(|x| x.kind == s.kind && x.ranks == s.ranks)
+            {
+                Some(mine) => {
+                    for i in 0..s.len() {
+                        let fields: Vec<(&str, f32)> = s
+                            .columns
+                            .iter()
+                            .map(|c| (c.name.as_str(), c.values[i]))
+                            .filter(|(_, v)| !v.is_nan())
+                            .collect();
+                        mine.push(s.time_s[i], s.line[i], &fields);
+                    }
+                }
+                None => self.series.push(s),
+            }
+        }
+        self.memory.extend(other.memory);
+        self.launches.extend(other.launches);
+        let (c, o) = (&mut self.coverage, other.coverage);
+        c.lines_total += o.lines_total;
+        c.lines_understood += o.lines_understood;
+        c.lines_ignored += o.lines_ignored;
+        for d in o.dialects {
+            if !c.dialects.contains(&d) {
+                c.dialects.push(d);
+            }
+        }
+        c.ignored_metric_samples.extend(o.ignored_metric_samples);
+        c.ignored_metric_samples.truncate(5);
+        self.findings.extend(other.findings);
+        let p = &mut self.parallelism;
+        p.tp = p.tp.or(other.parallelism.tp);
+        p.dp = p.dp.or(other.parallelism.dp);
+        p.ep = p.ep.or(other.parallelism.ep);
+        p.pp = p.pp.or(other.parallelism.pp);
     }
 }
 

@@ -11,7 +11,7 @@ pub use paths::{isl_osl_from_path, number_after, parse_dir_name, run_root};
 
 use crate::formats::srt_metadata::RunMetadata;
 use crate::formats::Record;
-use crate::model::{BenchmarkPoint, Dataset, Run, RunWorkerLog, SkippedRun};
+use crate::model::{BenchmarkPoint, Dataset, Run, RunNodeConfig, RunWorkerLog, SkippedRun};
 use assemble::{assemble_run, RunSources};
 use paths::parent;
 
@@ -75,7 +75,7 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
                 };
                 configs.insert(dir, merged);
             }
-            Record::Point(_) | Record::WorkerLog(_) => {}
+            Record::Point(_) | Record::WorkerLog(_) | Record::NodeConfig(_) => {}
         }
     }
     let run_dirs: BTreeSet<String> = metadata.keys().chain(configs.keys()).cloned().collect();
@@ -157,6 +157,26 @@ fn attach_worker_logs(records: &[Record], run_dirs: &BTreeSet<String>, ds: &mut 
             _ => None,
         })
         .collect();
+    // `.out` and `.err` of one named worker are one worker.
+    logs.sort_by(|a, b| {
+        a.run_key
+            .cmp(&b.run_key)
+            .then_with(|| a.log.path.cmp(&b.log.path))
+    });
+    let mut merged: Vec<RunWorkerLog> = Vec::with_capacity(logs.len());
+    for l in logs {
+        let same = |m: &RunWorkerLog| {
+            m.run_key == l.run_key
+                && m.log.identity == l.log.identity
+                && l.log.identity.service != crate::timeseries::Service::Unknown
+                && paths::parent(&m.log.path) == paths::parent(&l.log.path)
+        };
+        match merged.iter_mut().find(|m| same(m)) {
+            Some(m) => m.log.merge(l.log),
+            None => merged.push(l),
+        }
+    }
+    let mut logs = merged;
     let mut starts: BTreeMap<String, f64> = BTreeMap::new();
     for l in &logs {
         if let Some(s) = l.log.start_s() {
@@ -173,6 +193,15 @@ fn attach_worker_logs(records: &[Record], run_dirs: &BTreeSet<String>, ds: &mut 
             .then_with(|| a.log.path.cmp(&b.log.path))
     });
     ds.worker_logs = logs;
+    for r in records {
+        if let Record::NodeConfig(c) = r {
+            ds.diagnostics.extend(c.warnings.iter().cloned());
+            ds.node_configs.push(RunNodeConfig {
+                run_key: log_root(&c.path, run_dirs),
+                config: (**c).clone(),
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -234,6 +263,42 @@ mod tests {
         assert_eq!(ds.skipped.len(), 1);
         assert_eq!(ds.skipped[0].job_id, "55");
         assert_eq!(ds.skipped[0].reason, "Profiling job (no benchmark results)");
+    }
+
+    #[test]
+    fn out_and_err_of_one_worker_are_merged() {
+        let log = |path: &str, text: &str| {
+            let mut out = Vec::new();
+            crate::formats::Format::parse(
+                &crate::formats::worker_log::WorkerLogFormat,
+                path,
+                text.as_bytes(),
+                &mut out,
+            )
+            .unwrap();
+            out.pop().unwrap()
+        };
+        let records = vec![
+            log("3667_1P_4D_20251110_192145/cn01_decode_w0.err", "[2025-11-10 19:30:00 TP0] Decode batch, #running-req: 1, gen throughput (token/s): 5.0\n"),
+            log("3667_1P_4D_20251110_192145/cn01_decode_w0.out", "+ python3 -m dynamo.sglang --tp-size 4 --dp-size 2\n[2025-11-10 19:30:01 TP0] Decode batch, #running-req: 2, gen throughput (token/s): 6.0\n"),
+            log("3667_1P_4D_20251110_192145/cn02_prefill_w0.err", "[2025-11-10 19:29:58 TP0] Prefill batch, #new-seq: 1, input throughput (token/s): 9.0\n"),
+        ];
+        let ds = build_dataset(&records);
+        assert_eq!(ds.worker_logs.len(), 2);
+        let decode = ds
+            .worker_logs
+            .iter()
+            .find(|l| l.log.identity.service == crate::timeseries::Service::Decode)
+            .unwrap();
+        assert_eq!(decode.log.sample_count(), 2);
+        assert_eq!(decode.log.merged_paths.len(), 1);
+        assert_eq!(
+            (decode.log.parallelism.tp, decode.log.parallelism.dp),
+            (Some(4), Some(2))
+        );
+        // Both workers share the run's time origin: the prefill line two seconds earlier.
+        let start = decode.run_start_s.unwrap();
+        assert_eq!(decode.log.series[0].time_s[0] - start, 2.0);
     }
 
     #[test]

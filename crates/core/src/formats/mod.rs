@@ -7,6 +7,7 @@
 
 pub mod aiperf;
 pub mod inferencex;
+pub mod node_config;
 pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
@@ -30,6 +31,8 @@ pub enum Record {
     Config(Box<srt_metadata::RunMetadata>),
     /// One benchmark result.
     Point(Box<BenchmarkPoint>),
+    /// A node configuration dump (`*_config.json`).
+    NodeConfig(Box<node_config::NodeConfig>),
     /// Time series, memory snapshots and launch commands of one worker log file.
     WorkerLog(Box<crate::timeseries::WorkerLog>),
 }
@@ -60,6 +63,7 @@ pub trait StreamParser {
 pub static REGISTRY: &[&dyn Format] = &[
     &srt_metadata::SrtMetadata,
     &recipe_yaml::RecipeYaml,
+    &node_config::NodeConfigJson,
     &slurm_job_log::SlurmJobLog,
     &sa_bench_json::SaBenchJson,
     &aiperf::AiperfJson,

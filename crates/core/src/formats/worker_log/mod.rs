@@ -187,6 +187,8 @@ impl WorkerLogParser {
             series_columns: Vec::new(),
             log: WorkerLog {
                 path: path.to_owned(),
+                merged_paths: Vec::new(),
+                parallelism: Default::default(),
                 identity,
                 series: Vec::new(),
                 memory: Vec::new(),
@@ -516,6 +518,8 @@ impl StreamParser for WorkerLogParser {
             &mut self.log,
             WorkerLog {
                 path: String::new(),
+                merged_paths: Vec::new(),
+                parallelism: Default::default(),
                 identity: self.identity.clone(),
                 series: Vec::new(),
                 memory: Vec::new(),
@@ -532,6 +536,11 @@ impl StreamParser for WorkerLogParser {
             return Ok(false);
         }
         log.findings = self.events.findings(&self.path, &log);
+        log.parallelism = crate::formats::node_config::Parallelism::from_pairs(
+            log.launches
+                .iter()
+                .flat_map(|l| l.flags.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        );
         out.push(Record::WorkerLog(Box::new(log)));
         Ok(true)
     }
