@@ -192,3 +192,120 @@ fn vllm_spec_decoding_per_position_rates() {
             || stats.column("prefix_cache_hit_rate").is_some()
     );
 }
+
+/// Generated logs of every dialect (`fixtures/worker-logs`, `cargo xtask fixtures`) against the
+/// samples the generator wrote.
+#[test]
+fn generated_logs_of_every_dialect_match_their_ground_truth() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/worker-logs");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+    for t in truth["files"].as_array().unwrap() {
+        let file = t["file"].as_str().unwrap();
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(file, &std::fs::read(dir.join("runs").join(file)).unwrap());
+        let ds = ingest.dataset();
+        assert_eq!(ds.worker_logs.len(), 1, "{file}");
+        let log = &ds.worker_logs[0].log;
+        assert_eq!(
+            log.identity.service.label(),
+            t["service"].as_str().unwrap(),
+            "{file}"
+        );
+        let dialects: Vec<String> = log
+            .coverage
+            .dialects
+            .iter()
+            .map(|d| {
+                serde_json::to_value(d)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(serde_json::json!(dialects), t["dialects"], "{file}");
+        assert_eq!(
+            log.memory.len() as u64,
+            t["memory"].as_u64().unwrap(),
+            "{file}"
+        );
+        if let Some(p) = t.get("parallelism") {
+            assert_eq!(
+                serde_json::json!({"tp": log.parallelism.tp, "dp": log.parallelism.dp, "ep": log.parallelism.ep}),
+                *p,
+                "{file}"
+            );
+        }
+        let expected = t["series"].as_array().unwrap();
+        assert_eq!(
+            log.series.len(),
+            expected.len(),
+            "{file}: {:?}",
+            log.series
+                .iter()
+                .map(|s| (s.kind, s.ranks))
+                .collect::<Vec<_>>()
+        );
+        for e in expected {
+            let rank = |k: &str| e[k].as_u64().map(|v| v as u32);
+            let s = log
+                .series
+                .iter()
+                .find(|s| {
+                    s.kind.label() == e["kind"].as_str().unwrap()
+                        && s.ranks.dp == rank("dp")
+                        && s.ranks.tp == rank("tp")
+                        && s.ranks.ep == rank("ep")
+                })
+                .unwrap_or_else(|| panic!("{file}: series {e}"));
+            assert_eq!(s.len() as u64, e["count"].as_u64().unwrap(), "{file}");
+            for (field, value) in e["first"].as_object().unwrap() {
+                let got = s
+                    .column(field)
+                    .unwrap_or_else(|| panic!("{file}: column {field}"))[0];
+                assert!(
+                    (f64::from(got) - value.as_f64().unwrap()).abs() < 1e-3,
+                    "{file}: {field} = {got}, expected {value}"
+                );
+            }
+            if let Some(dt) = t.get("first_interval_s").and_then(|v| v.as_f64()) {
+                assert!(
+                    (s.time_s[1] - s.time_s[0] - dt).abs() < 1e-6,
+                    "{file}: interval {}",
+                    s.time_s[1] - s.time_s[0]
+                );
+            }
+            assert!(
+                s.time_s.iter().all(|t| t.is_finite()),
+                "{file}: every sample has a timestamp"
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_bytes_never_panic_the_log_parser() {
+    use runlens_core::formats::worker_log::WorkerLogParser;
+    use runlens_core::formats::StreamParser;
+    let cases: Vec<Vec<u8>> = vec![
+        vec![0xff, 0xfe, 0x00, b'\n', 0xc3, 0x28, b'\r'],
+        vec![b'x'; 10 << 20],
+        [b"[2026-01-01 00:00:00 DP0] Decode batch, #running-req: ".as_slice(), &[b'9'; 5000], b"\n"].concat(),
+        b"\r\r\r[2026-01-01 00:00:00] Prefill batch, #new-seq: 1\r".to_vec(),
+        b"Decode batch, : , ::, #a: , #b: 1e99999, #c: -, #d: ., cuda graph: maybe\n".to_vec(),
+        b"iter = , states = {'a': }, timestamp = 99-99-9999 99:99:99\n{\"iter\": [1, {\"x\": null}]}\n".to_vec(),
+        b"+ python3 -m dynamo.sglang --a \\".to_vec(),
+        b"server_args=ServerArgs(a='unterminated, b=(1\nnon-default args: {'a': [\n".to_vec(),
+    ];
+    for bytes in cases {
+        for chunk in [1usize, 3, 4096, usize::MAX] {
+            let mut p: Box<dyn StreamParser> = Box::new(WorkerLogParser::new("n_decode_w0.err"));
+            for c in bytes.chunks(chunk.min(bytes.len().max(1))) {
+                p.feed(c);
+            }
+            let mut out = Vec::new();
+            let _ = p.finish(&mut out);
+        }
+    }
+}
