@@ -26,6 +26,24 @@ pub struct Dataset {
     pub files_seen: u64,
 }
 
+impl Dataset {
+    /// Physical nodes of a run and the services each hosts (from worker-log file names),
+    /// sorted by node name.
+    pub fn node_services(&self, run_key: &str) -> Vec<(String, Vec<crate::timeseries::Service>)> {
+        let mut nodes: std::collections::BTreeMap<String, Vec<crate::timeseries::Service>> =
+            Default::default();
+        for l in self.worker_logs.iter().filter(|l| l.run_key == run_key) {
+            if let Some(node) = &l.log.identity.node {
+                let services = nodes.entry(node.clone()).or_default();
+                if !services.contains(&l.log.identity.service) {
+                    services.push(l.log.identity.service);
+                }
+            }
+        }
+        nodes.into_iter().collect()
+    }
+}
+
 /// A worker log and the run it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunWorkerLog {

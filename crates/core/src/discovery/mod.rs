@@ -296,6 +296,12 @@ mod tests {
             (decode.log.parallelism.tp, decode.log.parallelism.dp),
             (Some(4), Some(2))
         );
+        let topology = ds.node_services("3667_1P_4D_20251110_192145");
+        assert_eq!(topology.len(), 2);
+        assert_eq!(
+            topology[0],
+            ("cn01".to_owned(), vec![crate::timeseries::Service::Decode])
+        );
         // Both workers share the run's time origin: the prefill line two seconds earlier.
         let start = decode.run_start_s.unwrap();
         assert_eq!(decode.log.series[0].time_s[0] - start, 2.0);

@@ -116,6 +116,7 @@ struct Anchors {
     iter: Finder<'static>,
     mem: Finder<'static>,
     kv_cache: Finder<'static>,
+    max_total: Finder<'static>,
     available_kv: Finder<'static>,
     kv_cache_size: Finder<'static>,
     preempt: Finder<'static>,
@@ -131,6 +132,7 @@ impl Anchors {
             iter: Finder::new(b"iter = "),
             mem: Finder::new(b"mem"),
             kv_cache: Finder::new(b"KV Cache is allocated"),
+            max_total: Finder::new(b"max_total_num_tokens="),
             available_kv: Finder::new(b"Available KV cache memory:"),
             kv_cache_size: Finder::new(b"GPU KV cache size:"),
             preempt: Finder::new(b"reempt"),
@@ -333,7 +335,10 @@ impl WorkerLogParser {
                 return true;
             }
         }
-        if self.anchors.mem.find(line).is_some() || self.anchors.kv_cache.find(line).is_some() {
+        if self.anchors.mem.find(line).is_some()
+            || self.anchors.kv_cache.find(line).is_some()
+            || self.anchors.max_total.find(line).is_some()
+        {
             if let Some(mut m) = sglang::memory_line(line) {
                 m.line = self.line_no;
                 self.log.memory.push(m);
@@ -581,6 +586,43 @@ mod tests {
             Some(Record::WorkerLog(l)) => *l,
             other => panic!("{other:?}"),
         }
+    }
+
+    fn findings_of(text: String) -> Vec<String> {
+        parse(text.as_bytes(), 4096)
+            .findings
+            .iter()
+            .map(|f| f.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn health_findings() {
+        let mut kv = String::new();
+        for i in 0..12 {
+            kv += &format!("[2026-01-01 00:00:{i:02} TP0] Decode batch, #running-req: 9, token usage: 0.97, cuda graph: False, #queue-req: {}, #retracted-req: {}\n", i * 5, u32::from(i == 7));
+        }
+        let f = findings_of(kv.clone());
+        assert!(
+            f.iter()
+                .any(|m| m.contains("KV cache usage at or above 95% for 12 consecutive samples")),
+            "{f:?}"
+        );
+        assert!(f.iter().any(|m| m.contains("queue keeps growing")), "{f:?}");
+        assert!(f.iter().any(|m| m.contains("retracted")), "{f:?}");
+        assert!(f.iter().any(|m| m.contains("CUDA graphs are off")), "{f:?}");
+        assert!(
+            f.iter()
+                .any(|m| m.contains("log ends while the server was still serving")),
+            "{f:?}"
+        );
+        let f = findings_of(kv + "[2026-01-01 00:01:00] Received sigterm, Shutting down\n");
+        assert!(
+            !f.iter().any(|m| m.contains("log ends")),
+            "a clean shutdown is not a truncation: {f:?}"
+        );
+        let f = findings_of("[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 1, token usage: 0.10, cuda graph: True\nTraceback (most recent call last):\n".into());
+        assert!(f.iter().any(|m| m.contains("Python traceback")), "{f:?}");
     }
 
     #[test]

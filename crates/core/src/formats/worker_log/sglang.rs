@@ -112,6 +112,19 @@ pub fn memory_line(line: &[u8]) -> Option<MemorySample> {
             ..Default::default()
         });
     }
+    // `max_total_num_tokens=139814, chunked_prefill_size=8192, …` (scheduler start-up).
+    if let Some(tokens) = number_after(line, b"max_total_num_tokens=") {
+        let (time_s, ranks) =
+            prefix_time_and_ranks(&line[..memchr::memmem::find(line, b"] ").map_or(0, |i| i + 1)]);
+        return Some(MemorySample {
+            time_s,
+            line: 0,
+            ranks,
+            kv_tokens: Some(tokens as u64),
+            avail_mem_gb: avail,
+            ..Default::default()
+        });
+    }
     if avail.is_none() && usage.is_none() && !kv_alloc {
         return None;
     }
@@ -197,5 +210,7 @@ mod tests {
         assert_eq!(k.kv_tokens, Some(139814));
         assert!((k.kv_size_gb.unwrap() - 10.66).abs() < 1e-4);
         assert!(memory_line(b"nothing to see").is_none());
+        let t = memory_line(b"[2026-03-27 09:31:50 TP0] max_total_num_tokens=139814, chunked_prefill_size=8192, max_prefill_tokens=16384, available_gpu_mem=5.1 GB").unwrap();
+        assert_eq!(t.kv_tokens, Some(139814));
     }
 }
