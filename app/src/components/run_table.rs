@@ -18,19 +18,8 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
             .runs
             .iter()
             .map(|r| {
-                let isl_osl = match (&r.isl, &r.osl) {
-                    (Some(i), Some(o)) => format!("{}/{}", i.value, o.value),
-                    _ => "–".into(),
-                };
-                let missing = if r.missing_concurrencies.is_empty() {
-                    "–".to_string()
-                } else {
-                    r.missing_concurrencies
-                        .iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
+                let isl_osl = or_dash(r.isl_osl_label());
+                let missing = or_dash(r.missing_label());
                 view! {
                     <tr>
                         <td title=r.root.clone()>{r.job_id.value.clone()}</td>

@@ -10,20 +10,10 @@ fn run_row(run: &Run) -> [String; 7] {
         run.generation.label().to_owned(),
         opt(run.topology.as_ref().map(|t| t.value.label())),
         opt(run.gpus.total().map(|g| g.to_string())),
-        match (&run.isl, &run.osl) {
-            (Some(i), Some(o)) => format!("{}/{}", i.value, o.value),
-            _ => "-".into(),
-        },
+        opt(run.isl_osl_label()),
         run.points.len().to_string(),
-        if run.missing_concurrencies.is_empty() {
-            "-".into()
-        } else {
-            run.missing_concurrencies
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(",")
-        },
+        // No spaces inside a cell: scripts split these lines on whitespace.
+        opt(run.missing_label().map(|m| m.replace(", ", ","))),
     ]
 }
 

@@ -200,6 +200,26 @@ pub struct Run {
 }
 
 impl Run {
+    /// `8192/1024`, when both are known.
+    pub fn isl_osl_label(&self) -> Option<String> {
+        Some(format!(
+            "{}/{}",
+            self.isl.as_ref()?.value,
+            self.osl.as_ref()?.value
+        ))
+    }
+
+    /// `16, 32`: the expected concurrencies with no result, `None` when nothing is missing.
+    pub fn missing_label(&self) -> Option<String> {
+        (!self.missing_concurrencies.is_empty()).then(|| {
+            self.missing_concurrencies
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+
     /// `jobid | 1P/4D | 8192/1024 [gb200] tags`, the run label used in lists.
     pub fn label(&self) -> String {
         let mut label = self.job_id.value.clone();

@@ -26,16 +26,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn from_folder() -> Dataset {
+/// Ingest `set/runs/` file by file, paths relative to `set` (as a folder drop gives them).
+fn ingest_folder(set: &Path) -> Dataset {
     let mut files = Vec::new();
-    walk(&demo().join("runs"), &mut files);
+    walk(&set.join("runs"), &mut files);
     let mut ingest = Ingest::new();
     for f in files {
-        let rel = f
-            .strip_prefix(demo())
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+        let rel = f.strip_prefix(set).unwrap().to_string_lossy().into_owned();
         ingest.add_input(
             &rel,
             f.metadata().unwrap().len(),
@@ -44,6 +41,10 @@ fn from_folder() -> Dataset {
         );
     }
     ingest.dataset()
+}
+
+fn from_folder() -> Dataset {
+    ingest_folder(&demo())
 }
 
 fn from_archive(name: &str) -> Dataset {
@@ -135,23 +136,7 @@ fn generations() -> PathBuf {
 }
 
 fn generations_from_folder() -> Dataset {
-    let mut files = Vec::new();
-    walk(&generations().join("runs"), &mut files);
-    let mut ingest = Ingest::new();
-    for f in files {
-        let rel = f
-            .strip_prefix(generations())
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
-        ingest.add_input(
-            &rel,
-            f.metadata().unwrap().len(),
-            std::fs::File::open(&f).unwrap(),
-            &mut |_| {},
-        );
-    }
-    ingest.dataset()
+    ingest_folder(&generations())
 }
 
 fn check_generations(ds: &Dataset, prefix: &str) {

@@ -125,19 +125,8 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
 
 /// The run a worker log belongs to: as for results, but a loose log belongs to its folder.
 fn log_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
-    let mut dir = parent(path);
-    loop {
-        if run_dirs.contains(dir) {
-            return dir.to_owned();
-        }
-        if dir.is_empty() {
-            break;
-        }
-        dir = parent(dir);
-    }
-    let dirs: Vec<&str> = parent(path).split('/').filter(|s| !s.is_empty()).collect();
-    if let Some(i) = dirs.iter().rposition(|d| paths::is_job_dir(d)) {
-        return dirs[..=i].join("/");
+    if let Some(root) = paths::enclosing_run_dir(path, run_dirs) {
+        return root;
     }
     let dir = parent(path);
     dir.strip_suffix("/logs")

@@ -94,11 +94,13 @@ pub fn last_component(path: &str) -> &str {
 }
 
 /// The run root of a result file (see the module doc).
-pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
+/// The run directory a file sits in, if an ancestor is known to be one (it holds metadata or a
+/// recipe) or is named like a job; deepest first.
+pub fn enclosing_run_dir(path: &str, run_dirs: &BTreeSet<String>) -> Option<String> {
     let mut dir = parent(path);
     loop {
         if run_dirs.contains(dir) {
-            return dir.to_owned();
+            return Some(dir.to_owned());
         }
         if dir.is_empty() {
             break;
@@ -106,9 +108,16 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
         dir = parent(dir);
     }
     let dirs: Vec<&str> = parent(path).split('/').filter(|s| !s.is_empty()).collect();
-    if let Some(i) = dirs.iter().rposition(|d| is_job_dir(d)) {
-        return dirs[..=i].join("/");
+    dirs.iter()
+        .rposition(|d| is_job_dir(d))
+        .map(|i| dirs[..=i].join("/"))
+}
+
+pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
+    if let Some(root) = enclosing_run_dir(path, run_dirs) {
+        return root;
     }
+    let dirs: Vec<&str> = parent(path).split('/').filter(|s| !s.is_empty()).collect();
     if let Some(i) = dirs
         .iter()
         .rposition(|d| d.contains("isl_") && d.contains("_osl_"))

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::{contains, Format, Record};
+use super::{contains, json_object, Format, Record};
 use crate::diagnostics::FormatError;
 use crate::model::{BenchmarkPoint, LatencyStats};
 
@@ -30,16 +30,7 @@ impl Format for InferenceXJson {
     }
 
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(FormatError::Empty);
-        }
-        let v: Value = serde_json::from_slice(bytes)?;
-        if !v.is_object() {
-            return Err(FormatError::Shape {
-                expected: "an InferenceX result object",
-                found: "another JSON value".into(),
-            });
-        }
+        let v = json_object(bytes, "an InferenceX result object")?;
         let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).filter(|x| x.is_finite());
         let u = |v: &Value, k: &str| {
             v.get(k)

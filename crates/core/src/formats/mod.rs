@@ -125,6 +125,30 @@ pub fn concurrency_from_path(path: &str) -> Option<u32> {
         .find_map(|c| concurrency_token(c).map(|t| t.2))
 }
 
+/// Parse a whole file as a JSON object; empty files, invalid JSON and other values are errors.
+pub(crate) fn json_object(
+    bytes: &[u8],
+    expected: &'static str,
+) -> Result<serde_json::Value, FormatError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(FormatError::Empty);
+    }
+    let v: serde_json::Value = serde_json::from_slice(bytes)?;
+    if !v.is_object() {
+        let found = match &v {
+            serde_json::Value::Array(_) => "an array",
+            serde_json::Value::Null => "null",
+            serde_json::Value::String(_) => "a string",
+            _ => "a scalar",
+        };
+        return Err(FormatError::Shape {
+            expected,
+            found: found.into(),
+        });
+    }
+    Ok(v)
+}
+
 /// Whether `haystack` contains `needle` (byte search, no allocation).
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)

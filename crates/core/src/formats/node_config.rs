@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{contains, file_name, Format, Record};
+use super::{contains, file_name, json_object, Format, Record};
 use crate::diagnostics::{Diagnostic, FormatError};
 
 pub struct NodeConfigJson;
@@ -104,16 +104,7 @@ impl Format for NodeConfigJson {
     }
 
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(FormatError::Empty);
-        }
-        let v: Value = serde_json::from_slice(bytes)?;
-        if !v.is_object() {
-            return Err(FormatError::Shape {
-                expected: "a config dump object",
-                found: "another JSON value".into(),
-            });
-        }
+        let v = json_object(bytes, "a config dump object")?;
         out.push(Record::NodeConfig(Box::new(node_config(path, &v))));
         Ok(())
     }

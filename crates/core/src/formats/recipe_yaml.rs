@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use super::srt_metadata::{parse_concurrency_list, RunMetadata};
+use super::srt_metadata::{at, flat_layout, text, RunMetadata};
 use super::{file_name, Format, Record};
 use crate::diagnostics::FormatError;
 
@@ -54,30 +54,7 @@ impl Format for RecipeYaml {
     }
 }
 
-fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(k))
-        .filter(|v| !v.is_null())
-}
-
-fn text(v: &Value, path: &[&str]) -> Option<String> {
-    match at(v, path)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn count(v: &Value, path: &[&str]) -> Option<u32> {
-    match at(v, path)? {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 fn recipe_from_yaml(path: &str, v: &Value) -> RunMetadata {
-    let r = |k: &str| count(v, &["resources", k]);
     let profiling_enabled = match at(v, &["profiling"]) {
         Some(Value::Object(p)) => p
             .get("enabled")
@@ -87,35 +64,10 @@ fn recipe_from_yaml(path: &str, v: &Value) -> RunMetadata {
         _ => false,
     };
     RunMetadata {
-        path: path.to_owned(),
-        version: None,
-        job_id: None,
         job_name: text(v, &["name"]),
-        run_date: None,
-        container: text(v, &["model", "container"]),
-        model: text(v, &["model", "path"]),
-        gpu_type: text(v, &["resources", "gpu_type"]),
-        gpus_per_node: r("gpus_per_node"),
-        prefill_nodes: r("prefill_nodes"),
-        decode_nodes: r("decode_nodes"),
-        agg_nodes: r("agg_nodes"),
-        prefill_workers: r("prefill_workers"),
-        decode_workers: r("decode_workers"),
-        agg_workers: r("agg_workers"),
-        gpus_per_prefill: r("gpus_per_prefill"),
-        gpus_per_decode: r("gpus_per_decode"),
-        gpus_per_agg: r("gpus_per_agg"),
-        mode: None,
         backend: text(v, &["backend", "type"]),
-        profiler: text(v, &["benchmark", "type"]),
-        isl: count(v, &["benchmark", "isl"]),
-        osl: count(v, &["benchmark", "osl"]),
-        concurrencies: at(v, &["benchmark", "concurrencies"])
-            .map(parse_concurrency_list)
-            .unwrap_or_default(),
-        tags: Vec::new(),
         profiling_enabled,
-        frontends: None,
+        ..flat_layout(path, v)
     }
 }
 

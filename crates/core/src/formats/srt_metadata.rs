@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{contains, file_name, Format, Record};
+use super::{contains, file_name, json_object, Format, Record};
 use crate::diagnostics::FormatError;
 
 pub struct SrtMetadata;
@@ -75,39 +75,19 @@ impl Format for SrtMetadata {
     }
 
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(FormatError::Empty);
-        }
-        let value: Value = serde_json::from_slice(bytes)?;
-        if !value.is_object() {
-            return Err(FormatError::Shape {
-                expected: "a JSON object",
-                found: json_kind(&value).into(),
-            });
-        }
+        let value = json_object(bytes, "a JSON object")?;
         out.push(Record::Metadata(Box::new(metadata_from_json(path, &value))));
         Ok(())
     }
 }
 
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+pub(crate) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter()
         .try_fold(v, |v, k| v.get(k))
         .filter(|v| !v.is_null())
 }
 
-fn text(v: &Value, path: &[&str]) -> Option<String> {
+pub(crate) fn text(v: &Value, path: &[&str]) -> Option<String> {
     match at(v, path)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
         Value::Number(n) => Some(n.to_string()),
@@ -115,7 +95,7 @@ fn text(v: &Value, path: &[&str]) -> Option<String> {
     }
 }
 
-fn count(v: &Value, path: &[&str]) -> Option<u32> {
+pub(crate) fn count(v: &Value, path: &[&str]) -> Option<u32> {
     match at(v, path)? {
         Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
         Value::String(s) => s.trim().parse().ok(),
@@ -212,13 +192,22 @@ fn metadata_from_json(path: &str, v: &Value) -> RunMetadata {
             frontends: count(rm, &["num_additional_frontends"]),
         };
     }
-    let r = |k: &str| count(v, &["resources", k]);
     RunMetadata {
-        path: path.to_owned(),
         version: Some(MetadataVersion::V2),
         job_id: text(v, &["job_id"]),
         job_name: text(v, &["job_name"]),
         run_date: text(v, &["generated_at"]).and_then(|d| normalize_date(&d)),
+        backend: text(v, &["backend_type"]),
+        tags,
+        ..flat_layout(path, v)
+    }
+}
+
+/// The `model` / `resources` / `benchmark` sections shared by v2.0 metadata and the recipe.
+pub(crate) fn flat_layout(path: &str, v: &Value) -> RunMetadata {
+    let r = |k: &str| count(v, &["resources", k]);
+    RunMetadata {
+        path: path.to_owned(),
         container: text(v, &["model", "container"]),
         model: text(v, &["model", "path"]),
         gpu_type: text(v, &["resources", "gpu_type"]),
@@ -232,17 +221,13 @@ fn metadata_from_json(path: &str, v: &Value) -> RunMetadata {
         gpus_per_prefill: r("gpus_per_prefill"),
         gpus_per_decode: r("gpus_per_decode"),
         gpus_per_agg: r("gpus_per_agg"),
-        mode: None,
-        backend: text(v, &["backend_type"]),
         profiler: text(v, &["benchmark", "type"]),
         isl: count(v, &["benchmark", "isl"]),
         osl: count(v, &["benchmark", "osl"]),
         concurrencies: at(v, &["benchmark", "concurrencies"])
             .map(parse_concurrency_list)
             .unwrap_or_default(),
-        tags,
-        profiling_enabled: false,
-        frontends: None,
+        ..Default::default()
     }
 }
 
