@@ -73,7 +73,9 @@ async function paretoSeries(page) {
   });
   return page.evaluate(() => {
     const chart = window.echarts.getInstanceByDom(document.getElementById('pareto-chart'));
-    return chart.getOption().series.map((s) => ({ name: s.name, data: s.data.map((d) => d.value) }));
+    return chart.getOption().series
+      .filter((s) => !s.name.startsWith('Pareto frontier') && !s.name.startsWith('Target:'))
+      .map((s) => ({ name: s.name, data: s.data.map((d) => d.value) }));
   });
 }
 
@@ -113,10 +115,11 @@ test('demo run: chart has one series per run and every point, axes titled', asyn
   });
   assert.match(axes[0], /Output TPS\/User/);
   assert.match(axes[1], /Output TPS\/GPU/);
-  assert.equal(await page.locator('#runs-table tbody tr').count(), expected.runs.length);
-  assert.match(await page.locator('#runs-table').innerText(), /128/, 'missing concurrency of the G1 run is listed');
   await page.waitForTimeout(1500); // let ECharts finish its entry animation (symbols fade in last)
   await page.screenshot({ path: path.join(artifacts, 'demo.png'), fullPage: true });
+  await page.click('#tab-runs');
+  assert.equal(await page.locator('#runs-table tbody tr').count(), expected.runs.length);
+  assert.match(await page.locator('#runs-table').innerText(), /128/, 'missing concurrency of the G1 run is listed');
   await finish(session);
 });
 
@@ -146,10 +149,12 @@ test('a corrupt archive is reported by name and loses nothing already loaded', a
   await waitLoaded(page);
   const good = fs.readFileSync(path.join(demo, 'demo-runs.tar.gz'));
   await page.setInputFiles('#file-input', { name: 'broken-run.tar.gz', mimeType: 'application/gzip', buffer: good.subarray(0, good.length / 2) });
+  await page.click('#tab-runs');
   await page.waitForFunction(() => document.querySelector('#problems')?.innerText.includes('broken-run.tar.gz'));
   const problems = await page.locator('#problems').innerText();
   assert.match(problems, /broken-run\.tar\.gz/);
   assert.match(problems, /corrupt|truncated/i);
+  await page.click('#tab-pareto');
   const series = await paretoSeries(page);
   assert.ok(series.length >= expected.runs.length, 'demo runs are still plotted');
   await finish(session);
@@ -167,6 +172,7 @@ test('dropping loose files adds them to what is loaded', async () => {
     dt.items.add(new File([body], 'extra_concurrency_16.json', { type: 'application/json' }));
     document.querySelector('.dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, text);
+  await page.click('#tab-runs');
   await page.waitForFunction((n) => document.querySelectorAll('#runs-table tbody tr').length > n, expected.runs.length);
   await finish(session);
 });
@@ -202,8 +208,99 @@ test('every generation, parsed as wasm in the worker, matches its ground truth',
       assert.ok(Math.abs(x - p.output_tps_per_user) <= 1e-6 * p.output_tps_per_user, `TPS/User ${run.job_id}`);
     });
   }
+  await page.click('#tab-runs');
   assert.match(await page.locator('#skipped summary').innerText(), new RegExp(`\\(${truth.skipped.length}\\)`));
   assert.match(await page.locator('#problems').innerText(), /results_concurrency_32_gpus_8\.json/);
   assert.match(await page.locator('#runs-table').innerText(), /32, 64/, 'missing concurrencies of run 6006');
+  await finish(session);
+});
+
+/** Every series of a chart by DOM id, as ECharts holds them. */
+async function chartSeries(page, id) {
+  await page.waitForFunction((id) => { const el = document.getElementById(id); return el && window.echarts.getInstanceByDom(el); }, id);
+  return page.evaluate((id) => window.echarts.getInstanceByDom(document.getElementById(id)).getOption().series
+    .map((s) => ({ name: s.name, data: s.data.map((d) => (d && d.value !== undefined ? d.value : d)) })), id);
+}
+
+test('pareto toggles: total TPS, frontier, cutoff, CSV and PNG downloads', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  let all = await chartSeries(page, 'pareto-chart');
+  const frontier = all.find((s) => s.name.startsWith('Pareto frontier'));
+  assert.ok(frontier, 'frontier series drawn by default');
+  assert.match(await page.locator('#frontier-count').innerText(), new RegExp(`Frontier: ${frontier.data.length} points of 12 plotted`));
+  const outputY = (await paretoSeries(page)).map((s) => s.data.map((d) => d[1]));
+  await page.check('#y-total');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().yAxis[0].name.startsWith('Total'));
+  const totalY = (await paretoSeries(page)).map((s) => s.data.map((d) => d[1]));
+  assert.notDeepEqual(totalY, outputY, 'Y values change with the toggle');
+  await page.check('#show-cutoff');
+  all = await chartSeries(page, 'pareto-chart');
+  const cutoff = all.find((s) => s.name.startsWith('Target:'));
+  assert.ok(cutoff, 'cutoff line drawn');
+  assert.equal(cutoff.data[0][0], 30);
+  await page.fill('#cutoff-value', '55');
+  await page.dispatchEvent('#cutoff-value', 'change');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.some((s) => s.name === 'Target: 55 TPS/User'));
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#download-points')]);
+  assert.equal(csv.suggestedFilename(), 'benchmark_data.csv');
+  const text = fs.readFileSync(await csv.path(), 'utf8');
+  assert.ok(text.startsWith('Run ID,Run Date,Profiler,ISL,OSL,Prefill Nodes,Decode Nodes,Prefill Workers,Decode Workers,Frontends,GPUs per Node,Total GPUs,Request Rate,Concurrency,Output TPS,Total TPS,Output TPS/GPU,Total TPS/GPU,Output TPS/User,Mean TTFT (ms),Mean TPOT (ms),Mean ITL (ms)'));
+  assert.equal(text.trim().split('\n').length, 13, 'header + 12 points');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#pareto-chart >> xpath=.. >> button:has-text("PNG")')]);
+  const bytes = fs.readFileSync(await png.path());
+  assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG image');
+  await finish(session);
+});
+
+test('latency tab: four charts, statistic and log toggles, summary table', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-latency');
+  for (const id of ['latency-ttft', 'latency-tpot', 'latency-itl', 'latency-e2el']) {
+    const series = await chartSeries(page, id);
+    assert.equal(series.length, expected.runs.length, id);
+    assert.deepEqual(series.map((s) => s.data.length).sort(), expected.runs.map((r) => r.points.length).sort(), id);
+  }
+  const meanTtft = (await chartSeries(page, 'latency-ttft'))[0].data.map((d) => d[1]);
+  await page.check('#stat-p99');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('latency-ttft')).getOption().yAxis[0].name.startsWith('P99'));
+  const p99Ttft = (await chartSeries(page, 'latency-ttft'))[0].data.map((d) => d[1]);
+  assert.ok(p99Ttft.every((v, i) => v > meanTtft[i]), 'p99 above mean');
+  await page.check('#log-y');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('latency-ttft')).getOption().yAxis[0].type === 'log');
+  assert.equal(await page.locator('#latency-summary tbody tr').count(), expected.runs.length);
+  assert.doesNotMatch(await page.locator('#latency-summary').innerText(), /–/, 'every run has a p99 of every metric');
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: path.join(artifacts, 'latency.png'), fullPage: true });
+  await finish(session);
+});
+
+test('the URL hash keeps tab and toggles across a reload', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.check('#y-total');
+  await page.check('#tpot-median');
+  await page.click('#tab-latency');
+  await page.check('#stat-p99');
+  const hash = await page.evaluate(() => window.location.hash);
+  assert.match(hash, /tab=latency/);
+  assert.match(hash, /y=total/);
+  assert.match(hash, /stat=p99/);
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  assert.equal(await page.getAttribute('#tab-latency', 'aria-selected'), 'true');
+  assert.ok(await page.isChecked('#stat-p99'));
+  await page.click('#tab-pareto');
+  assert.ok(await page.isChecked('#y-total'));
+  assert.ok(await page.isChecked('#tpot-median'));
   await finish(session);
 });

@@ -1,4 +1,4 @@
-//! The page: loader on top, progress, then the Pareto chart and the tables of what was found.
+//! The page: loader and progress on top, then the tabs. Tab and toggles live in the URL hash.
 
 use leptos::prelude::*;
 
@@ -6,12 +6,51 @@ use crate::components::loader::Loader;
 use crate::components::progress::LoadProgress;
 use crate::components::run_table::RunTable;
 use crate::components::worker_client::WorkerClient;
+use crate::state::ViewState;
+use crate::tabs::latency::LatencyTab;
 use crate::tabs::pareto::ParetoTab;
+use crate::tabs::Tab;
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+fn replace_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        if let Ok(history) = w.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+        }
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
     let client = WorkerClient::spawn();
     let dataset = Signal::from(client.dataset);
+    let initial = ViewState::from_hash(&current_hash());
+    let tab = RwSignal::new(initial.tab);
+    let pareto = RwSignal::new(initial.pareto);
+    let latency = RwSignal::new(initial.latency);
+    Effect::new(move |_| {
+        let state = ViewState {
+            tab: tab.get(),
+            pareto: pareto.get(),
+            latency: latency.get(),
+        };
+        replace_hash(&state.to_hash());
+    });
+    let tab_bar = Tab::ALL
+        .iter()
+        .map(|&t| {
+            view! {
+                <button role="tab" id=format!("tab-{}", t.id()) class="tab" class:active=move || tab.get() == t
+                    aria-selected=move || (tab.get() == t).to_string()
+                    on:click=move |_| tab.set(t)>{t.title()}</button>
+            }
+        })
+        .collect_view();
     view! {
         <header>
             <h1>"runlens"</h1>
@@ -20,8 +59,12 @@ pub fn App() -> impl IntoView {
         <main>
             <Loader client=client />
             <LoadProgress client=client />
-            <ParetoTab dataset=dataset />
-            <RunTable dataset=dataset />
+            <nav class="tabs" role="tablist">{tab_bar}</nav>
+            {move || match tab.get() {
+                Tab::Pareto => view! { <ParetoTab dataset=dataset opts=pareto /> }.into_any(),
+                Tab::Latency => view! { <LatencyTab dataset=dataset opts=latency /> }.into_any(),
+                Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
+            }}
         </main>
     }
 }

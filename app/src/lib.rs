@@ -9,5 +9,6 @@ pub mod app;
 pub mod components;
 pub mod js;
 pub mod protocol;
+pub mod state;
 pub mod tabs;
 pub mod worker;

@@ -7,6 +7,8 @@
 //! - `bench`    parse-throughput benchmarks against the budgets in DESIGN.md
 //! - `fixtures` regenerate the committed synthetic runs under `fixtures/` with their ground truth
 
+#![recursion_limit = "256"]
+
 mod bench;
 mod build;
 mod fixtures;

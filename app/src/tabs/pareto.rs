@@ -1,21 +1,86 @@
-//! Pareto tab: Output TPS/GPU against Output TPS/User, one line per run in concurrency order,
-//! each point labelled with its concurrency. Numbers come precomputed from the core
-//! (`DerivedMetrics`); this module only lays them out as an ECharts option.
+//! Pareto tab: Output (or Total) TPS/GPU against Output TPS/User, one line per run in
+//! concurrency order, each point labelled with its concurrency; the Pareto frontier over every
+//! plotted point, a TPS/User cutoff line, the frontier's table and the CSV of all points. Numbers
+//! come from the core (`DerivedMetrics`, `pareto_frontier`, `export`); this module lays them out.
 
 use charming::component::{Axis, Grid, Legend, Title};
 use charming::datatype::DataPointItem;
-use charming::element::{AxisType, Label, LabelPosition, NameLocation, Symbol, Tooltip, Trigger};
+use charming::element::{
+    AxisType, Label, LabelPosition, LineStyle, LineStyleType, NameLocation, Symbol, Tooltip,
+    Trigger,
+};
 use charming::series::Line;
 use charming::Chart;
 use leptos::prelude::*;
+use runlens_core::export::{point_columns, point_rows};
+use runlens_core::metrics::pareto_frontier;
+use runlens_core::model::BenchmarkPoint;
 use runlens_core::Dataset;
 
 use crate::components::chart::Chart as ChartView;
+use crate::js;
+
+/// Which throughput per GPU is on the Y axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YMetric {
+    Output,
+    Total,
+}
+
+/// Which TPOT statistic TPS/User is computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TpotBasis {
+    Mean,
+    Median,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParetoOptions {
+    pub y: YMetric,
+    pub tpot: TpotBasis,
+    /// TPS/User cutoff line, when shown.
+    pub cutoff: Option<f64>,
+    pub frontier: bool,
+}
+
+impl Default for ParetoOptions {
+    fn default() -> Self {
+        Self {
+            y: YMetric::Output,
+            tpot: TpotBasis::Mean,
+            cutoff: None,
+            frontier: true,
+        }
+    }
+}
+
+impl ParetoOptions {
+    fn y_name(&self) -> &'static str {
+        match self.y {
+            YMetric::Output => "Output TPS/GPU",
+            YMetric::Total => "Total TPS/GPU",
+        }
+    }
+
+    fn x_of(&self, p: &BenchmarkPoint) -> Option<f64> {
+        match self.tpot {
+            TpotBasis::Mean => p.derived.output_tps_per_user,
+            TpotBasis::Median => p.derived.output_tps_per_user_median,
+        }
+    }
+
+    fn y_of(&self, p: &BenchmarkPoint) -> Option<f64> {
+        match self.y {
+            YMetric::Output => p.derived.output_tps_per_gpu,
+            YMetric::Total => p.derived.total_tps_per_gpu,
+        }
+    }
+}
 
 /// Dimension names of each data point's value array, shown in the tooltip.
 pub const TOOLTIP_FIELDS: [&str; 6] = [
     "Output TPS/User",
-    "Output TPS/GPU",
+    "TPS/GPU",
     "Concurrency",
     "Output TPS",
     "Mean TTFT (ms)",
@@ -30,7 +95,7 @@ pub struct ParetoSeries {
 }
 
 /// Series of every run with at least one plottable point.
-pub fn pareto_series(ds: &Dataset) -> Vec<ParetoSeries> {
+pub fn pareto_series(ds: &Dataset, opts: &ParetoOptions) -> Vec<ParetoSeries> {
     ds.runs
         .iter()
         .filter_map(|run| {
@@ -38,12 +103,10 @@ pub fn pareto_series(ds: &Dataset) -> Vec<ParetoSeries> {
                 .points
                 .iter()
                 .filter_map(|p| {
-                    let x = p.derived.output_tps_per_user?;
-                    let y = p.derived.output_tps_per_gpu?;
                     let nan = f64::NAN;
                     Some([
-                        x,
-                        y,
+                        opts.x_of(p)?,
+                        opts.y_of(p)?,
                         p.concurrency.map(f64::from).unwrap_or(nan),
                         p.output_throughput.unwrap_or(nan),
                         p.ttft_ms.mean.unwrap_or(nan),
@@ -59,16 +122,41 @@ pub fn pareto_series(ds: &Dataset) -> Vec<ParetoSeries> {
         .collect()
 }
 
+/// Frontier points `(series name, point)` over every plotted point, ordered by TPS/User.
+pub fn frontier_points(series: &[ParetoSeries]) -> Vec<(String, [f64; 6])> {
+    let all: Vec<(&str, [f64; 6])> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(move |p| (s.name.as_str(), *p)))
+        .collect();
+    let xy: Vec<(Option<f64>, Option<f64>)> =
+        all.iter().map(|(_, p)| (Some(p[0]), Some(p[1]))).collect();
+    pareto_frontier(&xy)
+        .into_iter()
+        .map(|i| (all[i].0.to_owned(), all[i].1))
+        .collect()
+}
+
+fn point_item(p: &[f64; 6]) -> DataPointItem {
+    let values: Vec<Option<f64>> = p.iter().map(|v| v.is_finite().then_some(*v)).collect();
+    let name = if p[2].is_finite() {
+        format!("{}", p[2])
+    } else {
+        String::new()
+    };
+    DataPointItem::new(values).name(name)
+}
+
 /// The ECharts option as JSON, or `None` when nothing can be plotted.
-pub fn pareto_option(ds: &Dataset) -> Option<String> {
-    let series = pareto_series(ds);
+pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
+    let series = pareto_series(ds, opts);
     if series.is_empty() {
         return None;
     }
+    let y_name = opts.y_name();
     let mut chart = Chart::new()
         .title(
             Title::new()
-                .text("Output TPS/GPU vs Output TPS/User")
+                .text(format!("{y_name} vs Output TPS/User"))
                 .left("center"),
         )
         .tooltip(Tooltip::new().trigger(Trigger::Item))
@@ -89,32 +177,33 @@ pub fn pareto_option(ds: &Dataset) -> Option<String> {
         .y_axis(
             Axis::new()
                 .type_(AxisType::Value)
-                .name("Output TPS/GPU (tokens/s per GPU)")
+                .name(format!("{y_name} (tokens/s per GPU)"))
                 .name_location(NameLocation::Middle)
                 .name_gap(60)
                 .scale(true),
         );
+    if opts.frontier {
+        let frontier = frontier_points(&series);
+        let data: Vec<DataPointItem> = frontier.iter().map(|(_, p)| point_item(p)).collect();
+        chart = chart.series(
+            Line::new()
+                .name(format!("Pareto frontier ({} points)", frontier.len()))
+                .symbol(Symbol::Diamond)
+                .symbol_size(14)
+                .line_style(LineStyle::new().width(6).opacity(0.35).color("#d4a017"))
+                .z(1)
+                .data(data),
+        );
+    }
     for s in &series {
-        let data: Vec<DataPointItem> = s
-            .points
-            .iter()
-            .map(|p| {
-                let values: Vec<Option<f64>> =
-                    p.iter().map(|v| v.is_finite().then_some(*v)).collect();
-                let name = if p[2].is_finite() {
-                    format!("{}", p[2])
-                } else {
-                    String::new()
-                };
-                DataPointItem::new(values).name(name)
-            })
-            .collect();
+        let data: Vec<DataPointItem> = s.points.iter().map(point_item).collect();
         chart = chart.series(
             Line::new()
                 .name(s.name.as_str())
                 .show_symbol(true)
                 .symbol(Symbol::Circle)
                 .symbol_size(8)
+                .z(3)
                 .label(
                     Label::new()
                         .show(true)
@@ -124,12 +213,63 @@ pub fn pareto_option(ds: &Dataset) -> Option<String> {
                 .data(data),
         );
     }
+    if let Some(cutoff) = opts.cutoff {
+        let y_max = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p[1]))
+            .fold(0.0, f64::max)
+            * 1.05;
+        chart = chart.series(
+            Line::new()
+                .name(format!("Target: {cutoff} TPS/User"))
+                .symbol(Symbol::None)
+                .line_style(
+                    LineStyle::new()
+                        .type_(LineStyleType::Dashed)
+                        .color("#c0392b")
+                        .width(2),
+                )
+                .data(vec![
+                    DataPointItem::new(vec![cutoff, 0.0]),
+                    DataPointItem::new(vec![cutoff, y_max]),
+                ]),
+        );
+    }
     let mut value = serde_json::to_value(&chart).ok()?;
-    value["runlensTooltip"] = serde_json::json!(TOOLTIP_FIELDS);
+    let mut fields = TOOLTIP_FIELDS;
+    fields[1] = y_name;
+    value["runlensTooltip"] = serde_json::json!(fields);
     Some(value.to_string())
 }
 
-/// Summary cards: runs, points, max Output TPS, max concurrency.
+/// The per-point table as CSV text (the reference's column names first).
+pub fn points_csv(ds: &Dataset) -> String {
+    let quote = |s: String| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = point_columns()
+        .into_iter()
+        .map(|c| quote(c.to_owned()))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for row in point_rows(ds) {
+        out.push_str(
+            &row.iter()
+                .map(|c| quote(c.to_csv()))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push('\n');
+    }
+    out
+}
+
+/// Summary cards: runs, points, max Output TPS, max concurrency, profilers.
 #[component]
 fn SummaryCards(dataset: Signal<Option<Dataset>>) -> impl IntoView {
     move || {
@@ -140,38 +280,125 @@ fn SummaryCards(dataset: Signal<Option<Dataset>>) -> impl IntoView {
             .filter_map(|p| p.output_throughput)
             .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
         let max_conc = points.iter().filter_map(|p| p.concurrency).max();
+        let mut profilers: Vec<String> = ds
+            .runs
+            .iter()
+            .filter_map(|r| r.profiler.as_ref().map(|p| p.value.clone()))
+            .collect();
+        profilers.sort();
+        profilers.dedup();
+        let mut containers: Vec<String> = ds
+            .runs
+            .iter()
+            .filter_map(|r| r.container.as_ref().map(|c| c.value.clone()))
+            .collect();
+        containers.sort();
+        containers.dedup();
         let card = |label: &'static str, value: String| view! { <div class="card"><div class="value">{value}</div><div class="label">{label}</div></div> };
         Some(view! {
+            <p class="caption">{if containers.is_empty() { String::new() } else { format!("Containers: {}", containers.join(", ")) }}</p>
             <div class="cards" id="summary-cards">
                 {card("Runs", ds.runs.len().to_string())}
                 {card("Data points", points.len().to_string())}
                 {card("Max output TPS", max_tps.map(|v| format!("{v:.0}")).unwrap_or_else(|| "–".into()))}
                 {card("Max concurrency", max_conc.map(|v| v.to_string()).unwrap_or_else(|| "–".into()))}
+                {card("Profilers", profilers.len().to_string())}
             </div>
         })
     }
 }
 
 #[component]
-pub fn ParetoTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
-    let option = Signal::derive(move || dataset.with(|ds| ds.as_ref().and_then(pareto_option)));
-    let empty = Signal::derive(move || match dataset.get() {
-        None => "Load runs to see the Pareto chart.".to_string(),
-        Some(ds) if ds.runs.is_empty() => {
-            "No benchmark results were found in what was loaded.".to_string()
-        }
-        Some(_) => {
-            "No point has both Output TPS/GPU (needs output_throughput and a GPU count) and \
-                    Output TPS/User (needs mean_tpot_ms)."
-                .to_string()
-        }
+pub fn ParetoTab(dataset: Signal<Option<Dataset>>, opts: RwSignal<ParetoOptions>) -> impl IntoView {
+    let option = Signal::derive(move || {
+        let o = opts.get();
+        dataset.with(|ds| ds.as_ref().and_then(|ds| pareto_option(ds, &o)))
     });
+    let empty = Signal::derive(move || {
+        match dataset.get() {
+        None => "Load runs to see the Pareto chart.".to_string(),
+        Some(ds) if ds.runs.is_empty() => "No benchmark results were found in what was loaded.".to_string(),
+        Some(_) => format!(
+            "No point has both {} (needs its throughput and a GPU count) and Output TPS/User (needs {} TPOT).",
+            opts.get().y_name(),
+            if opts.get().tpot == TpotBasis::Mean { "mean" } else { "median" }
+        ),
+    }
+    });
+    let frontier = Signal::derive(move || {
+        let o = opts.get();
+        dataset.with(|ds| {
+            ds.as_ref()
+                .map(|ds| frontier_points(&pareto_series(ds, &o)))
+                .unwrap_or_default()
+        })
+    });
+    let total_points = Signal::derive(move || {
+        let o = opts.get();
+        dataset.with(|ds| {
+            ds.as_ref()
+                .map(|ds| {
+                    pareto_series(ds, &o)
+                        .iter()
+                        .map(|s| s.points.len())
+                        .sum::<usize>()
+                })
+                .unwrap_or(0)
+        })
+    });
+    let set = move |f: fn(&mut ParetoOptions)| opts.update(f);
     view! {
         <SummaryCards dataset=dataset />
+        <div class="controls" id="pareto-controls">
+            <label><input type="radio" name="y" id="y-output" prop:checked=move || opts.get().y == YMetric::Output
+                on:change=move |_| set(|o| o.y = YMetric::Output) />"Output TPS/GPU"</label>
+            <label><input type="radio" name="y" id="y-total" prop:checked=move || opts.get().y == YMetric::Total
+                on:change=move |_| set(|o| o.y = YMetric::Total) />"Total TPS/GPU"</label>
+            <span class="sep"></span>
+            <label><input type="radio" name="tpot" id="tpot-mean" prop:checked=move || opts.get().tpot == TpotBasis::Mean
+                on:change=move |_| set(|o| o.tpot = TpotBasis::Mean) />"TPS/User from mean TPOT"</label>
+            <label><input type="radio" name="tpot" id="tpot-median" prop:checked=move || opts.get().tpot == TpotBasis::Median
+                on:change=move |_| set(|o| o.tpot = TpotBasis::Median) />"from median TPOT"</label>
+            <span class="sep"></span>
+            <label><input type="checkbox" id="show-frontier" prop:checked=move || opts.get().frontier
+                on:change=move |_| set(|o| o.frontier = !o.frontier) />"Pareto frontier"</label>
+            <label><input type="checkbox" id="show-cutoff" prop:checked=move || opts.get().cutoff.is_some()
+                on:change=move |_| opts.update(|o| o.cutoff = if o.cutoff.is_some() { None } else { Some(30.0) }) />"TPS/User cutoff"</label>
+            <input type="number" id="cutoff-value" min="0" max="1000" step="1" disabled=move || opts.get().cutoff.is_none()
+                prop:value=move || opts.get().cutoff.unwrap_or(30.0).to_string()
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        opts.update(|o| o.cutoff = Some(v))
+                    }
+                } />
+            <button class="small" id="download-points" on:click=move |_| {
+                if let Some(ds) = dataset.get_untracked() {
+                    js::download_text("benchmark_data.csv", "text/csv", &points_csv(&ds));
+                }
+            }>"Download CSV (all points)"</button>
+        </div>
         <ChartView id="pareto-chart" option=option empty=empty />
+        <p class="caption" id="frontier-count">
+            {move || format!("Frontier: {} points of {} plotted.", frontier.get().len(), total_points.get())}
+        </p>
+        <details id="frontier-table">
+            <summary>"Frontier points"</summary>
+            <table>
+                <thead><tr><th>"Run"</th><th>"Concurrency"</th><th>"Output TPS/User"</th><th>{move || opts.get().y_name()}</th></tr></thead>
+                <tbody>
+                    {move || frontier.get().into_iter().map(|(name, p)| view! {
+                        <tr><td>{name}</td><td class="num">{p[2]}</td><td class="num">{format!("{:.2}", p[0])}</td><td class="num">{format!("{:.2}", p[1])}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
         <p class="formula">
-            "Output TPS/GPU = output_throughput / total GPUs (nodes × GPUs per node). "
-            "Output TPS/User = 1000 / mean TPOT (ms)."
+            {move || format!(
+                "{} = {} / total GPUs (nodes × GPUs per node, else working GPUs). Output TPS/User = 1000 / {} TPOT (ms).",
+                opts.get().y_name(),
+                if opts.get().y == YMetric::Output { "output_throughput" } else { "total_token_throughput" },
+                if opts.get().tpot == TpotBasis::Mean { "mean" } else { "median" }
+            )}
         </p>
     }
 }
@@ -181,17 +408,57 @@ mod tests {
     use super::*;
     use runlens_core::Ingest;
 
-    #[test]
-    fn demo_run_gives_one_series_per_run_with_every_point() {
+    fn demo() -> Dataset {
         let mut ingest = Ingest::new();
         ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
-        let ds = ingest.dataset();
-        let series = pareto_series(&ds);
+        ingest.dataset()
+    }
+
+    #[test]
+    fn demo_run_gives_one_series_per_run_with_every_point() {
+        let ds = demo();
+        let opts = ParetoOptions {
+            frontier: false,
+            ..Default::default()
+        };
+        let series = pareto_series(&ds, &opts);
         assert_eq!(series.len(), ds.runs.len());
         for (s, r) in series.iter().zip(&ds.runs) {
             assert_eq!(s.points.len(), r.points.len(), "{}", s.name);
         }
-        let json: serde_json::Value = serde_json::from_str(&pareto_option(&ds).unwrap()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&pareto_option(&ds, &opts).unwrap()).unwrap();
         assert_eq!(json["series"].as_array().unwrap().len(), series.len());
+    }
+
+    #[test]
+    fn frontier_and_cutoff_are_extra_series() {
+        let ds = demo();
+        let opts = ParetoOptions {
+            cutoff: Some(30.0),
+            ..Default::default()
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&pareto_option(&ds, &opts).unwrap()).unwrap();
+        let names: Vec<&str> = json["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
+        assert!(names[0].starts_with("Pareto frontier ("));
+        assert_eq!(names.last(), Some(&"Target: 30 TPS/User"));
+        assert_eq!(names.len(), ds.runs.len() + 2);
+    }
+
+    #[test]
+    fn csv_has_the_reference_header_and_a_row_per_point() {
+        let ds = demo();
+        let csv = points_csv(&ds);
+        assert!(csv.starts_with("Run ID,Run Date,Profiler,ISL,OSL,"));
+        assert_eq!(
+            csv.lines().count(),
+            1 + ds.runs.iter().map(|r| r.points.len()).sum::<usize>()
+        );
     }
 }

@@ -315,7 +315,11 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
                 .first()
                 .map(|p| sourced(p.tool.clone(), Provenance::Results))
         }),
-        container: src.pick(|m| m.container.clone()),
+        container: src.pick(|m| {
+            m.container
+                .as_deref()
+                .and_then(crate::formats::slurm_job_log::container_display_name)
+        }),
         model: src
             .pick(|m| m.model.clone())
             .or_else(|| results_text(|p| p.model_id.clone())),

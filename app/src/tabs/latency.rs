@@ -1,0 +1,257 @@
+//! Latency tab: TTFT, TPOT, ITL and E2E latency against concurrency, one line per run, for the
+//! chosen statistic (mean, median, p90, p99 where the results have it), linear or log Y, and a
+//! min/max table per run.
+
+use charming::component::{Axis, Grid, Legend, Title};
+use charming::element::{AxisType, NameLocation, Symbol, Tooltip, Trigger};
+use charming::series::Line;
+use charming::Chart;
+use leptos::prelude::*;
+use runlens_core::model::{BenchmarkPoint, LatencyStats};
+use runlens_core::Dataset;
+
+use crate::components::chart::Chart as ChartView;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statistic {
+    Mean,
+    Median,
+    P90,
+    P99,
+}
+
+impl Statistic {
+    pub const ALL: [Statistic; 4] = [
+        Statistic::Mean,
+        Statistic::Median,
+        Statistic::P90,
+        Statistic::P99,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Statistic::Mean => "Mean",
+            Statistic::Median => "Median",
+            Statistic::P90 => "P90",
+            Statistic::P99 => "P99",
+        }
+    }
+
+    pub fn of(self, s: &LatencyStats) -> Option<f64> {
+        match self {
+            Statistic::Mean => s.mean,
+            Statistic::Median => s.median,
+            Statistic::P90 => s.p90,
+            Statistic::P99 => s.p99,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatencyOptions {
+    pub stat: Statistic,
+    pub log_y: bool,
+}
+
+impl Default for LatencyOptions {
+    fn default() -> Self {
+        Self {
+            stat: Statistic::Mean,
+            log_y: false,
+        }
+    }
+}
+
+/// Reads one latency metric of a point.
+pub type MetricOf = fn(&BenchmarkPoint) -> &LatencyStats;
+
+/// The four latency metrics: chart id, title, accessor.
+pub const METRICS: [(&str, &str, MetricOf); 4] = [
+    ("latency-ttft", "TTFT", |p| &p.ttft_ms),
+    ("latency-tpot", "TPOT", |p| &p.tpot_ms),
+    ("latency-itl", "ITL", |p| &p.itl_ms),
+    ("latency-e2el", "E2E latency", |p| &p.e2el_ms),
+];
+
+/// `(run label, [(concurrency, ms)])` for one metric and statistic.
+pub fn latency_series(
+    ds: &Dataset,
+    metric: MetricOf,
+    stat: Statistic,
+) -> Vec<(String, Vec<(f64, f64)>)> {
+    ds.runs
+        .iter()
+        .filter_map(|run| {
+            let pts: Vec<(f64, f64)> = run
+                .points
+                .iter()
+                .filter_map(|p| Some((f64::from(p.concurrency?), stat.of(metric(p))?)))
+                .filter(|(_, v)| v.is_finite())
+                .collect();
+            (!pts.is_empty()).then(|| (run.label(), pts))
+        })
+        .collect()
+}
+
+pub fn latency_option(
+    ds: &Dataset,
+    title: &str,
+    metric: MetricOf,
+    opts: &LatencyOptions,
+) -> Option<String> {
+    let series = latency_series(ds, metric, opts.stat);
+    if series.is_empty() {
+        return None;
+    }
+    let y_name = format!("{} {title} (ms)", opts.stat.label());
+    let mut chart = Chart::new()
+        .title(
+            Title::new()
+                .text(format!("{y_name} vs concurrency"))
+                .left("center"),
+        )
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(
+            Legend::new()
+                .bottom(0)
+                .type_(charming::component::LegendType::Scroll),
+        )
+        .grid(Grid::new().left(80).right(30).top(50).bottom(80))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Log)
+                .log_base(2.0)
+                .name("Concurrency (requests in flight)")
+                .name_location(NameLocation::Middle)
+                .name_gap(30),
+        )
+        .y_axis(
+            Axis::new()
+                .type_(if opts.log_y {
+                    AxisType::Log
+                } else {
+                    AxisType::Value
+                })
+                .name(y_name)
+                .name_location(NameLocation::Middle)
+                .name_gap(60),
+        );
+    for (name, pts) in series {
+        chart = chart.series(
+            Line::new()
+                .name(name)
+                .show_symbol(true)
+                .symbol(Symbol::Circle)
+                .symbol_size(7)
+                .data(pts.into_iter().map(|(c, v)| vec![c, v]).collect::<Vec<_>>()),
+        );
+    }
+    Some(chart.to_string())
+}
+
+#[component]
+pub fn LatencyTab(
+    dataset: Signal<Option<Dataset>>,
+    opts: RwSignal<LatencyOptions>,
+) -> impl IntoView {
+    let charts = METRICS
+        .iter()
+        .map(|&(id, title, metric)| {
+            let option = Signal::derive(move || {
+                let o = opts.get();
+                dataset.with(|ds| {
+                    ds.as_ref()
+                        .and_then(|ds| latency_option(ds, title, metric, &o))
+                })
+            });
+            let empty = Signal::derive(move || {
+                format!(
+                    "No run has a {} {title} for any concurrency in its results.",
+                    opts.get().stat.label().to_lowercase()
+                )
+            });
+            view! { <ChartView id=id option=option empty=empty /> }
+        })
+        .collect_view();
+    let table = move || {
+        let o = opts.get();
+        dataset.with(|ds| {
+            let ds = ds.as_ref()?;
+            let rows = ds
+                .runs
+                .iter()
+                .map(|run| {
+                    let cells = METRICS
+                        .iter()
+                        .map(|&(_, _, metric)| {
+                            let v: Vec<f64> = run.points.iter().filter_map(|p| o.stat.of(metric(p))).collect();
+                            let (min, max) = (v.iter().copied().reduce(f64::min), v.iter().copied().reduce(f64::max));
+                            let f = |x: Option<f64>| x.map(|x| format!("{x:.1}")).unwrap_or_else(|| "–".into());
+                            view! { <td class="num">{f(min)}</td><td class="num">{f(max)}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr><td>{run.label()}</td>{cells}</tr> }
+                })
+                .collect_view();
+            Some(view! {
+                <table id="latency-summary">
+                    <thead><tr><th>"Run"</th>
+                        {METRICS.iter().map(|(_, t, _)| view! { <th>{format!("min {t}")}</th><th>{format!("max {t}")}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            })
+        })
+    };
+    view! {
+        <div class="controls" id="latency-controls">
+            {Statistic::ALL.iter().map(|&s| view! {
+                <label><input type="radio" name="stat" id=format!("stat-{}", s.label().to_lowercase())
+                    prop:checked=move || opts.get().stat == s
+                    on:change=move |_| opts.update(|o| o.stat = s) />{s.label()}</label>
+            }).collect_view()}
+            <span class="sep"></span>
+            <label><input type="checkbox" id="log-y" prop:checked=move || opts.get().log_y
+                on:change=move |_| opts.update(|o| o.log_y = !o.log_y) />"Log Y"</label>
+        </div>
+        <div class="chart-grid">{charts}</div>
+        <h3>"Latency summary (ms)"</h3>
+        {table}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runlens_core::Ingest;
+
+    #[test]
+    fn p99_and_log_axis() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
+        let ds = ingest.dataset();
+        let opts = LatencyOptions {
+            stat: Statistic::P99,
+            log_y: true,
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&latency_option(&ds, "TTFT", METRICS[0].2, &opts).unwrap())
+                .unwrap();
+        assert_eq!(json["series"].as_array().unwrap().len(), ds.runs.len());
+        let y = if json["yAxis"].is_array() {
+            &json["yAxis"][0]
+        } else {
+            &json["yAxis"]
+        };
+        assert_eq!(y["type"], "log");
+        assert!(y["name"].as_str().unwrap().starts_with("P99 TTFT"));
+        // No result, no chart: the page shows the empty state that names what is missing.
+        assert!(latency_option(
+            &Dataset::default(),
+            "TTFT",
+            METRICS[0].2,
+            &LatencyOptions::default()
+        )
+        .is_none());
+    }
+}
