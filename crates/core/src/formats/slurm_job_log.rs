@@ -43,9 +43,20 @@ pub fn container_in_line(line: &str) -> Option<String> {
         .split_whitespace()
         .next()?
         .trim_matches(['"', '\'']);
-    let base = value.rsplit('/').next().unwrap_or(value);
-    let base = base.strip_suffix(".sqsh").unwrap_or(base);
-    let shown = base.split_once('+').map_or(base, |(_, rest)| rest);
+    container_display_name(value)
+}
+
+/// How the dashboard names a container: a `.sqsh` path loses its directory, its `.sqsh` and the
+/// `user+` prefix (`/lustre/u+sglang-v0.5.4.sqsh` → `sglang-v0.5.4`); image names stay as they are.
+pub fn container_display_name(value: &str) -> Option<String> {
+    let value = value.trim();
+    let shown = if value.ends_with(".sqsh") || value.starts_with('/') {
+        let base = value.rsplit('/').next().unwrap_or(value);
+        let base = base.strip_suffix(".sqsh").unwrap_or(base);
+        base.split_once('+').map_or(base, |(_, rest)| rest)
+    } else {
+        value
+    };
     (!shown.is_empty()).then(|| shown.to_owned())
 }
 
