@@ -27,7 +27,8 @@ pub enum FromWorker {
     Ready,
     /// Bytes read so far of the current load.
     Progress { progress: Progress, elapsed_ms: f64 },
-    /// The whole dataset after a load (everything loaded so far, not only the last drop).
+    /// The whole dataset after a load (everything loaded so far, not only the last drop), with
+    /// worker-log sample columns left in the worker (see `worker::page_dataset`).
     Loaded {
         dataset: Box<Dataset>,
         elapsed_ms: f64,

@@ -182,6 +182,22 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     });
 }
 
+/// What the page receives: everything but the worker-log sample columns, which can run to
+/// hundreds of MB for a large run. They stay here; coverage, findings, memory snapshots and
+/// launch commands (all small) go to the page.
+pub fn page_dataset(mut ds: runlens_core::Dataset) -> runlens_core::Dataset {
+    for l in &mut ds.worker_logs {
+        for s in &mut l.log.series {
+            s.time_s = Vec::new();
+            s.line = Vec::new();
+            for c in &mut s.columns {
+                c.values = Vec::new();
+            }
+        }
+    }
+    ds
+}
+
 /// Entry point of the worker binary.
 pub fn run() {
     console_error_panic_hook::set_once();
@@ -193,4 +209,29 @@ pub fn run() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&scope, &FromWorker::Ready);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_gets_no_sample_columns_but_everything_else() {
+        let text = "[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 3, gen throughput (token/s): 10\n\
+                    [2026-01-01 00:00:00 TP0] Load weight end. avail mem=10.00 GB, mem usage=5.00 GB\n";
+        let mut ingest = Ingest::new();
+        ingest.add_bytes("r/n1_decode_w0.err", text.as_bytes());
+        let full = ingest.dataset();
+        let page = page_dataset(full.clone());
+        let (f, p) = (&full.worker_logs[0].log, &page.worker_logs[0].log);
+        assert_eq!(f.sample_count(), 1);
+        assert_eq!(p.sample_count(), 0);
+        assert_eq!(
+            p.series[0].columns.len(),
+            f.series[0].columns.len(),
+            "column names stay"
+        );
+        assert_eq!(p.memory, f.memory);
+        assert_eq!(p.coverage, f.coverage);
+    }
 }
