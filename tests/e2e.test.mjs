@@ -304,3 +304,35 @@ test('the URL hash keeps tab and toggles across a reload', async () => {
   assert.ok(await page.isChecked('#tpot-median'));
   await finish(session);
 });
+
+test('node metrics: worker logs per worker, by DP rank and for the cluster, mean or sum stated', async () => {
+  const logs = path.join(root, 'fixtures', 'worker-logs', 'runs');
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#folder-input', logs);
+  await waitLoaded(page);
+  await page.click('#tab-nodes');
+  const runKey = await page.evaluate(() => [...document.querySelectorAll('#node-run option')].map((o) => o.value).find((v) => v.endsWith('sglang_dp_tp_ep')));
+  assert.ok(runKey, 'the DP-attention run is offered');
+  await page.selectOption('#node-run', runKey);
+  await page.check('#grouping-worker');
+  let series = await chartSeries(page, 'node-decode-running');
+  assert.deepEqual(series.map((s) => s.name).sort(), ['cn01 decode w0 DP0', 'cn01 decode w0 DP1'], 'one DP-attention file, two DP ranks');
+  assert.equal(series[0].data.length, 12);
+  await page.check('#grouping-cluster');
+  await page.check('#reducer-sum');
+  await page.waitForFunction(() => {
+    const el = document.getElementById('node-decode-running');
+    const c = el && window.echarts.getInstanceByDom(el);
+    return c && c.getOption().title[0].subtext.includes('sum of 2');
+  });
+  series = await chartSeries(page, 'node-decode-running');
+  assert.equal(series.length, 1);
+  // Generated: DP0 runs 7+i, DP1 runs 8+i requests at second i → sum 15 at t=0.
+  assert.equal(series[0].data[0][1], 15);
+  assert.ok(await page.locator('#node-decode-kv').count(), 'KV utilisation chart');
+  assert.ok(await page.locator('#memory-table tbody tr').count() >= 1, 'memory table');
+  await page.waitForTimeout(1200);
+  await page.screenshot({ path: path.join(artifacts, 'node-metrics.png'), fullPage: true });
+  await finish(session);
+});

@@ -8,6 +8,7 @@ use crate::components::run_table::RunTable;
 use crate::components::worker_client::WorkerClient;
 use crate::state::ViewState;
 use crate::tabs::latency::LatencyTab;
+use crate::tabs::node_metrics::NodeMetricsTab;
 use crate::tabs::pareto::ParetoTab;
 use crate::tabs::Tab;
 
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
             {move || match tab.get() {
                 Tab::Pareto => view! { <ParetoTab dataset=dataset opts=pareto /> }.into_any(),
                 Tab::Latency => view! { <LatencyTab dataset=dataset opts=latency /> }.into_any(),
+                Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
                 Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
             }}
         </main>

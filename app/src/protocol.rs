@@ -3,6 +3,7 @@
 //! Files cannot be serialised, so a [`ToWorker::Ingest`] message travels as a two-element JS
 //! array `[json, File[]]` whose `paths` line up with the files.
 
+use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
 use runlens_core::{Dataset, Progress};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,12 @@ pub enum ToWorker {
     LoadDemo,
     /// Forget everything loaded.
     Clear,
+    /// Node Metrics charts of one run (its worker-log series stay in the worker).
+    NodeCharts {
+        run_key: String,
+        grouping: Grouping,
+        reducer: Reducer,
+    },
 }
 
 /// Worker → page.
@@ -32,6 +39,13 @@ pub enum FromWorker {
     Loaded {
         dataset: Box<Dataset>,
         elapsed_ms: f64,
+    },
+    /// Answer to [`ToWorker::NodeCharts`].
+    NodeCharts {
+        run_key: String,
+        grouping: Grouping,
+        reducer: Reducer,
+        charts: Vec<NodeChart>,
     },
     /// The load could not run at all (individual bad files are diagnostics in the dataset).
     Failed { message: String },

@@ -16,6 +16,9 @@ use crate::protocol::{FromWorker, ToWorker};
 pub const DEMO_ARCHIVE: &[u8] = include_bytes!("../../fixtures/demo/demo-runs.tar.gz");
 pub const DEMO_NAME: &str = "demo-runs.tar.gz";
 
+/// Time bucket of Node Metrics charts, seconds.
+const NODE_BUCKET_S: f64 = 1.0;
+
 /// Minimum time between two progress messages.
 const PROGRESS_INTERVAL_MS: f64 = 50.0;
 
@@ -85,6 +88,8 @@ impl Seek for BlobReader {
 
 thread_local! {
     static INGEST: RefCell<Ingest> = RefCell::new(Ingest::new());
+    /// The full dataset of the last load, series included, for Node Metrics queries.
+    static LAST: RefCell<runlens_core::Dataset> = RefCell::new(runlens_core::Dataset::default());
 }
 
 fn now_ms() -> f64 {
@@ -110,6 +115,31 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             )
         }
     };
+    if let ToWorker::NodeCharts {
+        run_key,
+        grouping,
+        reducer,
+    } = request
+    {
+        let charts = LAST.with(|ds| {
+            runlens_core::aggregate::node_charts(
+                &ds.borrow(),
+                &run_key,
+                grouping,
+                reducer,
+                NODE_BUCKET_S,
+            )
+        });
+        return post(
+            scope,
+            &FromWorker::NodeCharts {
+                run_key,
+                grouping,
+                reducer,
+                charts,
+            },
+        );
+    }
     let started = now_ms();
     let mut last_post = 0.0;
     let mut on_progress = |p: &runlens_core::Progress| {
@@ -129,6 +159,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         let mut ingest = cell.borrow_mut();
         match request {
             ToWorker::Clear => *ingest = Ingest::new(),
+            ToWorker::NodeCharts { .. } => {} // answered above, before any load
             ToWorker::LoadDemo => {
                 ingest.expect_bytes(DEMO_ARCHIVE.len() as u64);
                 ingest.add_input(
@@ -172,10 +203,12 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                 }
             }
         }
+        let dataset = ingest.dataset();
+        LAST.with(|last| *last.borrow_mut() = dataset.clone());
         post(
             scope,
             &FromWorker::Loaded {
-                dataset: Box::new(ingest.dataset()),
+                dataset: Box::new(page_dataset(dataset)),
                 elapsed_ms: now_ms() - started,
             },
         );
@@ -233,5 +266,56 @@ mod tests {
         );
         assert_eq!(p.memory, f.memory);
         assert_eq!(p.coverage, f.coverage);
+    }
+}
+
+#[cfg(test)]
+mod protocol_tests {
+    use super::*;
+    use crate::protocol::FromWorker;
+
+    /// Every fixture set survives the trip to the page (NaN must not break the JSON).
+    #[test]
+    fn fixture_datasets_round_trip_through_the_protocol() {
+        for set in ["demo/demo-runs.tar.gz", "generations/generations.tar.gz"] {
+            let bytes =
+                std::fs::read(format!("{}/../fixtures/{set}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let mut ingest = Ingest::new();
+            ingest.add_bytes(set, &bytes);
+            let msg = FromWorker::Loaded {
+                dataset: Box::new(page_dataset(ingest.dataset())),
+                elapsed_ms: 1.0,
+            };
+            serde_json::from_str::<FromWorker>(&msg.to_json())
+                .unwrap_or_else(|e| panic!("{set}: {e}"));
+        }
+        let dir = format!(
+            "{}/../fixtures/worker-logs/runs",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut ingest = Ingest::new();
+        for sub in std::fs::read_dir(&dir).unwrap() {
+            for f in std::fs::read_dir(sub.unwrap().path()).unwrap() {
+                let f = f.unwrap().path();
+                let rel = f
+                    .strip_prefix(format!(
+                        "{}/../fixtures/worker-logs",
+                        env!("CARGO_MANIFEST_DIR")
+                    ))
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                ingest.add_bytes(&rel, &std::fs::read(&f).unwrap());
+            }
+        }
+        let msg = FromWorker::Loaded {
+            dataset: Box::new(page_dataset(ingest.dataset())),
+            elapsed_ms: 1.0,
+        };
+        let json = msg.to_json();
+        if let Err(e) = serde_json::from_str::<FromWorker>(&json) {
+            let at = e.column().min(json.len());
+            panic!("{e}: …{}", &json[at.saturating_sub(200)..at]);
+        }
     }
 }

@@ -2,12 +2,16 @@
 //! `Ready`, and turns its messages into signal updates.
 
 use leptos::prelude::*;
+use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
 use runlens_core::{Dataset, Progress};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
 use crate::protocol::{FromWorker, ToWorker};
+
+/// Node Metrics charts for (run key, grouping, reducer).
+pub type NodeChartsAnswer = (String, Grouping, Reducer, Vec<NodeChart>);
 
 /// Where loading stands, as the page shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -29,6 +33,8 @@ pub enum LoadState {
 #[derive(Clone, Copy)]
 pub struct WorkerClient {
     pub dataset: RwSignal<Option<Dataset>>,
+    /// Last Node Metrics answer.
+    pub node_charts: RwSignal<Option<NodeChartsAnswer>>,
     pub state: RwSignal<LoadState>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: RwSignal<bool>,
@@ -40,6 +46,7 @@ impl WorkerClient {
     pub fn spawn() -> Self {
         let client = WorkerClient {
             dataset: RwSignal::new(None),
+            node_charts: RwSignal::new(None),
             state: RwSignal::new(LoadState::Idle),
             worker: StoredValue::new_local(None),
             ready: RwSignal::new(false),
@@ -51,9 +58,18 @@ impl WorkerClient {
                     let text = ev.data().as_string().unwrap_or_default();
                     match serde_json::from_str::<FromWorker>(&text) {
                         Ok(msg) => client.on_message(msg),
-                        Err(e) => client
-                            .state
-                            .set(LoadState::Failed(format!("unreadable worker message: {e}"))),
+                        Err(e) => {
+                            let at = e.column().saturating_sub(1).min(text.len());
+                            let from = text[..at]
+                                .char_indices()
+                                .rev()
+                                .nth(80)
+                                .map_or(0, |(i, _)| i);
+                            let near: String = text[from..].chars().take(160).collect();
+                            client.state.set(LoadState::Failed(format!(
+                                "unreadable worker message: {e} near `{near}`"
+                            )))
+                        }
                     }
                 });
                 worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
@@ -102,6 +118,14 @@ impl WorkerClient {
                 self.dataset.set(Some(*dataset));
                 self.state.set(LoadState::Done { elapsed_ms });
             }
+            FromWorker::NodeCharts {
+                run_key,
+                grouping,
+                reducer,
+                charts,
+            } => self
+                .node_charts
+                .set(Some((run_key, grouping, reducer, charts))),
             FromWorker::Failed { message } => self.state.set(LoadState::Failed(message)),
         }
     }
@@ -131,6 +155,14 @@ impl WorkerClient {
             progress: Progress::default(),
             elapsed_ms: 0.0,
         });
+        self.post_raw(message.into());
+    }
+
+    /// Ask something of the worker without starting a load (no progress shown).
+    pub fn query(self, request: &ToWorker) {
+        let message = js_sys::Array::new();
+        message.push(&JsValue::from_str(&request.to_json()));
+        message.push(&JsValue::NULL);
         self.post_raw(message.into());
     }
 

@@ -1,6 +1,7 @@
 //! One module per dashboard tab: each turns core data into chart options and tables.
 
 pub mod latency;
+pub mod node_metrics;
 pub mod pareto;
 
 /// The tabs of the page, in order.
@@ -8,16 +9,18 @@ pub mod pareto;
 pub enum Tab {
     Pareto,
     Latency,
+    NodeMetrics,
     Runs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Pareto, Tab::Latency, Tab::Runs];
+    pub const ALL: [Tab; 4] = [Tab::Pareto, Tab::Latency, Tab::NodeMetrics, Tab::Runs];
 
     pub fn id(self) -> &'static str {
         match self {
             Tab::Pareto => "pareto",
             Tab::Latency => "latency",
+            Tab::NodeMetrics => "nodes",
             Tab::Runs => "runs",
         }
     }
@@ -26,6 +29,7 @@ impl Tab {
         match self {
             Tab::Pareto => "Pareto",
             Tab::Latency => "Latency",
+            Tab::NodeMetrics => "Node Metrics",
             Tab::Runs => "Runs & files",
         }
     }

@@ -42,6 +42,17 @@ pub struct AggregatedSeries {
     pub values: Vec<f64>,
 }
 
+/// An `f32` sample as the decimal it was written as (`0.52`, not `0.5199999809265137`): logs
+/// print at most 7 significant digits, which `f32` holds exactly.
+pub fn f32_as_decimal(v: f32) -> f64 {
+    let d = f64::from(v);
+    if d == 0.0 || !d.is_finite() {
+        return d;
+    }
+    let scale = 10f64.powi(7 - d.abs().log10().ceil() as i32);
+    (d * scale).round() / scale
+}
+
 struct Member<'a> {
     group: String,
     time: &'a [f64],
@@ -115,7 +126,7 @@ pub fn aggregate(
                     let slot = buckets
                         .entry(b)
                         .or_insert_with(|| vec![(0.0, 0); in_group.len()]);
-                    slot[mi].0 += f64::from(*v);
+                    slot[mi].0 += f32_as_decimal(*v);
                     slot[mi].1 += 1;
                 }
             }
@@ -234,5 +245,327 @@ mod tests {
         assert_eq!(sum[0].values[0], 100.0 + 200.0 + 400.0);
         assert_eq!(mean[0].values[0], 700.0 / 3.0);
         assert_eq!(sum[0].elapsed_s, vec![0.0, 1.0]);
+    }
+}
+
+/// One chart of the Node Metrics view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeChart {
+    /// Stable DOM-friendly id (`decode-gen-throughput`).
+    pub id: String,
+    /// Section: `Prefill`, `Decode`, `Aggregated`, `Engine (vLLM)`, `Iterations (TRT-LLM)`.
+    pub section: String,
+    pub title: String,
+    /// Y axis name with unit.
+    pub y_name: String,
+    pub series: Vec<AggregatedSeries>,
+}
+
+/// What a chart plots: from which sample kind, which field (first one present wins), scaled.
+struct ChartSpec {
+    id: &'static str,
+    section: &'static str,
+    title: &'static str,
+    y_name: &'static str,
+    kind: SampleKind,
+    fields: &'static [&'static str],
+    scale: f64,
+}
+
+const fn spec(
+    id: &'static str,
+    section: &'static str,
+    title: &'static str,
+    y_name: &'static str,
+    kind: SampleKind,
+    fields: &'static [&'static str],
+    scale: f64,
+) -> ChartSpec {
+    ChartSpec {
+        id,
+        section,
+        title,
+        y_name,
+        kind,
+        fields,
+        scale,
+    }
+}
+
+const KV_FIELDS: &[&str] = &["token_usage", "full_token_usage"];
+
+const NODE_CHARTS: &[ChartSpec] = &[
+    spec(
+        "prefill-input-throughput",
+        "Prefill",
+        "Input throughput",
+        "Input throughput (tokens/s)",
+        SampleKind::Prefill,
+        &["input_throughput"],
+        1.0,
+    ),
+    spec(
+        "prefill-inflight",
+        "Prefill",
+        "Inflight requests",
+        "Inflight requests",
+        SampleKind::Prefill,
+        &["inflight_req"],
+        1.0,
+    ),
+    spec(
+        "prefill-kv",
+        "Prefill",
+        "KV cache utilisation",
+        "KV cache used (%)",
+        SampleKind::Prefill,
+        KV_FIELDS,
+        100.0,
+    ),
+    spec(
+        "prefill-queue",
+        "Prefill",
+        "Queued requests",
+        "Queued requests",
+        SampleKind::Prefill,
+        &["queue_req"],
+        1.0,
+    ),
+    spec(
+        "decode-running",
+        "Decode",
+        "Running requests",
+        "Running requests",
+        SampleKind::Decode,
+        &["running_req"],
+        1.0,
+    ),
+    spec(
+        "decode-gen-throughput",
+        "Decode",
+        "Generation throughput",
+        "Generation throughput (tokens/s)",
+        SampleKind::Decode,
+        &["gen_throughput"],
+        1.0,
+    ),
+    spec(
+        "decode-kv",
+        "Decode",
+        "KV cache utilisation",
+        "KV cache used (%)",
+        SampleKind::Decode,
+        KV_FIELDS,
+        100.0,
+    ),
+    spec(
+        "decode-queue",
+        "Decode",
+        "Queued requests",
+        "Queued requests",
+        SampleKind::Decode,
+        &["queue_req"],
+        1.0,
+    ),
+    spec(
+        "decode-prealloc",
+        "Disaggregation flow",
+        "Prealloc queue",
+        "Requests",
+        SampleKind::Decode,
+        &["prealloc_req"],
+        1.0,
+    ),
+    spec(
+        "decode-transfer",
+        "Disaggregation flow",
+        "Transfer queue",
+        "Requests",
+        SampleKind::Decode,
+        &["transfer_req"],
+        1.0,
+    ),
+    spec(
+        "engine-prompt-throughput",
+        "Engine (vLLM)",
+        "Prompt throughput",
+        "Prompt throughput (tokens/s)",
+        SampleKind::EngineStats,
+        &["prompt_throughput"],
+        1.0,
+    ),
+    spec(
+        "engine-generation-throughput",
+        "Engine (vLLM)",
+        "Generation throughput",
+        "Generation throughput (tokens/s)",
+        SampleKind::EngineStats,
+        &["generation_throughput"],
+        1.0,
+    ),
+    spec(
+        "engine-running",
+        "Engine (vLLM)",
+        "Running requests",
+        "Running requests",
+        SampleKind::EngineStats,
+        &["running"],
+        1.0,
+    ),
+    spec(
+        "engine-waiting",
+        "Engine (vLLM)",
+        "Waiting requests",
+        "Waiting requests",
+        SampleKind::EngineStats,
+        &["waiting", "pending"],
+        1.0,
+    ),
+    spec(
+        "engine-kv",
+        "Engine (vLLM)",
+        "GPU KV cache usage",
+        "KV cache used (%)",
+        SampleKind::EngineStats,
+        &["gpu_kv_cache_usage"],
+        1.0,
+    ),
+    spec(
+        "iteration-scheduled",
+        "Iterations (TRT-LLM)",
+        "Scheduled requests",
+        "Requests",
+        SampleKind::Iteration,
+        &["num_scheduled_requests", "num_active_requests"],
+        1.0,
+    ),
+    spec(
+        "iteration-kv",
+        "Iterations (TRT-LLM)",
+        "KV cache utilisation",
+        "KV cache used (%)",
+        SampleKind::Iteration,
+        &["kv_cache_util"],
+        100.0,
+    ),
+    spec(
+        "iteration-step-time",
+        "Iterations (TRT-LLM)",
+        "Host step time",
+        "Step time (ms)",
+        SampleKind::Iteration,
+        &["host_step_time", "iter_latency_ms"],
+        1.0,
+    ),
+];
+
+/// Every Node Metrics chart of one run that has data, with the chosen grouping and reduction.
+/// Aggregated (`agg`) workers' prefill and decode lines go to their own section.
+pub fn node_charts(
+    ds: &crate::Dataset,
+    run_key: &str,
+    grouping: Grouping,
+    reducer: Reducer,
+    bucket_s: f64,
+) -> Vec<NodeChart> {
+    use crate::timeseries::Service;
+    let logs: Vec<&RunWorkerLog> = ds
+        .worker_logs
+        .iter()
+        .filter(|l| l.run_key == run_key)
+        .collect();
+    let (agg, other): (Vec<&RunWorkerLog>, Vec<&RunWorkerLog>) = logs
+        .iter()
+        .partition(|l| l.log.identity.service == Service::Agg);
+    let mut charts = Vec::new();
+    for (group, section_prefix) in [(&other, ""), (&agg, "Aggregated workers: ")] {
+        for spec in NODE_CHARTS {
+            let field = spec.fields.iter().find(|f| {
+                group.iter().any(|l| {
+                    l.log
+                        .series
+                        .iter()
+                        .any(|s| s.kind == spec.kind && s.column(f).is_some())
+                })
+            });
+            let Some(field) = field else { continue };
+            // Percentages of one cache are averaged even when the user sums counts and rates.
+            let reducer = if spec.scale == 100.0 || spec.y_name.ends_with("(%)") {
+                Reducer::Mean
+            } else {
+                reducer
+            };
+            let mut series = aggregate(group, spec.kind, field, grouping, reducer, bucket_s);
+            if spec.scale != 1.0 {
+                series
+                    .iter_mut()
+                    .for_each(|s| s.values.iter_mut().for_each(|v| *v *= spec.scale));
+            }
+            if series.iter().all(|s| s.values.is_empty()) {
+                continue;
+            }
+            charts.push(NodeChart {
+                id: if section_prefix.is_empty() {
+                    spec.id.to_owned()
+                } else {
+                    format!("agg-{}", spec.id)
+                },
+                section: format!("{section_prefix}{}", spec.section),
+                title: spec.title.to_owned(),
+                y_name: spec.y_name.to_owned(),
+                series,
+            });
+        }
+    }
+    charts
+}
+
+#[cfg(test)]
+mod chart_tests {
+    use super::*;
+
+    #[test]
+    fn charts_only_where_there_is_data() {
+        let text = "[2026-01-01 00:00:00 DP0 TP0 EP0] Decode batch, #running-req: 10, token usage: 0.50, gen throughput (token/s): 100, #queue-req: 1\n\
+                    [2026-01-01 00:00:01 DP0 TP0 EP0] Decode batch, #running-req: 11, token usage: 0.52, gen throughput (token/s): 110, #queue-req: 0\n";
+        let mut ingest = crate::Ingest::new();
+        ingest.add_bytes("r/n1_decode_w0.err", text.as_bytes());
+        let ds = ingest.dataset();
+        let charts = node_charts(
+            &ds,
+            &ds.worker_logs[0].run_key,
+            Grouping::Cluster,
+            Reducer::Mean,
+            1.0,
+        );
+        let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            vec![
+                "decode-running",
+                "decode-gen-throughput",
+                "decode-kv",
+                "decode-queue"
+            ]
+        );
+        let kv = &charts[2];
+        assert_eq!(
+            kv.series[0].values,
+            vec![50.0, 52.0],
+            "token usage shown in percent"
+        );
+        assert_eq!(kv.series[0].elapsed_s, vec![0.0, 1.0]);
+        let summed = node_charts(
+            &ds,
+            &ds.worker_logs[0].run_key,
+            Grouping::Cluster,
+            Reducer::Sum,
+            1.0,
+        );
+        assert_eq!(
+            summed[2].series[0].values,
+            vec![50.0, 52.0],
+            "utilisation is never summed"
+        );
     }
 }

@@ -8,6 +8,49 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Diagnostic;
 
+/// JSON has no NaN: missing values travel as `null` and come back as NaN.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        v.is_finite().then_some(*v).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+
+    pub mod vec_f64 {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|x| x.is_finite().then_some(*x)))
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+            Ok(Vec::<Option<f64>>::deserialize(d)?
+                .into_iter()
+                .map(|x| x.unwrap_or(f64::NAN))
+                .collect())
+        }
+    }
+
+    pub mod vec_f32 {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &[f32], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(v.iter().map(|x| x.is_finite().then_some(*x)))
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+            Ok(Vec::<Option<f32>>::deserialize(d)?
+                .into_iter()
+                .map(|x| x.unwrap_or(f32::NAN))
+                .collect())
+        }
+    }
+}
+
 /// What one sample line reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -52,6 +95,7 @@ pub struct Ranks {
 pub struct Column {
     /// snake_case field name (`running_req`, `gen_throughput`, `token_usage`, …).
     pub name: String,
+    #[serde(with = "nan_as_null::vec_f32")]
     pub values: Vec<f32>,
 }
 
@@ -61,6 +105,7 @@ pub struct Series {
     pub kind: SampleKind,
     pub ranks: Ranks,
     /// Seconds since the epoch (NaN when the line had no usable timestamp).
+    #[serde(with = "nan_as_null::vec_f64")]
     pub time_s: Vec<f64>,
     /// 1-based line of each sample in its file.
     pub line: Vec<u64>,
@@ -180,6 +225,7 @@ pub struct WorkerIdentity {
 /// `Available KV cache memory`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MemorySample {
+    #[serde(with = "nan_as_null")]
     pub time_s: f64,
     pub line: u64,
     pub ranks: Ranks,
@@ -305,4 +351,26 @@ impl WorkerLog {
 /// Seconds since `start` for each timestamp (NaN stays NaN).
 pub fn align(time_s: &[f64], start: f64) -> Vec<f64> {
     time_s.iter().map(|t| t - start).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_values_survive_json() {
+        let mut s = Series::new(SampleKind::Decode, Ranks::default());
+        s.push(f64::NAN, 1, &[("a", 1.0)]);
+        s.push(2.0, 2, &[("b", 2.0)]);
+        let back: Series = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert!(back.time_s[0].is_nan());
+        assert!(back.column("a").unwrap()[1].is_nan());
+        assert_eq!(back.column("b").unwrap()[1], 2.0);
+        let m = MemorySample {
+            time_s: f64::NAN,
+            ..Default::default()
+        };
+        let back: MemorySample = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert!(back.time_s.is_nan());
+    }
 }
