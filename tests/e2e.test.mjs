@@ -336,3 +336,36 @@ test('node metrics: worker logs per worker, by DP rank and for the cluster, mean
   await page.screenshot({ path: path.join(artifacts, 'node-metrics.png'), fullPage: true });
   await finish(session);
 });
+
+test('configuration tab: overview, topology, searchable flags and environment of a G2 run', async () => {
+  const generations = path.join(root, 'fixtures', 'generations');
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#file-input', path.join(generations, 'generations.tar.gz'));
+  await waitLoaded(page);
+  await page.click('#tab-config');
+  const key = await page.evaluate(() => [...document.querySelectorAll('#config-run option')].map((o) => o.value).find((v) => v.endsWith('outputs/3003')));
+  assert.ok(key, 'run 3003 offered');
+  await page.selectOption('#config-run', key);
+  const overview = await page.locator('#config-overview').innerText();
+  assert.match(overview, /NVIDIA GB200/);
+  assert.match(overview, /deepseek-ai\/DeepSeek-R1/);
+  assert.match(overview, /8192\/1024/);
+  const topology = await page.locator('#config-topology').innerText();
+  assert.match(topology, /gb-node01\s+prefill/);
+  assert.match(topology, /gb-node02\s+decode/);
+  assert.match(await page.locator('#config-flags').innerText(), /--enable-dp-attention/);
+  await page.fill('#flag-search', 'dp-size');
+  const filtered = await page.locator('#config-flags').innerText();
+  assert.match(filtered, /--dp-size/);
+  assert.doesNotMatch(filtered, /--model-path/);
+  const env = await page.locator('#config-env').innerText();
+  assert.match(env, /NCCL \(2 vars\)/);
+  assert.match(env, /UCX \(1 vars\)/);
+  await page.screenshot({ path: path.join(artifacts, 'configuration.png'), fullPage: true });
+  await page.click('#tab-nodes');
+  await page.selectOption('#node-run', key);
+  const prefill = await chartSeries(page, 'node-prefill-input-throughput');
+  assert.equal(prefill[0].data.length, 20);
+  await finish(session);
+});

@@ -7,6 +7,7 @@ use crate::components::progress::LoadProgress;
 use crate::components::run_table::RunTable;
 use crate::components::worker_client::WorkerClient;
 use crate::state::ViewState;
+use crate::tabs::configuration::ConfigurationTab;
 use crate::tabs::latency::LatencyTab;
 use crate::tabs::node_metrics::NodeMetricsTab;
 use crate::tabs::pareto::ParetoTab;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                 Tab::Pareto => view! { <ParetoTab dataset=dataset opts=pareto /> }.into_any(),
                 Tab::Latency => view! { <LatencyTab dataset=dataset opts=latency /> }.into_any(),
                 Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
+                Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
                 Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
             }}
         </main>

@@ -1,5 +1,6 @@
 //! One module per dashboard tab: each turns core data into chart options and tables.
 
+pub mod configuration;
 pub mod latency;
 pub mod node_metrics;
 pub mod pareto;
@@ -10,17 +11,25 @@ pub enum Tab {
     Pareto,
     Latency,
     NodeMetrics,
+    Configuration,
     Runs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Pareto, Tab::Latency, Tab::NodeMetrics, Tab::Runs];
+    pub const ALL: [Tab; 5] = [
+        Tab::Pareto,
+        Tab::Latency,
+        Tab::NodeMetrics,
+        Tab::Configuration,
+        Tab::Runs,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
             Tab::Pareto => "pareto",
             Tab::Latency => "latency",
             Tab::NodeMetrics => "nodes",
+            Tab::Configuration => "config",
             Tab::Runs => "runs",
         }
     }
@@ -30,6 +39,7 @@ impl Tab {
             Tab::Pareto => "Pareto",
             Tab::Latency => "Latency",
             Tab::NodeMetrics => "Node Metrics",
+            Tab::Configuration => "Configuration",
             Tab::Runs => "Runs & files",
         }
     }

@@ -93,6 +93,26 @@ pub fn command_flags(args: &str) -> Vec<(String, String)> {
     flags
 }
 
+/// `--flag value` pairs of an argv list (a config dump's `command_line_args`).
+pub fn flags_from_argv(argv: &[String]) -> Vec<(String, String)> {
+    let mut flags = Vec::new();
+    let mut i = 0;
+    while i < argv.len() {
+        if let Some(flag) = argv[i].strip_prefix("--") {
+            if let Some((k, v)) = flag.split_once('=') {
+                flags.push((k.to_owned(), v.to_owned()));
+            } else if argv.get(i + 1).is_some_and(|n| !n.starts_with("--")) {
+                flags.push((flag.to_owned(), argv[i + 1].clone()));
+                i += 1;
+            } else {
+                flags.push((flag.to_owned(), "true".to_owned()));
+            }
+        }
+        i += 1;
+    }
+    flags
+}
+
 /// Top-level `key=value` or `'key': value` pairs of a Python repr body (brackets and quotes nest).
 pub fn python_pairs(body: &str, sep: char) -> Vec<(String, String)> {
     let mut parts = Vec::new();
@@ -185,6 +205,29 @@ mod tests {
             "launch_server.py:56: UserWarning: 'python -m sglang.launch_server' is --x"
         )
         .is_none());
+    }
+
+    #[test]
+    fn argv_lists() {
+        let argv: Vec<String> = [
+            "python3",
+            "-m",
+            "dynamo.sglang",
+            "--tp-size",
+            "8",
+            "--enable-dp-attention",
+            "--x=1",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            flags_from_argv(&argv),
+            vec![
+                ("tp-size".into(), "8".into()),
+                ("enable-dp-attention".into(), "true".into()),
+                ("x".into(), "1".into())
+            ]
+        );
     }
 
     #[test]
