@@ -369,3 +369,27 @@ test('configuration tab: overview, topology, searchable flags and environment of
   assert.equal(prefill[0].data.length, 20);
   await finish(session);
 });
+
+test('rate match: prefill vs decode on one axis, tokens or requests, average or total', async () => {
+  const generations = path.join(root, 'fixtures', 'generations');
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#file-input', path.join(generations, 'generations.tar.gz'));
+  await waitLoaded(page);
+  await page.click('#tab-rate');
+  let series = await chartSeries(page, 'rate-match-chart');
+  assert.equal(series.length, 2);
+  assert.match(series[0].name, /Prefill input rate \[tokens\/s\] \(1 worker rank\)/);
+  assert.match(series[1].name, /\(2 worker ranks\)/);
+  await page.check('#rate-sum');
+  await page.check('#rate-requests');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('rate-match-chart')).getOption().series[0].name.includes('requests/s'));
+  series = await chartSeries(page, 'rate-match-chart');
+  assert.ok(Math.abs(series[0].data[0][1] - 40000 / 8192) < 1e-9, 'prefill ÷ ISL');
+  assert.ok(Math.abs(series[1].data[0][1] - 3010 / 1024) < 1e-9, 'decode summed over DP ranks ÷ OSL');
+  assert.match(await page.locator('#rate-not-applicable').innerText(), /4004/, 'aggregated runs are listed as not applicable');
+  assert.match(await page.locator('#rate-facts').innerText(), /4 \/ 8/, 'GPU split');
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(artifacts, 'rate-match.png'), fullPage: true });
+  await finish(session);
+});

@@ -11,6 +11,7 @@ use crate::tabs::configuration::ConfigurationTab;
 use crate::tabs::latency::LatencyTab;
 use crate::tabs::node_metrics::NodeMetricsTab;
 use crate::tabs::pareto::ParetoTab;
+use crate::tabs::rate_match::RateMatchTab;
 use crate::tabs::Tab;
 
 fn current_hash() -> String {
@@ -66,6 +67,7 @@ pub fn App() -> impl IntoView {
                 Tab::Pareto => view! { <ParetoTab dataset=dataset opts=pareto /> }.into_any(),
                 Tab::Latency => view! { <LatencyTab dataset=dataset opts=latency /> }.into_any(),
                 Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
+                Tab::RateMatch => view! { <RateMatchTab dataset=dataset client=client /> }.into_any(),
                 Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
                 Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
             }}

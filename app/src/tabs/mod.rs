@@ -4,6 +4,7 @@ pub mod configuration;
 pub mod latency;
 pub mod node_metrics;
 pub mod pareto;
+pub mod rate_match;
 
 /// The tabs of the page, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,15 +12,17 @@ pub enum Tab {
     Pareto,
     Latency,
     NodeMetrics,
+    RateMatch,
     Configuration,
     Runs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Pareto,
         Tab::Latency,
         Tab::NodeMetrics,
+        Tab::RateMatch,
         Tab::Configuration,
         Tab::Runs,
     ];
@@ -29,6 +32,7 @@ impl Tab {
             Tab::Pareto => "pareto",
             Tab::Latency => "latency",
             Tab::NodeMetrics => "nodes",
+            Tab::RateMatch => "rate",
             Tab::Configuration => "config",
             Tab::Runs => "runs",
         }
@@ -39,6 +43,7 @@ impl Tab {
             Tab::Pareto => "Pareto",
             Tab::Latency => "Latency",
             Tab::NodeMetrics => "Node Metrics",
+            Tab::RateMatch => "Rate Match",
             Tab::Configuration => "Configuration",
             Tab::Runs => "Runs & files",
         }

@@ -1,0 +1,269 @@
+//! Rate Match tab (disaggregated runs): prefill input rate against decode generation rate on
+//! one time axis from the run's start, in tokens/s or requests/s (prefill ÷ ISL, decode ÷ OSL),
+//! as a per-node average or a cluster total. Lines that coincide mean prefill and decode keep
+//! pace; decode below prefill means decode is the bottleneck. The series come from the worker's
+//! Node Metrics answer (cluster grouping), so nothing is computed here but the division.
+
+use charming::component::{Axis, Grid, Legend, Title};
+use charming::element::{AxisType, NameLocation, Tooltip, Trigger};
+use charming::series::Line;
+use charming::Chart;
+use leptos::prelude::*;
+use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
+use runlens_core::model::{Run, Topology};
+use runlens_core::Dataset;
+
+use crate::components::chart::Chart as ChartView;
+use crate::components::worker_client::WorkerClient;
+use crate::protocol::ToWorker;
+
+/// The rate-match option from the cluster-grouped node charts of a run.
+pub fn rate_match_option(
+    run: &Run,
+    charts: &[NodeChart],
+    per_request: bool,
+    reducer: Reducer,
+) -> Option<String> {
+    let line = |id: &str| {
+        charts
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.series.first())
+    };
+    let (prefill, decode) = (
+        line("prefill-input-throughput")?,
+        line("decode-gen-throughput")?,
+    );
+    let (isl, osl) = (
+        run.isl.as_ref().map(|v| f64::from(v.value)),
+        run.osl.as_ref().map(|v| f64::from(v.value)),
+    );
+    if per_request && (isl.is_none() || osl.is_none()) {
+        return None;
+    }
+    let unit = if per_request {
+        "requests/s"
+    } else {
+        "tokens/s"
+    };
+    let scope = match reducer {
+        Reducer::Mean => "per-node average",
+        Reducer::Sum => "cluster total",
+    };
+    let scaled =
+        |s: &runlens_core::aggregate::AggregatedSeries, div: Option<f64>| -> Vec<Vec<f64>> {
+            let d = if per_request { div.unwrap_or(1.0) } else { 1.0 };
+            s.elapsed_s
+                .iter()
+                .zip(&s.values)
+                .map(|(x, y)| vec![*x, y / d])
+                .collect()
+        };
+    let chart = Chart::new()
+        .title(
+            Title::new()
+                .text(format!("Prefill input vs decode generation ({scope})"))
+                .subtext(format!("Job {}", run.job_id.value))
+                .left(10),
+        )
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .legend(Legend::new().bottom(0))
+        .grid(Grid::new().left(80).right(30).top(60).bottom(70))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .scale(true)
+                .name("Time since run start (s)")
+                .name_location(NameLocation::Middle)
+                .name_gap(28),
+        )
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .name(format!("Rate ({unit})"))
+                .name_location(NameLocation::Middle)
+                .name_gap(60),
+        )
+        .series(
+            Line::new()
+                .name(format!(
+                    "Prefill input rate [{unit}] ({})",
+                    ranks(prefill.members)
+                ))
+                .show_symbol(false)
+                .data(scaled(prefill, isl)),
+        )
+        .series(
+            Line::new()
+                .name(format!(
+                    "Decode generation rate [{unit}] ({})",
+                    ranks(decode.members)
+                ))
+                .show_symbol(false)
+                .data(scaled(decode, osl)),
+        );
+    Some(chart.to_string())
+}
+
+/// `1 worker rank` / `3 worker ranks`: what a line combines.
+fn ranks(n: usize) -> String {
+    format!("{n} worker rank{}", if n == 1 { "" } else { "s" })
+}
+
+fn disaggregated(run: &Run) -> bool {
+    matches!(
+        run.topology.as_ref().map(|t| t.value),
+        Some(Topology::Disaggregated { .. })
+    )
+}
+
+#[component]
+pub fn RateMatchTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl IntoView {
+    let per_request = RwSignal::new(false);
+    let reducer = RwSignal::new(Reducer::Mean);
+    let run = RwSignal::new(None::<String>);
+    // Disaggregated runs with worker logs; aggregated runs are listed as not applicable.
+    let candidates = Signal::derive(move || {
+        dataset.with(|ds| {
+            let Some(ds) = ds.as_ref() else {
+                return (Vec::new(), Vec::new());
+            };
+            let with_logs = |r: &&Run| ds.worker_logs.iter().any(|l| l.run_key == r.key);
+            let disagg: Vec<(String, String)> = ds
+                .runs
+                .iter()
+                .filter(|r| disaggregated(r))
+                .filter(with_logs)
+                .map(|r| (r.key.clone(), r.label()))
+                .collect();
+            let agg: Vec<String> = ds
+                .runs
+                .iter()
+                .filter(|r| !disaggregated(r))
+                .map(|r| r.label())
+                .collect();
+            (disagg, agg)
+        })
+    });
+    Effect::new(move |_| {
+        let (d, _) = candidates.get();
+        if !run.with_untracked(|r| r.as_ref().is_some_and(|r| d.iter().any(|(k, _)| k == r))) {
+            run.set(d.first().map(|(k, _)| k.clone()));
+        }
+    });
+    Effect::new(move |_| {
+        let _ = dataset.get();
+        if let Some(run_key) = run.get() {
+            client.query(&ToWorker::NodeCharts {
+                run_key,
+                grouping: Grouping::Cluster,
+                reducer: reducer.get(),
+            });
+        }
+    });
+    let option = Signal::derive(move || {
+        let key = run.get()?;
+        let r = dataset.with(|ds| {
+            ds.as_ref()
+                .and_then(|ds| ds.runs.iter().find(|r| r.key == key).cloned())
+        })?;
+        client.node_charts.with(|c| match c {
+            Some((k, Grouping::Cluster, red, charts)) if *k == key && *red == reducer.get() => {
+                rate_match_option(&r, charts, per_request.get(), reducer.get())
+            }
+            _ => None,
+        })
+    });
+    let facts = move || {
+        let key = run.get()?;
+        dataset.with(|ds| {
+            let ds = ds.as_ref()?;
+            let r = ds.runs.iter().find(|r| r.key == key)?;
+            let services = ds.node_services(&key);
+            let count = |s: runlens_core::timeseries::Service| services.iter().filter(|(_, v)| v.contains(&s)).count();
+            let split = match (r.gpus.prefill, r.gpus.decode) {
+                (Some(p), Some(d)) => format!("{p} / {d}"),
+                _ => "–".into(),
+            };
+            Some(view! {
+                <div class="cards" id="rate-facts">
+                    <div class="card"><div class="value">{count(runlens_core::timeseries::Service::Prefill)}</div><div class="label">"Prefill nodes (logs)"</div></div>
+                    <div class="card"><div class="value">{count(runlens_core::timeseries::Service::Decode)}</div><div class="label">"Decode nodes (logs)"</div></div>
+                    <div class="card"><div class="value">{split}</div><div class="label">"GPU split (prefill / decode)"</div></div>
+                    <div class="card"><div class="value">{r.isl_osl_label().unwrap_or_else(|| "–".into())}</div><div class="label">"ISL/OSL"</div></div>
+                </div>
+            })
+        })
+    };
+    let empty = Signal::derive(move || {
+        if candidates.get().0.is_empty() {
+            "No disaggregated run with prefill and decode worker logs was loaded.".to_string()
+        } else if per_request.get() {
+            "Requests/s needs the run's ISL and OSL, and prefill input and decode generation throughput in its logs.".to_string()
+        } else {
+            "This run's logs have no prefill input throughput or no decode generation throughput."
+                .to_string()
+        }
+    });
+    view! {
+        <div class="controls" id="rate-controls">
+            <label>"Run "
+                <select id="rate-run" on:change=move |ev| run.set(Some(event_target_value(&ev)))>
+                    {move || candidates.get().0.into_iter().map(|(k, label)| {
+                        let selected = run.get().as_deref() == Some(k.as_str());
+                        view! { <option value=k selected=selected>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <span class="sep"></span>
+            <label><input type="radio" name="rate-unit" id="rate-tokens" prop:checked=move || !per_request.get() on:change=move |_| per_request.set(false) />"tokens/s"</label>
+            <label><input type="radio" name="rate-unit" id="rate-requests" prop:checked=move || per_request.get() on:change=move |_| per_request.set(true) />"requests/s (÷ ISL, ÷ OSL)"</label>
+            <span class="sep"></span>
+            <label><input type="radio" name="rate-scope" id="rate-mean" prop:checked=move || reducer.get() == Reducer::Mean on:change=move |_| reducer.set(Reducer::Mean) />"Per-node average"</label>
+            <label><input type="radio" name="rate-scope" id="rate-sum" prop:checked=move || reducer.get() == Reducer::Sum on:change=move |_| reducer.set(Reducer::Sum) />"Cluster total"</label>
+        </div>
+        {facts}
+        <ChartView id="rate-match-chart" option=option empty=empty />
+        {move || {
+            let agg = candidates.get().1;
+            (!agg.is_empty()).then(|| view! { <p class="caption" id="rate-not-applicable">{format!("Not applicable to aggregated runs: {}", agg.join("; "))}</p> })
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runlens_core::aggregate::node_charts;
+    use runlens_core::Ingest;
+
+    #[test]
+    fn requests_per_second_divide_by_isl_and_osl() {
+        let bytes = std::fs::read(format!(
+            "{}/../fixtures/generations/generations.tar.gz",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let mut ingest = Ingest::new();
+        ingest.add_bytes("g.tar.gz", &bytes);
+        let ds = ingest.dataset();
+        let run = ds.runs.iter().find(|r| r.job_id.value == "3003").unwrap();
+        let charts = node_charts(&ds, &run.key, Grouping::Cluster, Reducer::Sum, 1.0);
+        let tokens: serde_json::Value =
+            serde_json::from_str(&rate_match_option(run, &charts, false, Reducer::Sum).unwrap())
+                .unwrap();
+        let requests: serde_json::Value =
+            serde_json::from_str(&rate_match_option(run, &charts, true, Reducer::Sum).unwrap())
+                .unwrap();
+        let first =
+            |v: &serde_json::Value, s: usize| v["series"][s]["data"][0][1].as_f64().unwrap();
+        assert_eq!(
+            first(&tokens, 0),
+            40_000.0,
+            "prefill input throughput at t=0"
+        );
+        assert_eq!(first(&requests, 0), 40_000.0 / 8192.0);
+        // Decode: DP0 1500 + DP1 1510 tokens/s summed, ÷ OSL 1024.
+        assert_eq!(first(&requests, 1), 3010.0 / 1024.0);
+    }
+}
