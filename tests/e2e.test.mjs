@@ -208,7 +208,14 @@ test('every generation, parsed as wasm in the worker, matches its ground truth',
       assert.ok(Math.abs(x - p.output_tps_per_user) <= 1e-6 * p.output_tps_per_user, `TPS/User ${run.job_id}`);
     });
   }
+  const incomplete = await page.locator('#notice-incomplete').innerText();
+  assert.match(incomplete, /Job 6006 is incomplete — missing concurrencies: 32, 64/);
+  assert.match(incomplete, /Job 2002 is incomplete — missing concurrencies: 64/);
+  assert.match(await page.locator('#notice-profiling').innerText(), /1 profiling run/);
+  assert.match(await page.locator('#notice-skipped').innerText(), /1 run\(s\) skipped/);
   await page.click('#tab-runs');
+  assert.equal(await page.locator('#coverage-table tbody tr').count(), 2, 'coverage of both worker logs');
+  assert.match(await page.locator('#coverage-table').innerText(), /SglangScheduler/);
   assert.match(await page.locator('#skipped summary').innerText(), new RegExp(`\\(${truth.skipped.length}\\)`));
   assert.match(await page.locator('#problems').innerText(), /results_concurrency_32_gpus_8\.json/);
   assert.match(await page.locator('#runs-table').innerText(), /32, 64/, 'missing concurrencies of run 6006');

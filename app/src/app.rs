@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::loader::Loader;
+use crate::components::notices::Notices;
 use crate::components::progress::LoadProgress;
 use crate::components::run_table::RunTable;
 use crate::components::worker_client::WorkerClient;
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
         <main>
             <Loader client=client />
             <LoadProgress client=client />
+            <Notices dataset=dataset />
             <nav class="tabs" role="tablist">{tab_bar}</nav>
             {move || match tab.get() {
                 Tab::Pareto => view! { <ParetoTab dataset=dataset opts=pareto /> }.into_any(),

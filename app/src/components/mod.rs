@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod loader;
+pub mod notices;
 pub mod progress;
 pub mod run_table;
 pub mod worker_client;

@@ -51,6 +51,27 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
             .iter()
             .map(|d| view! { <li class="diag">{d.to_string()}</li> })
             .collect_view();
+        let coverage = ds
+            .worker_logs
+            .iter()
+            .map(|l| {
+                let c = &l.log.coverage;
+                let dialects = c.dialects.iter().map(|d| format!("{d:?}")).collect::<Vec<_>>().join(", ");
+                let samples = c.ignored_metric_samples.iter().map(|(line, text)| view! { <li><code>{format!("{line}: {text}")}</code></li> }).collect_view();
+                let findings = l.log.findings.iter().map(|f| view! { <li class="diag">{f.to_string()}</li> }).collect_view();
+                view! {
+                    <tr>
+                        <td title=l.log.path.clone()>{l.log.path.rsplit('/').next().unwrap_or(&l.log.path).to_owned()}</td>
+                        <td>{if dialects.is_empty() { "launch/memory only".to_owned() } else { dialects }}</td>
+                        <td class="num">{c.lines_total}</td>
+                        <td class="num">{c.lines_understood}</td>
+                        <td class="num">{c.lines_ignored}</td>
+                        <td><ul class="compact">{samples}{findings}</ul></td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let n_logs = ds.worker_logs.len();
         let (n_skipped, n_unrec, n_diag) = (
             ds.skipped.len(),
             ds.unrecognized.len(),
@@ -67,6 +88,13 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
                     </tr></thead>
                     <tbody>{runs}</tbody>
                 </table>
+                <details id="coverage" open=true>
+                    <summary>{format!("Parse coverage of worker logs ({n_logs})")}</summary>
+                    <table id="coverage-table">
+                        <thead><tr><th>"File"</th><th>"Format"</th><th>"Lines"</th><th>"Understood"</th><th>"Ignored"</th><th>"Ignored metric-like lines, findings"</th></tr></thead>
+                        <tbody>{coverage}</tbody>
+                    </table>
+                </details>
                 <details id="problems" open=has_problems>
                     <summary>{format!("Problems ({n_diag})")}</summary>
                     <ul>{diagnostics}</ul>
