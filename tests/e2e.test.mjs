@@ -400,3 +400,47 @@ test('rate match: prefill vs decode on one axis, tokens or requests, average or 
   await page.screenshot({ path: path.join(artifacts, 'rate-match.png'), fullPage: true });
   await finish(session);
 });
+
+test('sidebar: cascading filters keep runs without a value, run list, tags saved with the view', async () => {
+  const generations = path.join(root, 'fixtures', 'generations');
+  const truth = JSON.parse(fs.readFileSync(path.join(generations, 'expected.json'), 'utf8'));
+  const session = await openPage();
+  const { page } = session;
+  const load = async () => {
+    await page.setInputFiles('#file-input', path.join(generations, 'generations.tar.gz'));
+    await waitLoaded(page);
+  };
+  await load();
+  assert.equal(await page.locator('#run-list .run-item').count(), truth.runs.length);
+  assert.ok(await page.locator('#f-gpu-_none_').count(), 'GPU filter offers (none) for the G0 run');
+  await page.uncheck('#f-gpu-gb200');
+  await page.waitForFunction(() => document.querySelector('#match-count').innerText.startsWith('3 runs'));
+  let jobs = (await paretoSeries(page)).map((s) => jobOf(s.name)).sort();
+  assert.deepEqual(jobs, ['1001', '2002', '4004'], 'gb200 runs filtered out, the run without GPU type kept');
+  await page.click('#filters-reset');
+  // Untick a run in the list.
+  await page.locator('#run-list .run-item', { hasText: '4004 |' }).locator('input.run-toggle').uncheck();
+  jobs = (await paretoSeries(page)).map((s) => jobOf(s.name));
+  assert.ok(!jobs.includes('4004'));
+  // Tag a run, filter by the tag, find it again after a reload.
+  const item = page.locator('#run-list .run-item', { hasText: '3003 |' });
+  await item.locator('.tag-input').fill('golden');
+  await item.locator('.tag-input').press('Enter');
+  await item.locator('.tag-input').fill('golden');
+  await item.locator('.tag-input').press('Enter');
+  assert.equal(await item.locator('.chip').count(), 1, 'no duplicate tag');
+  await page.locator('.filter', { hasText: 'Tags' }).locator('label', { hasText: 'golden' }).locator('input').check();
+  jobs = (await paretoSeries(page)).map((s) => jobOf(s.name));
+  assert.deepEqual(jobs, ['3003']);
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('#tags-export')]);
+  const tags = JSON.parse(fs.readFileSync(await file.path(), 'utf8'));
+  assert.deepEqual(tags['3003'], ['golden']);
+  assert.match(await page.evaluate(() => window.location.hash), /tag_add=/);
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await load();
+  jobs = (await paretoSeries(page)).map((s) => jobOf(s.name));
+  assert.deepEqual(jobs, ['3003'], 'tags and the tag filter come back with the view');
+  await page.screenshot({ path: path.join(artifacts, 'sidebar.png'), fullPage: true });
+  await finish(session);
+});

@@ -6,6 +6,7 @@ use crate::components::loader::Loader;
 use crate::components::notices::Notices;
 use crate::components::progress::LoadProgress;
 use crate::components::run_table::RunTable;
+use crate::components::sidebar::Sidebar;
 use crate::components::worker_client::WorkerClient;
 use crate::state::ViewState;
 use crate::tabs::configuration::ConfigurationTab;
@@ -37,11 +38,19 @@ pub fn App() -> impl IntoView {
     let tab = RwSignal::new(initial.tab);
     let pareto = RwSignal::new(initial.pareto);
     let latency = RwSignal::new(initial.latency);
+    let filters = RwSignal::new(initial.filters);
+    // What the result tabs show: the runs that pass the sidebar, with this browser's tags.
+    let shown = Signal::derive(move || {
+        dataset.with(|ds: &Option<runlens_core::Dataset>| {
+            ds.as_ref().map(|ds| filters.with(|f| f.apply(ds)))
+        })
+    });
     Effect::new(move |_| {
         let state = ViewState {
             tab: tab.get(),
             pareto: pareto.get(),
             latency: latency.get(),
+            filters: filters.get(),
         };
         replace_hash(&state.to_hash());
     });
@@ -60,19 +69,22 @@ pub fn App() -> impl IntoView {
             <h1>"runlens"</h1>
             <p class="tagline">"LLM-inference benchmark runs, analysed in your browser."</p>
         </header>
-        <main>
-            <Loader client=client />
-            <LoadProgress client=client />
-            <Notices dataset=dataset />
-            <nav class="tabs" role="tablist">{tab_bar}</nav>
-            {move || match tab.get() {
-                Tab::Pareto => view! { <ParetoTab dataset=dataset opts=pareto /> }.into_any(),
-                Tab::Latency => view! { <LatencyTab dataset=dataset opts=latency /> }.into_any(),
-                Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
-                Tab::RateMatch => view! { <RateMatchTab dataset=dataset client=client /> }.into_any(),
-                Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
-                Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
-            }}
-        </main>
+        <div class="layout">
+            <Sidebar dataset=dataset filters=filters />
+            <main>
+                <Loader client=client />
+                <LoadProgress client=client />
+                <Notices dataset=shown />
+                <nav class="tabs" role="tablist">{tab_bar}</nav>
+                {move || match tab.get() {
+                    Tab::Pareto => view! { <ParetoTab dataset=shown opts=pareto /> }.into_any(),
+                    Tab::Latency => view! { <LatencyTab dataset=shown opts=latency /> }.into_any(),
+                    Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
+                    Tab::RateMatch => view! { <RateMatchTab dataset=shown client=client /> }.into_any(),
+                    Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
+                    Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
+                }}
+            </main>
+        </div>
     }
 }

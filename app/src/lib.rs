@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod components;
+pub mod filters;
 pub mod js;
 pub mod protocol;
 pub mod state;

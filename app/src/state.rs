@@ -2,15 +2,18 @@
 //! reloading the page and loading the same data restores the same view. Data never goes in the
 //! hash. Unknown or malformed keys are ignored, so old links keep working.
 
+use crate::filters::{Field, Filters};
 use crate::tabs::latency::{LatencyOptions, Statistic};
 use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
 use crate::tabs::Tab;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ViewState {
     pub tab: Tab,
     pub pareto: ParetoOptions,
     pub latency: LatencyOptions,
+    /// Sidebar filters, run selection and this browser's tag edits.
+    pub filters: Filters,
 }
 
 impl Default for ViewState {
@@ -19,8 +22,75 @@ impl Default for ViewState {
             tab: Tab::Pareto,
             pareto: ParetoOptions::default(),
             latency: LatencyOptions::default(),
+            filters: Filters::default(),
         }
     }
+}
+
+/// Percent-encode the characters the hash grammar uses.
+fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' | '&' | '=' | '|' | ';' | ':' | ',' | '#' | ' ' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dec(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn list(v: &str) -> impl Iterator<Item = String> + '_ {
+    v.split('|').filter(|x| !x.is_empty()).map(dec)
+}
+
+/// `key:t1,t2;key2:t3` ↔ map of tags per run key.
+fn tag_map(v: &str) -> std::collections::BTreeMap<String, Vec<String>> {
+    v.split(';')
+        .filter_map(|entry| {
+            let (k, tags) = entry.split_once(':')?;
+            Some((
+                dec(k),
+                tags.split(',').filter(|t| !t.is_empty()).map(dec).collect(),
+            ))
+        })
+        .collect()
+}
+
+fn tag_map_text(m: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    m.iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| {
+            format!(
+                "{}:{}",
+                enc(k),
+                v.iter().map(|t| enc(t)).collect::<Vec<_>>().join(",")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 impl ViewState {
@@ -43,6 +113,49 @@ impl ViewState {
         }
         if self.latency.log_y {
             parts.push("logy=1".into());
+        }
+        let f = &self.filters;
+        for (field, ex) in &f.excluded {
+            if !ex.is_empty() {
+                parts.push(format!(
+                    "x_{}={}",
+                    field.key(),
+                    ex.iter().map(|v| enc(v)).collect::<Vec<_>>().join("|")
+                ));
+            }
+        }
+        if !f.tags.is_empty() {
+            parts.push(format!(
+                "tags={}",
+                f.tags.iter().map(|v| enc(v)).collect::<Vec<_>>().join("|")
+            ));
+        }
+        for (k, v) in [("from", &f.date_from), ("to", &f.date_to)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", enc(v)));
+            }
+        }
+        for (k, v) in [("cmin", f.concurrency_min), ("cmax", f.concurrency_max)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        if !f.deselected.is_empty() {
+            parts.push(format!(
+                "off={}",
+                f.deselected
+                    .iter()
+                    .map(|v| enc(v))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            ));
+        }
+        let (added, removed) = (tag_map_text(&f.extra_tags), tag_map_text(&f.removed_tags));
+        if !added.is_empty() {
+            parts.push(format!("tag_add={added}"));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("tag_del={removed}"));
         }
         format!("#{}", parts.join("&"))
     }
@@ -80,7 +193,22 @@ impl ViewState {
                         .unwrap_or(s.latency.stat)
                 }
                 "logy" => s.latency.log_y = v == "1",
-                _ => {}
+                "tags" => s.filters.tags = list(v).collect(),
+                "from" => s.filters.date_from = Some(dec(v)),
+                "to" => s.filters.date_to = Some(dec(v)),
+                "cmin" => s.filters.concurrency_min = v.parse().ok(),
+                "cmax" => s.filters.concurrency_max = v.parse().ok(),
+                "off" => s.filters.deselected = list(v).collect(),
+                "tag_add" => s.filters.extra_tags = tag_map(v),
+                "tag_del" => s.filters.removed_tags = tag_map(v),
+                k => {
+                    if let Some(field) = k
+                        .strip_prefix("x_")
+                        .and_then(|f| Field::ALL.into_iter().find(|x| x.key() == f))
+                    {
+                        s.filters.excluded.insert(field, list(v).collect());
+                    }
+                }
             }
         }
         s
@@ -93,7 +221,25 @@ mod tests {
 
     #[test]
     fn hash_round_trips() {
+        let mut filters = Filters::default();
+        filters
+            .excluded
+            .entry(Field::GpuType)
+            .or_default()
+            .insert("gb200".into());
+        filters
+            .excluded
+            .entry(Field::Container)
+            .or_default()
+            .insert("(none)".into());
+        filters.tags.insert("a b&c".into());
+        filters.date_from = Some("2026-01-01".into());
+        filters.concurrency_max = Some(256);
+        filters.deselected.insert("runs.tar.gz/outputs/3003".into());
+        filters.add_tag("x|y", "t:1");
+        filters.remove_tag("z", "old");
         let s = ViewState {
+            filters,
             tab: Tab::Latency,
             pareto: ParetoOptions {
                 y: YMetric::Total,

@@ -5,4 +5,5 @@ pub mod loader;
 pub mod notices;
 pub mod progress;
 pub mod run_table;
+pub mod sidebar;
 pub mod worker_client;
