@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -442,5 +443,57 @@ test('sidebar: cascading filters keep runs without a value, run list, tags saved
   jobs = (await paretoSeries(page)).map((s) => jobOf(s.name));
   assert.deepEqual(jobs, ['3003'], 'tags and the tag filter come back with the view');
   await page.screenshot({ path: path.join(artifacts, 'sidebar.png'), fullPage: true });
+  await finish(session);
+});
+
+test('decode-GPU denominator, per-chart CSV and removing a run', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const before = (await paretoSeries(page)).find((s) => jobOf(s.name) === '4242001').data.map((d) => d[1]);
+  await page.check('#decode-gpus');
+  await page.waitForFunction(() => document.querySelector('.formula').innerText.includes('decode GPUs'));
+  const after = (await paretoSeries(page)).find((s) => jobOf(s.name) === '4242001').data.map((d) => d[1]);
+  // 12 GPUs in all, 8 for decode (2 decode nodes × 4).
+  after.forEach((y, i) => assert.ok(Math.abs(y - before[i] * 12 / 8) < 1e-6 * y, 'output TPS per decode GPU'));
+  await page.click('#tab-latency');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#latency-ttft >> xpath=.. >> button:has-text("CSV")')]);
+  const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'run,concurrency,mean_ms');
+  assert.equal(lines.length, 1 + 12);
+  await page.click('#tab-runs');
+  await page.locator('#runs-table tr', { hasText: '4242002' }).locator('button.remove-run').click();
+  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length === 2);
+  await page.click('#tab-pareto');
+  assert.deepEqual((await paretoSeries(page)).map((s) => jobOf(s.name)).sort(), ['3667', '4242001']);
+  await finish(session);
+});
+
+test('the page answers clicks while a large drop is parsed, and shows progress', async () => {
+  // ~160 MB of dense SGLang decode lines: long enough to click during the parse.
+  const big = path.join(os.tmpdir(), 'runlens-e2e-big_decode_w0.err');
+  if (!fs.existsSync(big) || fs.statSync(big).size < 150e6) {
+    const line = '[2026-07-01 12:00:00.125 DP0 TP0 EP0] Decode batch, #running-req: 64, #token: 81234, token usage: 0.42, pre-allocated usage: 0.00, #prealloc-req: 0, #transfer-req: 1, cuda graph: True, gen throughput (token/s): 4321.50, #queue-req: 3,\n';
+    const chunk = line.repeat(Math.ceil((8 << 20) / line.length));
+    const fd = fs.openSync(big, 'w');
+    for (let i = 0; i < 20; i++) fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+  }
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#file-input', big);
+  await page.waitForSelector('.status.loading .pct');
+  const clicked = Date.now();
+  await page.click('#tab-latency');
+  await page.waitForFunction(() => document.querySelector('#tab-latency').getAttribute('aria-selected') === 'true');
+  const answered = Date.now() - clicked;
+  const stillLoading = await page.locator('.status.loading').count();
+  assert.ok(answered < 1000, `tab switch took ${answered} ms`);
+  assert.equal(stillLoading, 1, 'the click was answered while parsing was still running');
+  assert.match(await page.locator('.status.loading').innerText(), /MB\/s/);
+  await page.waitForSelector('.status.done', { timeout: 120000 });
+  await page.click('#tab-runs');
+  assert.match(await page.locator('#coverage-table').innerText(), /SglangScheduler/);
   await finish(session);
 });

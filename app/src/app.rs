@@ -82,7 +82,7 @@ pub fn App() -> impl IntoView {
                     Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
                     Tab::RateMatch => view! { <RateMatchTab dataset=shown client=client /> }.into_any(),
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
-                    Tab::Runs => view! { <RunTable dataset=dataset /> }.into_any(),
+                    Tab::Runs => view! { <RunTable dataset=dataset client=client /> }.into_any(),
                 }}
             </main>
         </div>

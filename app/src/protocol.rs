@@ -18,6 +18,8 @@ pub enum ToWorker {
     LoadDemo,
     /// Forget everything loaded.
     Clear,
+    /// Forget one run (everything read from under its directory).
+    RemoveRun { root: String },
     /// Node Metrics charts of one run (its worker-log series stay in the worker).
     NodeCharts {
         run_key: String,

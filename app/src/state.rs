@@ -108,6 +108,9 @@ impl ViewState {
         if !self.pareto.frontier {
             parts.push("frontier=0".into());
         }
+        if self.pareto.decode_gpus {
+            parts.push("gpus=decode".into());
+        }
         if self.latency.stat != Statistic::Mean {
             parts.push(format!("stat={}", self.latency.stat.label().to_lowercase()));
         }
@@ -186,6 +189,7 @@ impl ViewState {
                     s.pareto.cutoff = v.parse().ok().filter(|c: &f64| c.is_finite() && *c >= 0.0)
                 }
                 "frontier" => s.pareto.frontier = v != "0",
+                "gpus" => s.pareto.decode_gpus = v == "decode",
                 "stat" => {
                     s.latency.stat = Statistic::ALL
                         .into_iter()
@@ -246,6 +250,7 @@ mod tests {
                 tpot: TpotBasis::Median,
                 cutoff: Some(42.5),
                 frontier: false,
+                decode_gpus: true,
             },
             latency: LatencyOptions {
                 stat: Statistic::P99,

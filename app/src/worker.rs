@@ -159,6 +159,9 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         let mut ingest = cell.borrow_mut();
         match request {
             ToWorker::Clear => *ingest = Ingest::new(),
+            ToWorker::RemoveRun { root } => {
+                ingest.remove_under(&root);
+            }
             ToWorker::NodeCharts { .. } => {} // answered above, before any load
             ToWorker::LoadDemo => {
                 ingest.expect_bytes(DEMO_ARCHIVE.len() as u64);

@@ -4,12 +4,15 @@
 use leptos::prelude::*;
 use runlens_core::Dataset;
 
+use super::worker_client::WorkerClient;
+use crate::protocol::ToWorker;
+
 fn or_dash(v: Option<String>) -> String {
     v.unwrap_or_else(|| "–".into())
 }
 
 #[component]
-pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
+pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl IntoView {
     move || {
         let Some(ds) = dataset.get() else {
             return ().into_any();
@@ -30,6 +33,8 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
                         <td>{or_dash(r.gpu_type.as_ref().map(|g| g.value.clone()))}</td>
                         <td class="num">{r.points.len()}</td>
                         <td>{missing}</td>
+                        <td><button class="small remove-run" title="Forget this run (nothing on disk changes)"
+                            on:click={ let root = r.root.clone(); move |_| client.send(&ToWorker::RemoveRun { root: root.clone() }, None) }>"Remove"</button></td>
                     </tr>
                 }
             })
@@ -84,7 +89,7 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>) -> impl IntoView {
                 <table id="runs-table">
                     <thead><tr>
                         <th>"Run"</th><th>"Gen"</th><th>"Topology"</th><th>"GPUs"</th><th>"ISL/OSL"</th>
-                        <th>"GPU type"</th><th>"Points"</th><th>"Missing concurrencies"</th>
+                        <th>"GPU type"</th><th>"Points"</th><th>"Missing concurrencies"</th><th></th>
                     </tr></thead>
                     <tbody>{runs}</tbody>
                 </table>

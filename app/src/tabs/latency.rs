@@ -93,6 +93,17 @@ pub fn latency_series(
         .collect()
 }
 
+/// The data behind one latency chart: `run,concurrency,<stat>_ms`.
+pub fn latency_csv(ds: &Dataset, metric: MetricOf, stat: Statistic) -> String {
+    let mut out = format!("run,concurrency,{}_ms\n", stat.label().to_lowercase());
+    for (run, pts) in latency_series(ds, metric, stat) {
+        for (c, v) in pts {
+            out.push_str(&format!("\"{}\",{c},{v}\n", run.replace('"', "\"\"")));
+        }
+    }
+    out
+}
+
 pub fn latency_option(
     ds: &Dataset,
     title: &str,
@@ -170,7 +181,15 @@ pub fn LatencyTab(
                     opts.get().stat.label().to_lowercase()
                 )
             });
-            view! { <ChartView id=id option=option empty=empty /> }
+            let csv = Signal::derive(move || {
+                let o = opts.get();
+                dataset.with(|ds| {
+                    ds.as_ref()
+                        .map(|ds| latency_csv(ds, metric, o.stat))
+                        .unwrap_or_default()
+                })
+            });
+            view! { <ChartView id=id option=option empty=empty csv=csv /> }
         })
         .collect_view();
     let table = move || {

@@ -41,6 +41,9 @@ pub struct ParetoOptions {
     /// TPS/User cutoff line, when shown.
     pub cutoff: Option<f64>,
     pub frontier: bool,
+    /// Divide output throughput by decode GPUs only (InferenceX's definition for disaggregated
+    /// runs) instead of all GPUs.
+    pub decode_gpus: bool,
 }
 
 impl Default for ParetoOptions {
@@ -50,6 +53,7 @@ impl Default for ParetoOptions {
             tpot: TpotBasis::Mean,
             cutoff: None,
             frontier: true,
+            decode_gpus: false,
         }
     }
 }
@@ -70,9 +74,13 @@ impl ParetoOptions {
     }
 
     fn y_of(&self, p: &BenchmarkPoint) -> Option<f64> {
-        match self.y {
-            YMetric::Output => p.derived.output_tps_per_gpu,
-            YMetric::Total => p.derived.total_tps_per_gpu,
+        match (self.y, self.decode_gpus) {
+            (YMetric::Output, true) => p
+                .derived
+                .output_tps_per_decode_gpu
+                .or(p.derived.output_tps_per_gpu),
+            (YMetric::Output, false) => p.derived.output_tps_per_gpu,
+            (YMetric::Total, _) => p.derived.total_tps_per_gpu,
         }
     }
 }
@@ -362,6 +370,8 @@ pub fn ParetoTab(dataset: Signal<Option<Dataset>>, opts: RwSignal<ParetoOptions>
             <span class="sep"></span>
             <label><input type="checkbox" id="show-frontier" prop:checked=move || opts.get().frontier
                 on:change=move |_| set(|o| o.frontier = !o.frontier) />"Pareto frontier"</label>
+            <label title="InferenceX divides output throughput by decode GPUs only"><input type="checkbox" id="decode-gpus" prop:checked=move || opts.get().decode_gpus
+                on:change=move |_| set(|o| o.decode_gpus = !o.decode_gpus) />"per decode GPU"</label>
             <label><input type="checkbox" id="show-cutoff" prop:checked=move || opts.get().cutoff.is_some()
                 on:change=move |_| opts.update(|o| o.cutoff = if o.cutoff.is_some() { None } else { Some(30.0) }) />"TPS/User cutoff"</label>
             <input type="number" id="cutoff-value" min="0" max="1000" step="1" disabled=move || opts.get().cutoff.is_none()
@@ -377,7 +387,8 @@ pub fn ParetoTab(dataset: Signal<Option<Dataset>>, opts: RwSignal<ParetoOptions>
                 }
             }>"Download CSV (all points)"</button>
         </div>
-        <ChartView id="pareto-chart" option=option empty=empty />
+        <ChartView id="pareto-chart" option=option empty=empty
+            csv=Signal::derive(move || dataset.with(|ds| ds.as_ref().map(points_csv).unwrap_or_default())) />
         <p class="caption" id="frontier-count">
             {move || format!("Frontier: {} points of {} plotted.", frontier.get().len(), total_points.get())}
         </p>
@@ -394,9 +405,14 @@ pub fn ParetoTab(dataset: Signal<Option<Dataset>>, opts: RwSignal<ParetoOptions>
         </details>
         <p class="formula">
             {move || format!(
-                "{} = {} / total GPUs (nodes × GPUs per node, else working GPUs). Output TPS/User = 1000 / {} TPOT (ms).",
+                "{} = {} / {}. Output TPS/User = 1000 / {} TPOT (ms).",
                 opts.get().y_name(),
                 if opts.get().y == YMetric::Output { "output_throughput" } else { "total_token_throughput" },
+                if opts.get().decode_gpus && opts.get().y == YMetric::Output {
+                    "decode GPUs (disaggregated runs; all GPUs for aggregated ones)"
+                } else {
+                    "total GPUs (nodes × GPUs per node, else working GPUs)"
+                },
                 if opts.get().tpot == TpotBasis::Mean { "mean" } else { "median" }
             )}
         </p>

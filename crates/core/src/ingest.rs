@@ -182,6 +182,31 @@ impl Ingest {
         );
     }
 
+    /// Forget everything read from under `root` (a run's directory), so a run can be removed
+    /// without reloading the rest. Returns how many records were dropped.
+    pub fn remove_under(&mut self, root: &str) -> usize {
+        let inside = |path: &str| {
+            root.is_empty()
+                || path == root
+                || path
+                    .strip_prefix(root)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let before = self.records.len();
+        self.records.retain(|r| {
+            let path = match r {
+                Record::Metadata(m) | Record::Config(m) => &m.path,
+                Record::Point(p) => &p.source,
+                Record::WorkerLog(l) => &l.path,
+                Record::NodeConfig(c) => &c.path,
+            };
+            !inside(path)
+        });
+        self.unrecognized.retain(|u| !inside(&u.path));
+        self.diagnostics.retain(|d| !inside(&d.file));
+        before - self.records.len()
+    }
+
     /// The dataset from everything added so far.
     pub fn dataset(&self) -> Dataset {
         let mut ds = discovery::build_dataset(&self.records);
@@ -296,6 +321,27 @@ mod tests {
                 .any(|d| d.file == "bad.tar.gz" && d.message.contains("corrupt")),
             "{:?}",
             ds.diagnostics
+        );
+    }
+
+    #[test]
+    fn a_run_can_be_removed_without_touching_the_others() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(
+            "a/1/concurrency_4.json",
+            br#"{"max_concurrency": 4, "output_throughput": 1.0}"#,
+        );
+        ingest.add_bytes(
+            "a/11/concurrency_4.json",
+            br#"{"max_concurrency": 4, "output_throughput": 2.0}"#,
+        );
+        assert_eq!(ingest.dataset().runs.len(), 2);
+        assert_eq!(ingest.remove_under("a/1"), 1);
+        let ds = ingest.dataset();
+        assert_eq!(ds.runs.len(), 1);
+        assert_eq!(
+            ds.runs[0].root, "a/11",
+            "a sibling with the same prefix stays"
         );
     }
 
