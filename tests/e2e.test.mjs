@@ -263,6 +263,54 @@ test('pareto toggles: total TPS, frontier, cutoff, CSV and PNG downloads', async
   await finish(session);
 });
 
+test('pareto A/B: clicking two points compares them, swap and clear', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const series = await paretoSeries(page);
+  // Pixel position of a data point of a run series, from ECharts' own coordinate system.
+  const pixelOf = (name, index) => page.evaluate(([name, index]) => {
+    const el = document.getElementById('pareto-chart');
+    el.scrollIntoView({ block: 'center' });
+    const chart = window.echarts.getInstanceByDom(el);
+    const opt = chart.getOption();
+    const s = opt.series.find((s) => s.name === name);
+    const d = s.data[index];
+    const v = d.value !== undefined ? d.value : d;
+    const [x, y] = chart.convertToPixel({ seriesName: name }, [v[0], v[1]]);
+    const box = el.getBoundingClientRect();
+    return [box.left + x, box.top + y];
+  }, [name, index]);
+  const a = series[0];
+  const b = series[series.length - 1];
+  let [x, y] = await pixelOf(a.name, 0);
+  await page.mouse.click(x, y);
+  await page.waitForSelector('#ab-compare table');
+  [x, y] = await pixelOf(b.name, b.data.length - 1);
+  await page.mouse.click(x, y);
+  await page.waitForFunction(() => !document.querySelector('#ab-compare thead').innerText.includes('click a second point'));
+  const head = await page.locator('#ab-compare thead').innerText();
+  assert.ok(head.includes('A: ' + a.name), head);
+  assert.ok(head.includes('B: ' + b.name), head);
+  const rows = await page.locator('#ab-compare tbody tr').allInnerTexts();
+  assert.equal(rows.length, 6);
+  const conc = rows.find((r) => r.startsWith('Concurrency')).split('\t');
+  assert.equal(Number(conc[1]), a.data[0][2]);
+  assert.equal(Number(conc[2]), b.data[b.data.length - 1][2]);
+  const tps = a.data[0][3];
+  const tpsB = b.data[b.data.length - 1][3];
+  const change = rows.find((r) => r.startsWith('Output TPS\t')).split('\t')[3];
+  assert.equal(change, `${((tpsB - tps) / tps * 100) >= 0 ? '+' : ''}${((tpsB - tps) / tps * 100).toFixed(1)} %`);
+  assert.ok(await page.locator('#ab-compare td.better, #ab-compare td.worse').count() > 0, 'changes are coloured');
+  await page.click('#ab-swap');
+  assert.ok((await page.locator('#ab-compare thead').innerText()).includes('A: ' + b.name));
+  await page.screenshot({ path: path.join(artifacts, 'pareto-ab.png'), fullPage: true });
+  await page.click('#ab-clear');
+  await page.waitForSelector('#ab-compare table', { state: 'detached' });
+  await finish(session);
+});
+
 test('latency tab: four charts, statistic and log toggles, summary table', async () => {
   const session = await openPage();
   const { page } = session;

@@ -74,10 +74,30 @@
     };
   }
 
+  // The data point drawn nearest to pixel (x, y), within `radius` pixels, as
+  // { series, index, value }; null when none is that close.
+  function nearestPoint(chart, x, y, radius) {
+    let best = null;
+    let bestDist = radius * radius;
+    chart.getOption().series.forEach((s, seriesIndex) => {
+      (s.data || []).forEach((d, index) => {
+        const value = d && d.value !== undefined ? d.value : d;
+        if (!Array.isArray(value) || value[0] == null || value[1] == null) return;
+        const px = chart.convertToPixel({ seriesIndex }, [value[0], value[1]]);
+        if (!px) return;
+        const dist = (px[0] - x) ** 2 + (px[1] - y) ** 2;
+        if (dist <= bestDist) { bestDist = dist; best = { series: s.name, index, value }; }
+      });
+    });
+    return best;
+  }
+
   function chartRender(el, optionJson) {
     const option = JSON.parse(optionJson);
     const fields = option.runlensTooltip;
     delete option.runlensTooltip;
+    const pick = !!option.runlensPick;
+    delete option.runlensPick;
     if (fields) option.tooltip = Object.assign({}, option.tooltip || {}, { formatter: tooltipFormatter(fields) });
     let chart = echarts.getInstanceByDom(el);
     if (!chart) {
@@ -85,7 +105,15 @@
       const observer = new ResizeObserver(() => chart.resize());
       observer.observe(el);
       el.__runlensObserver = observer;
+      // A click near a data point becomes a DOM event the page listens to (A/B comparison).
+      // The nearest point within 16 px is taken, so a click need not hit the symbol exactly.
+      chart.getZr().on('click', (e) => {
+        if (!el.__runlensPick) return;
+        const hit = nearestPoint(chart, e.offsetX, e.offsetY, 16);
+        if (hit) el.dispatchEvent(new CustomEvent('runlens-point', { bubbles: true, detail: JSON.stringify(hit) }));
+      });
     }
+    el.__runlensPick = pick;
     chart.setOption(option, { notMerge: true });
   }
 
