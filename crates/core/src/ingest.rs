@@ -199,6 +199,7 @@ impl Ingest {
                 Record::Point(p) => &p.source,
                 Record::WorkerLog(l) => &l.path,
                 Record::NodeConfig(c) => &c.path,
+                Record::Scheduler(t) => &t.path,
             };
             !inside(path)
         });

@@ -20,6 +20,9 @@ pub struct Dataset {
     pub worker_logs: Vec<RunWorkerLog>,
     /// Node configuration dumps, each with the run it belongs to.
     pub node_configs: Vec<RunNodeConfig>,
+    /// vLLM scheduler-logging analyses, one per directory of CSVs.
+    #[serde(default)]
+    pub scheduler: Vec<crate::scheduler::SchedulerAnalysis>,
     /// Bytes of input consumed (compressed size for archives).
     pub input_bytes: u64,
     /// Files seen, archive members included.

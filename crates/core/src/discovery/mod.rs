@@ -75,7 +75,10 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
                 };
                 configs.insert(dir, merged);
             }
-            Record::Point(_) | Record::WorkerLog(_) | Record::NodeConfig(_) => {}
+            Record::Point(_)
+            | Record::WorkerLog(_)
+            | Record::NodeConfig(_)
+            | Record::Scheduler(_) => {}
         }
     }
     let run_dirs: BTreeSet<String> = metadata.keys().chain(configs.keys()).cloned().collect();
@@ -114,6 +117,7 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
         }
     }
     attach_worker_logs(records, &run_dirs, &mut ds);
+    attach_scheduler_logs(records, &mut ds);
     ds.runs.sort_by(|a, b| {
         let date = |r: &Run| r.date.as_ref().map(|d| d.value.clone());
         date(b)
@@ -121,6 +125,21 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
             .then_with(|| b.job_id.value.cmp(&a.job_id.value))
     });
     ds
+}
+
+/// Scheduler CSVs, one analysis per directory; their row problems become diagnostics.
+fn attach_scheduler_logs(records: &[Record], ds: &mut Dataset) {
+    let tables: Vec<&crate::formats::scheduler_csv::SchedulerTable> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Scheduler(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    for t in &tables {
+        ds.diagnostics.extend(t.problems.iter().cloned());
+    }
+    ds.scheduler = crate::scheduler::analyse_all(&tables);
 }
 
 /// The run a worker log belongs to: as for results, but a loose log belongs to its folder.

@@ -11,6 +11,7 @@ pub mod node_config;
 pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
+pub mod scheduler_csv;
 pub mod serving_console;
 pub mod slurm_job_log;
 pub mod srt_metadata;
@@ -35,6 +36,8 @@ pub enum Record {
     NodeConfig(Box<node_config::NodeConfig>),
     /// Time series, memory snapshots and launch commands of one worker log file.
     WorkerLog(Box<crate::timeseries::WorkerLog>),
+    /// One vLLM scheduler-logging CSV (`per_request.csv`, …).
+    Scheduler(Box<scheduler_csv::SchedulerTable>),
 }
 
 /// One file format.
@@ -65,6 +68,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &recipe_yaml::RecipeYaml,
     &node_config::NodeConfigJson,
     &slurm_job_log::SlurmJobLog,
+    &scheduler_csv::SchedulerCsv,
     &sa_bench_json::SaBenchJson,
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,

@@ -1,0 +1,858 @@
+//! Analysis of vLLM v1 scheduler logs (spec 004): the CSV tables of one directory become one
+//! [`SchedulerAnalysis`] — request latency statistics with histograms and CDFs, waiting vs
+//! execution, preemption, iteration series (batch, tokens, queues, KV utilisation, iteration
+//! time split), event counts, time per state and the state timelines of the slowest requests.
+//! Times arrive in nanoseconds from scheduler start and leave in ms (latencies) or s (time axis).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::formats::scheduler_csv::{
+    EventRow, IterationRow, RequestRow, SchedulerFile, SchedulerRows, SchedulerTable, TransitionRow,
+};
+use crate::timeseries::nan_as_null;
+
+const NS_PER_MS: f64 = 1e6;
+const NS_PER_S: f64 = 1e9;
+
+/// Iteration series longer than this are averaged in buckets for the page (statistics always
+/// come from every row).
+pub const MAX_ITERATION_POINTS: usize = 4000;
+
+/// Slowest requests (by E2E latency) whose state timelines are kept for the drill-down.
+pub const SLOWEST_REQUESTS: usize = 25;
+
+/// Count, mean and percentiles of the finite values of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub count: usize,
+    #[serde(with = "nan_as_null")]
+    pub mean: f64,
+    #[serde(with = "nan_as_null")]
+    pub p50: f64,
+    #[serde(with = "nan_as_null")]
+    pub p90: f64,
+    #[serde(with = "nan_as_null")]
+    pub p95: f64,
+    #[serde(with = "nan_as_null")]
+    pub p99: f64,
+    #[serde(with = "nan_as_null")]
+    pub min: f64,
+    #[serde(with = "nan_as_null")]
+    pub max: f64,
+}
+
+/// Percentile of sorted values, linear between closest ranks (pandas' default `quantile`).
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
+            let lo = pos.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+        }
+    }
+}
+
+fn finite_sorted(values: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    v
+}
+
+/// Summary of the finite values (NaN fields when there are none).
+pub fn summarize(values: &[f64]) -> Summary {
+    let v = finite_sorted(values);
+    if v.is_empty() {
+        return Summary {
+            count: 0,
+            mean: f64::NAN,
+            p50: f64::NAN,
+            p90: f64::NAN,
+            p95: f64::NAN,
+            p99: f64::NAN,
+            min: f64::NAN,
+            max: f64::NAN,
+        };
+    }
+    Summary {
+        count: v.len(),
+        mean: v.iter().sum::<f64>() / v.len() as f64,
+        p50: quantile(&v, 0.50),
+        p90: quantile(&v, 0.90),
+        p95: quantile(&v, 0.95),
+        p99: quantile(&v, 0.99),
+        min: v[0],
+        max: v[v.len() - 1],
+    }
+}
+
+/// One histogram bin `[lo, hi)` (the last bin includes `hi`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bin {
+    pub lo: f64,
+    pub hi: f64,
+    pub count: u64,
+}
+
+/// Equal-width histogram of the finite values.
+pub fn histogram(values: &[f64], bins: usize) -> Vec<Bin> {
+    let v = finite_sorted(values);
+    let (Some(&lo), Some(&hi)) = (v.first(), v.last()) else {
+        return Vec::new();
+    };
+    let bins = bins.max(1);
+    if hi <= lo {
+        return vec![Bin {
+            lo,
+            hi,
+            count: v.len() as u64,
+        }];
+    }
+    let width = (hi - lo) / bins as f64;
+    let mut out: Vec<Bin> = (0..bins)
+        .map(|i| Bin {
+            lo: lo + width * i as f64,
+            hi: lo + width * (i + 1) as f64,
+            count: 0,
+        })
+        .collect();
+    for x in v {
+        let i = (((x - lo) / width) as usize).min(bins - 1);
+        out[i].count += 1;
+    }
+    out
+}
+
+/// Empirical CDF as `(value, fraction ≤ value)` at up to `points` evenly spaced ranks.
+pub fn cdf(values: &[f64], points: usize) -> Vec<[f64; 2]> {
+    let v = finite_sorted(values);
+    let n = v.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let points = points.clamp(2, n.max(2));
+    let mut out: Vec<[f64; 2]> = (0..points)
+        .map(|i| {
+            let rank = (i * (n - 1)) / (points - 1);
+            [v[rank], (rank + 1) as f64 / n as f64]
+        })
+        .collect();
+    out.dedup_by(|a, b| a[0] == b[0] && a[1] == b[1]);
+    out
+}
+
+/// A latency-like request metric with its distribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub name: String,
+    pub unit: String,
+    pub summary: Summary,
+    pub histogram: Vec<Bin>,
+    pub cdf: Vec<[f64; 2]>,
+}
+
+impl Distribution {
+    fn of(name: &str, unit: &str, values: &[f64]) -> Self {
+        Self {
+            name: name.into(),
+            unit: unit.into(),
+            summary: summarize(values),
+            histogram: histogram(values, 30),
+            cdf: cdf(values, 200),
+        }
+    }
+}
+
+/// Per-request columns (one entry per row of `per_request.csv`, in arrival order).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RequestColumns {
+    pub id: Vec<String>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub arrival_s: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub ttft_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub tpot_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub e2e_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub waiting_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub execution_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub input_tokens: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub output_tokens: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub preemptions: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub evictions: Vec<f64>,
+}
+
+/// Preemption and eviction over all requests.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Preemption {
+    pub requests: usize,
+    /// Requests with `preemption_count > 0`.
+    pub preempted_requests: usize,
+    /// `preempted_requests / requests` (NaN without requests or without the column).
+    #[serde(with = "nan_as_null")]
+    pub rate: f64,
+    pub total_preemptions: u64,
+    pub total_evictions: u64,
+    /// `(preemption count, requests with that count)`, ascending.
+    pub distribution: Vec<(u64, u64)>,
+    /// `request_preempted` rows of `events.csv`, when that file was loaded.
+    pub preempted_events: Option<u64>,
+}
+
+/// Iteration columns, possibly averaged in buckets of `stride` iterations.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IterationColumns {
+    /// Iterations in the file.
+    pub total: usize,
+    /// Iterations averaged per point (1: every iteration).
+    pub stride: usize,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub iteration_id: Vec<f64>,
+    /// Start of the iteration, seconds from scheduler start.
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub t_s: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub duration_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub overhead_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub forward_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub batch_size: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub prefill_tokens: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub decode_tokens: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub running: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub waiting: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub preempted: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64")]
+    pub kv_util_pct: Vec<f64>,
+}
+
+/// Statistics over every iteration.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IterationStats {
+    pub batch_size: Summary,
+    pub kv_util_pct: Summary,
+    pub duration_ms: Summary,
+    pub overhead_ms: Summary,
+    pub forward_ms: Summary,
+    /// Share of summed iteration time spent scheduling, in %.
+    #[serde(with = "nan_as_null")]
+    pub overhead_share_pct: f64,
+}
+
+/// Time requests spent in one state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateTime {
+    pub state: String,
+    pub total_ms: f64,
+    /// Requests that were ever in the state.
+    pub requests: usize,
+    pub mean_ms: f64,
+}
+
+/// A stretch of one request's life in one state, ms from scheduler start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateSpan {
+    pub state: String,
+    pub start_ms: f64,
+    pub end_ms: f64,
+}
+
+/// A slow request with its state timeline, for the drill-down.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlowRequest {
+    pub id: String,
+    #[serde(with = "nan_as_null")]
+    pub e2e_ms: f64,
+    #[serde(with = "nan_as_null")]
+    pub ttft_ms: f64,
+    #[serde(with = "nan_as_null")]
+    pub waiting_ms: f64,
+    #[serde(with = "nan_as_null")]
+    pub execution_ms: f64,
+    #[serde(with = "nan_as_null")]
+    pub preemptions: f64,
+    pub spans: Vec<StateSpan>,
+    /// File the timeline came from (`state_transitions.csv` or `events.csv`), if any.
+    pub timeline_source: Option<String>,
+}
+
+/// A loaded file of the set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchedulerFileInfo {
+    pub path: String,
+    pub kind: SchedulerFile,
+    pub rows: usize,
+    pub missing_columns: Vec<String>,
+    pub extra_columns: Vec<String>,
+}
+
+/// The numbers `runlens sched` prints.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Headline {
+    pub requests: usize,
+    pub ttft_ms: Summary,
+    pub tpot_ms: Summary,
+    pub e2e_ms: Summary,
+    #[serde(with = "nan_as_null")]
+    pub preemption_rate: f64,
+    #[serde(with = "nan_as_null")]
+    pub kv_util_mean_pct: f64,
+    #[serde(with = "nan_as_null")]
+    pub kv_util_max_pct: f64,
+    #[serde(with = "nan_as_null")]
+    pub batch_size_mean: f64,
+}
+
+/// Everything derived from the scheduler CSVs of one directory.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SchedulerAnalysis {
+    /// Directory holding the CSVs.
+    pub dir: String,
+    pub files: Vec<SchedulerFileInfo>,
+    pub headline: Headline,
+    pub requests: RequestColumns,
+    /// TTFT, TPOT, E2E latency, waiting time, execution time (ms).
+    pub latencies: Vec<Distribution>,
+    /// Input and output tokens per request.
+    pub tokens: Vec<Distribution>,
+    pub preemption: Preemption,
+    pub iterations: IterationColumns,
+    pub iteration_stats: IterationStats,
+    /// `(event type, rows)` of `events.csv`, most frequent first.
+    pub event_counts: Vec<(String, u64)>,
+    /// `(waiting reason, waiting rows)` of `per_iteration_requests.csv`, most frequent first.
+    pub waiting_reasons: Vec<(String, u64)>,
+    /// `(state, rows)` of `per_iteration_requests.csv`.
+    pub iteration_request_states: Vec<(String, u64)>,
+    /// Time in each state over all requests with a timeline.
+    pub state_time: Vec<StateTime>,
+    pub slowest: Vec<SlowRequest>,
+}
+
+fn ms(ns: f64) -> f64 {
+    ns / NS_PER_MS
+}
+
+/// Build one analysis per directory from every scheduler table loaded.
+pub fn analyse_all(tables: &[&SchedulerTable]) -> Vec<SchedulerAnalysis> {
+    let mut by_dir: BTreeMap<&str, Vec<&SchedulerTable>> = BTreeMap::new();
+    for t in tables {
+        by_dir
+            .entry(crate::discovery::paths::parent(&t.path))
+            .or_default()
+            .push(t);
+    }
+    by_dir
+        .into_iter()
+        .map(|(dir, tables)| analyse(dir, &tables))
+        .collect()
+}
+
+/// Rows of the first table of a kind (a directory has one file of each).
+fn rows_of<'t, T>(
+    tables: &[&'t SchedulerTable],
+    pick: impl Fn(&'t SchedulerRows) -> Option<&'t Vec<T>>,
+) -> (&'t [T], Option<&'t str>) {
+    tables
+        .iter()
+        .find_map(|t| pick(&t.rows).map(|r| (r.as_slice(), Some(t.path.as_str()))))
+        .unwrap_or((&[], None))
+}
+
+/// The analysis of one directory's tables.
+pub fn analyse(dir: &str, tables: &[&SchedulerTable]) -> SchedulerAnalysis {
+    let mut a = SchedulerAnalysis {
+        dir: dir.to_owned(),
+        ..Default::default()
+    };
+    let mut files: Vec<SchedulerFileInfo> = tables
+        .iter()
+        .map(|t| SchedulerFileInfo {
+            path: t.path.clone(),
+            kind: t.kind,
+            rows: t.rows.len(),
+            missing_columns: t.missing_columns.clone(),
+            extra_columns: t.extra_columns.clone(),
+        })
+        .collect();
+    files.sort_by_key(|f| f.kind);
+    a.files = files;
+
+    let (requests, _) = rows_of(tables, |r| match r {
+        SchedulerRows::Requests(v) => Some(v),
+        _ => None,
+    });
+    let (iterations, _) = rows_of(tables, |r| match r {
+        SchedulerRows::Iterations(v) => Some(v),
+        _ => None,
+    });
+    let (iteration_requests, _) = rows_of(tables, |r| match r {
+        SchedulerRows::IterationRequests(v) => Some(v),
+        _ => None,
+    });
+    let (events, events_path) = rows_of(tables, |r| match r {
+        SchedulerRows::Events(v) => Some(v),
+        _ => None,
+    });
+    let (transitions, transitions_path) = rows_of(tables, |r| match r {
+        SchedulerRows::Transitions(v) => Some(v),
+        _ => None,
+    });
+
+    a.requests = request_columns(requests);
+    let r = &a.requests;
+    a.latencies = vec![
+        Distribution::of("TTFT", "ms", &r.ttft_ms),
+        Distribution::of("TPOT", "ms", &r.tpot_ms),
+        Distribution::of("E2E latency", "ms", &r.e2e_ms),
+        Distribution::of("Waiting time", "ms", &r.waiting_ms),
+        Distribution::of("Execution time", "ms", &r.execution_ms),
+    ];
+    a.tokens = vec![
+        Distribution::of("Input tokens", "tokens", &r.input_tokens),
+        Distribution::of("Output tokens", "tokens", &r.output_tokens),
+    ];
+    a.preemption = preemption(r, events);
+    a.iteration_stats = iteration_stats(iterations);
+    a.iterations = iteration_columns(iterations);
+
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for e in events {
+        *counts.entry(e.event_type.as_str()).or_default() += 1;
+    }
+    a.event_counts = sorted_counts(counts);
+    let mut reasons: HashMap<&str, u64> = HashMap::new();
+    let mut states: HashMap<&str, u64> = HashMap::new();
+    for row in iteration_requests {
+        *states.entry(row.state.as_str()).or_default() += 1;
+        if row.state == "waiting" {
+            let reason = if row.waiting_reason.is_empty() {
+                "(not stated)"
+            } else {
+                row.waiting_reason.as_str()
+            };
+            *reasons.entry(reason).or_default() += 1;
+        }
+    }
+    a.waiting_reasons = sorted_counts(reasons);
+    a.iteration_request_states = sorted_counts(states);
+
+    let arrival: HashMap<&str, &RequestRow> = requests
+        .iter()
+        .map(|r| (r.request_id.as_str(), r))
+        .collect();
+    let (timelines, source) = if !transitions.is_empty() {
+        (
+            timelines_from_transitions(transitions, &arrival),
+            transitions_path,
+        )
+    } else if !events.is_empty() {
+        (timelines_from_events(events, &arrival), events_path)
+    } else {
+        (HashMap::new(), None)
+    };
+    a.state_time = state_time(&timelines);
+    a.slowest = slowest(&a.requests, &timelines, source);
+
+    let kv = &a.iteration_stats.kv_util_pct;
+    a.headline = Headline {
+        requests: requests.len(),
+        ttft_ms: a.latencies[0].summary,
+        tpot_ms: a.latencies[1].summary,
+        e2e_ms: a.latencies[2].summary,
+        preemption_rate: a.preemption.rate,
+        kv_util_mean_pct: kv.mean,
+        kv_util_max_pct: kv.max,
+        batch_size_mean: a.iteration_stats.batch_size.mean,
+    };
+    a
+}
+
+fn sorted_counts(counts: HashMap<&str, u64>) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = counts.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+fn request_columns(rows: &[RequestRow]) -> RequestColumns {
+    let mut order: Vec<&RequestRow> = rows.iter().collect();
+    order.sort_by(|a, b| a.arrival_ns.total_cmp(&b.arrival_ns));
+    let col = |f: fn(&RequestRow) -> f64| order.iter().map(|r| f(r)).collect::<Vec<f64>>();
+    RequestColumns {
+        id: order.iter().map(|r| r.request_id.clone()).collect(),
+        arrival_s: col(|r| r.arrival_ns / NS_PER_S),
+        ttft_ms: col(|r| ms(r.ttft_ns)),
+        tpot_ms: col(|r| ms(r.tpot_ns)),
+        e2e_ms: col(|r| {
+            if r.e2e_ns.is_finite() {
+                ms(r.e2e_ns)
+            } else {
+                ms(r.completion_ns - r.arrival_ns)
+            }
+        }),
+        waiting_ms: col(|r| ms(r.waiting_ns)),
+        execution_ms: col(|r| ms(r.execution_ns)),
+        input_tokens: col(|r| r.input_tokens),
+        output_tokens: col(|r| r.output_tokens),
+        preemptions: col(|r| r.preemption_count),
+        evictions: col(|r| r.eviction_count),
+    }
+}
+
+fn preemption(r: &RequestColumns, events: &[EventRow]) -> Preemption {
+    let known: Vec<u64> = r
+        .preemptions
+        .iter()
+        .filter(|v| v.is_finite() && **v >= 0.0)
+        .map(|v| *v as u64)
+        .collect();
+    let preempted = known.iter().filter(|&&n| n > 0).count();
+    let mut distribution: BTreeMap<u64, u64> = BTreeMap::new();
+    for &n in &known {
+        *distribution.entry(n).or_default() += 1;
+    }
+    Preemption {
+        requests: r.id.len(),
+        preempted_requests: preempted,
+        rate: if known.is_empty() {
+            f64::NAN
+        } else {
+            preempted as f64 / known.len() as f64
+        },
+        total_preemptions: known.iter().sum(),
+        total_evictions: r
+            .evictions
+            .iter()
+            .filter(|v| v.is_finite() && **v > 0.0)
+            .map(|v| *v as u64)
+            .sum(),
+        distribution: distribution.into_iter().collect(),
+        preempted_events: (!events.is_empty()).then(|| {
+            events
+                .iter()
+                .filter(|e| e.event_type == "request_preempted")
+                .count() as u64
+        }),
+    }
+}
+
+/// Iteration duration: the `duration` column, else `end - start`.
+fn duration_ns(r: &IterationRow) -> f64 {
+    if r.duration_ns.is_finite() {
+        r.duration_ns
+    } else {
+        r.end_ns - r.start_ns
+    }
+}
+
+fn kv_pct(r: &IterationRow) -> f64 {
+    if r.kv_total > 0.0 {
+        r.kv_used / r.kv_total * 100.0
+    } else {
+        f64::NAN
+    }
+}
+
+fn iteration_stats(rows: &[IterationRow]) -> IterationStats {
+    let col = |f: &dyn Fn(&IterationRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
+    let duration = col(&|r| ms(duration_ns(r)));
+    let overhead = col(&|r| ms(r.scheduling_overhead_ns));
+    let (sum_overhead, sum_duration) = rows
+        .iter()
+        .filter(|r| r.scheduling_overhead_ns.is_finite() && duration_ns(r).is_finite())
+        .fold((0.0, 0.0), |(o, d), r| {
+            (o + r.scheduling_overhead_ns, d + duration_ns(r))
+        });
+    IterationStats {
+        batch_size: summarize(&col(&|r| r.batch_size)),
+        kv_util_pct: summarize(&col(&kv_pct)),
+        duration_ms: summarize(&duration),
+        overhead_ms: summarize(&overhead),
+        forward_ms: summarize(&col(&|r| ms(r.forward_ns))),
+        overhead_share_pct: if sum_duration > 0.0 {
+            sum_overhead / sum_duration * 100.0
+        } else {
+            f64::NAN
+        },
+    }
+}
+
+/// Mean of the finite values of a bucket (NaN when none).
+fn bucket_mean(values: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = values
+        .filter(|v| v.is_finite())
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum / n as f64
+    }
+}
+
+fn iteration_columns(rows: &[IterationRow]) -> IterationColumns {
+    let mut order: Vec<&IterationRow> = rows.iter().collect();
+    order.sort_by(|a, b| a.iteration_id.total_cmp(&b.iteration_id));
+    let stride = order.len().div_ceil(MAX_ITERATION_POINTS).max(1);
+    let col = |f: &dyn Fn(&IterationRow) -> f64| {
+        order
+            .chunks(stride)
+            .map(|c| bucket_mean(c.iter().map(|r| f(r))))
+            .collect::<Vec<f64>>()
+    };
+    IterationColumns {
+        total: rows.len(),
+        stride,
+        iteration_id: order.chunks(stride).map(|c| c[0].iteration_id).collect(),
+        t_s: order
+            .chunks(stride)
+            .map(|c| c[0].start_ns / NS_PER_S)
+            .collect(),
+        duration_ms: col(&|r| ms(duration_ns(r))),
+        overhead_ms: col(&|r| ms(r.scheduling_overhead_ns)),
+        forward_ms: col(&|r| ms(r.forward_ns)),
+        batch_size: col(&|r| r.batch_size),
+        prefill_tokens: col(&|r| r.prefill_tokens),
+        decode_tokens: col(&|r| r.decode_tokens),
+        running: col(&|r| r.running),
+        waiting: col(&|r| r.waiting),
+        preempted: col(&|r| r.preempted),
+        kv_util_pct: col(&kv_pct),
+    }
+}
+
+type Timelines = HashMap<String, Vec<StateSpan>>;
+
+/// Close the open span of a request at `t` and open `state` there.
+fn switch_state(spans: &mut Vec<StateSpan>, current: &mut (String, f64), state: &str, t: f64) {
+    if t.is_finite() && current.1.is_finite() && t >= current.1 && !current.0.is_empty() {
+        spans.push(StateSpan {
+            state: current.0.clone(),
+            start_ms: ms(current.1),
+            end_ms: ms(t),
+        });
+    }
+    *current = (state.to_owned(), t);
+}
+
+/// Finish a request's timeline: an unfinished last state runs to its completion time.
+fn close_timeline(
+    mut spans: Vec<StateSpan>,
+    current: (String, f64),
+    row: Option<&&RequestRow>,
+) -> Vec<StateSpan> {
+    if current.0 != "completed" {
+        if let Some(end) = row.map(|r| r.completion_ns).filter(|t| t.is_finite()) {
+            let mut c = current;
+            switch_state(&mut spans, &mut c, "completed", end);
+        }
+    }
+    spans
+}
+
+/// Timelines from `state_transitions.csv`: each row closes the previous state (the first one
+/// is `waiting`, from arrival) and opens `state`.
+fn timelines_from_transitions(
+    rows: &[TransitionRow],
+    requests: &HashMap<&str, &RequestRow>,
+) -> Timelines {
+    let mut by_request: BTreeMap<&str, Vec<&TransitionRow>> = BTreeMap::new();
+    for r in rows {
+        by_request.entry(r.request_id.as_str()).or_default().push(r);
+    }
+    by_request
+        .into_iter()
+        .map(|(id, mut rows)| {
+            rows.sort_by(|a, b| a.t_ns.total_cmp(&b.t_ns));
+            let row = requests.get(id);
+            let first = rows[0];
+            let start = row
+                .map(|r| r.arrival_ns)
+                .filter(|t| t.is_finite())
+                .unwrap_or(if first.duration_in_prev_ns.is_finite() {
+                    first.t_ns - first.duration_in_prev_ns
+                } else {
+                    first.t_ns
+                });
+            let initial = first.from.clone().unwrap_or_else(|| "waiting".to_owned());
+            let mut current = (initial, start);
+            let mut spans = Vec::new();
+            for t in rows {
+                if let Some(from) = &t.from {
+                    current.0 = from.clone();
+                }
+                switch_state(&mut spans, &mut current, &t.to, t.t_ns);
+            }
+            (id.to_owned(), close_timeline(spans, current, row))
+        })
+        .collect()
+}
+
+/// State an event moves a request into, if it does.
+fn event_state(event_type: &str) -> Option<&'static str> {
+    Some(match event_type {
+        "request_arrived" => "waiting",
+        "request_scheduled" | "request_resumed" | "request_admitted" => "running",
+        "request_preempted" => "preempted",
+        "request_evicted" => "waiting",
+        "request_completed" => "completed",
+        _ => return None,
+    })
+}
+
+/// Timelines from `events.csv` when no state-transition file was written.
+fn timelines_from_events(rows: &[EventRow], requests: &HashMap<&str, &RequestRow>) -> Timelines {
+    let mut by_request: BTreeMap<&str, Vec<&EventRow>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| event_state(&r.event_type).is_some()) {
+        by_request.entry(r.request_id.as_str()).or_default().push(r);
+    }
+    by_request
+        .into_iter()
+        .map(|(id, mut rows)| {
+            rows.sort_by(|a, b| a.t_ns.total_cmp(&b.t_ns));
+            let row = requests.get(id);
+            let mut current = (String::new(), f64::NAN);
+            let mut spans = Vec::new();
+            for e in rows {
+                let state = event_state(&e.event_type).unwrap_or("waiting");
+                if state != current.0 {
+                    switch_state(&mut spans, &mut current, state, e.t_ns);
+                }
+            }
+            (id.to_owned(), close_timeline(spans, current, row))
+        })
+        .collect()
+}
+
+fn state_time(timelines: &Timelines) -> Vec<StateTime> {
+    let mut totals: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
+    for spans in timelines.values() {
+        let mut seen: Vec<&str> = Vec::new();
+        for s in spans {
+            let e = totals.entry(s.state.as_str()).or_default();
+            e.0 += s.end_ms - s.start_ms;
+            if !seen.contains(&s.state.as_str()) {
+                seen.push(&s.state);
+                e.1 += 1;
+            }
+        }
+    }
+    let order = ["waiting", "running", "preempted"];
+    let mut v: Vec<StateTime> = totals
+        .into_iter()
+        .map(|(state, (total_ms, requests))| StateTime {
+            state: state.to_owned(),
+            total_ms,
+            requests,
+            mean_ms: total_ms / requests.max(1) as f64,
+        })
+        .collect();
+    v.sort_by_key(|s| {
+        order
+            .iter()
+            .position(|o| *o == s.state)
+            .unwrap_or(order.len())
+    });
+    v
+}
+
+fn slowest(r: &RequestColumns, timelines: &Timelines, source: Option<&str>) -> Vec<SlowRequest> {
+    let mut idx: Vec<usize> = (0..r.id.len())
+        .filter(|&i| r.e2e_ms[i].is_finite())
+        .collect();
+    idx.sort_by(|&a, &b| r.e2e_ms[b].total_cmp(&r.e2e_ms[a]));
+    idx.truncate(SLOWEST_REQUESTS);
+    idx.into_iter()
+        .map(|i| {
+            let spans = timelines.get(&r.id[i]).cloned().unwrap_or_default();
+            SlowRequest {
+                id: r.id[i].clone(),
+                e2e_ms: r.e2e_ms[i],
+                ttft_ms: r.ttft_ms[i],
+                waiting_ms: r.waiting_ms[i],
+                execution_ms: r.execution_ms[i],
+                preemptions: r.preemptions[i],
+                timeline_source: (!spans.is_empty())
+                    .then(|| source.map(str::to_owned))
+                    .flatten(),
+                spans,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::scheduler_csv::parse_table;
+
+    #[test]
+    fn quantiles_match_pandas() {
+        let s = summarize(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
+        assert_eq!(s.count, 4);
+        assert_eq!(s.mean, 2.5);
+        assert_eq!(s.p50, 2.5);
+        assert!((s.p90 - 3.7).abs() < 1e-9);
+        assert!((s.p99 - 3.97).abs() < 1e-9);
+        assert!(summarize(&[]).mean.is_nan());
+    }
+
+    #[test]
+    fn histogram_counts_every_value() {
+        let h = histogram(&[0.0, 1.0, 2.0, 10.0], 5);
+        assert_eq!(h.len(), 5);
+        assert_eq!(h.iter().map(|b| b.count).sum::<u64>(), 4);
+        assert_eq!(h[4].count, 1);
+        let c = cdf(&[3.0, 1.0, 2.0], 10);
+        assert_eq!(c.last().unwrap(), &[3.0, 1.0]);
+    }
+
+    #[test]
+    fn transitions_give_time_per_state() {
+        let req = parse_table(
+            "s/per_request.csv",
+            SchedulerFile::PerRequest,
+            b"request_id,arrival_time,completion_time,e2e_latency,preemption_count\n\
+              a,0,10000000,10000000,1\nb,0,4000000,4000000,0\n",
+        );
+        let tr = parse_table(
+            "s/state_transitions.csv",
+            SchedulerFile::StateTransitions,
+            b"request_id,timestamp,state,duration_in_prev_state\n\
+              a,1000000,running,1000000\na,3000000,preempted,2000000\n\
+              a,6000000,running,3000000\na,10000000,completed,4000000\n\
+              b,2000000,running,2000000\nb,4000000,completed,2000000\n",
+        );
+        let a = analyse("s", &[&req, &tr]);
+        let st: Vec<(&str, f64)> = a
+            .state_time
+            .iter()
+            .map(|s| (s.state.as_str(), s.total_ms))
+            .collect();
+        assert_eq!(
+            st,
+            vec![("waiting", 3.0), ("running", 8.0), ("preempted", 3.0)]
+        );
+        assert_eq!(a.slowest[0].id, "a");
+        assert_eq!(a.slowest[0].spans.len(), 4);
+        assert_eq!(a.preemption.rate, 0.5);
+        assert_eq!(a.preemption.distribution, vec![(0, 1), (1, 1)]);
+    }
+}
