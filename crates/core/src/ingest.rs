@@ -200,6 +200,7 @@ impl Ingest {
                 Record::WorkerLog(l) => &l.path,
                 Record::NodeConfig(c) => &c.path,
                 Record::Scheduler(t) => &t.path,
+                Record::P2p(l) => &l.path,
             };
             !inside(path)
         });

@@ -18,6 +18,7 @@ pub mod formats;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod p2p;
 pub mod scheduler;
 pub mod timeseries;
 pub mod vfs;

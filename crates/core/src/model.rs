@@ -23,6 +23,9 @@ pub struct Dataset {
     /// vLLM scheduler-logging analyses, one per directory of CSVs.
     #[serde(default)]
     pub scheduler: Vec<crate::scheduler::SchedulerAnalysis>,
+    /// P2P NCCL connector timelines, one per directory of logs.
+    #[serde(default)]
+    pub p2p: Vec<crate::p2p::P2pAnalysis>,
     /// Bytes of input consumed (compressed size for archives).
     pub input_bytes: u64,
     /// Files seen, archive members included.

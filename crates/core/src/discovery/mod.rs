@@ -78,7 +78,8 @@ pub fn build_dataset(records: &[Record]) -> Dataset {
             Record::Point(_)
             | Record::WorkerLog(_)
             | Record::NodeConfig(_)
-            | Record::Scheduler(_) => {}
+            | Record::Scheduler(_)
+            | Record::P2p(_) => {}
         }
     }
     let run_dirs: BTreeSet<String> = metadata.keys().chain(configs.keys()).cloned().collect();
@@ -140,6 +141,14 @@ fn attach_scheduler_logs(records: &[Record], ds: &mut Dataset) {
         ds.diagnostics.extend(t.problems.iter().cloned());
     }
     ds.scheduler = crate::scheduler::analyse_all(&tables);
+    let p2p: Vec<&crate::formats::p2p_nccl::P2pLog> = records
+        .iter()
+        .filter_map(|r| match r {
+            Record::P2p(l) => Some(l.as_ref()),
+            _ => None,
+        })
+        .collect();
+    ds.p2p = crate::p2p::analyse_all(&p2p);
 }
 
 /// The run a worker log belongs to: as for results, but a loose log belongs to its folder.

@@ -8,6 +8,7 @@
 pub mod aiperf;
 pub mod inferencex;
 pub mod node_config;
+pub mod p2p_nccl;
 pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
@@ -38,6 +39,8 @@ pub enum Record {
     WorkerLog(Box<crate::timeseries::WorkerLog>),
     /// One vLLM scheduler-logging CSV (`per_request.csv`, …).
     Scheduler(Box<scheduler_csv::SchedulerTable>),
+    /// The P2P NCCL connector lines of one vLLM log.
+    P2p(Box<p2p_nccl::P2pLog>),
 }
 
 /// One file format.
@@ -76,6 +79,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &rollup::RollupCsv,
     &rollup::RollupJson,
     &serving_console::ServingConsole,
+    &p2p_nccl::P2pNcclLog,
     &worker_log::WorkerLogFormat,
 ];
 

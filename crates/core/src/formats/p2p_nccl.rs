@@ -1,0 +1,418 @@
+//! vLLM P2P NCCL connector logs (spec 003): lines `LEVEL MM-DD HH:MM:SS [file.py:line] message`
+//! whose messages carry the engine's emoji markers — 💯 engine init, 🤝 `ncclCommInitRank
+//! Success` (👉 sending side, 👈 receiving side), 🔍 `[Rank N] location | k=v, …` debug
+//! breakpoints, 🚨 critical, 🚧 kv_cache warnings. Any prefix before the level (`(pid)`,
+//! `(EngineCore_DP0 pid=N)`, a container timestamp, ANSI colour) is skipped.
+//!
+//! Such a file is usually a whole vLLM server log too, so the stream parser also runs the
+//! worker-log parser over the same bytes and emits both records.
+
+use serde::{Deserialize, Serialize};
+
+use super::worker_log::WorkerLogParser;
+use super::{contains, Format, Record, StreamParser};
+use crate::diagnostics::FormatError;
+
+/// What a P2P line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum P2pKind {
+    /// 💯 `P2pNcclEngine init, rank:…, zmq_address:…, send_type:…`.
+    EngineInit,
+    /// 🤝 `ncclCommInitRank Success, A👉B, MyRank:R`.
+    CommSuccess,
+    /// 🔍 `[Rank N] location | k=v, …`.
+    Breakpoint,
+    /// 🚨 `[Rank N] message`.
+    Critical,
+    /// 🚧 `kv_cache does not match, block_ids:…, num_block:…, request_id:…`.
+    KvMismatch,
+    /// 🚧 `kv_cache is None, <request id>`.
+    KvNone,
+    /// Another WARNING line of the P2P connector or engine.
+    Warning,
+    /// An ERROR line of the P2P connector or engine.
+    Error,
+}
+
+/// One P2P line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct P2pEvent {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// Seconds since the start of the (unstated) year: logs carry `MM-DD HH:MM:SS` only.
+    pub t_s: Option<f64>,
+    pub level: String,
+    /// `[file.py:line]` of the log call, when printed.
+    pub source: String,
+    pub kind: P2pKind,
+    /// `[Rank N]` of breakpoints and criticals, `rank:` of engine init, `MyRank:` of success.
+    pub rank: Option<u32>,
+    /// Breakpoint location, or the message's gist for other kinds.
+    pub location: String,
+    /// `k=v` / `k:v` pairs of the message (engine init, breakpoints, success, kv warnings).
+    pub details: Vec<(String, String)>,
+}
+
+impl P2pEvent {
+    pub fn detail(&self, key: &str) -> Option<&str> {
+        self.details
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The P2P lines of one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct P2pLog {
+    pub path: String,
+    pub lines: u64,
+    pub events: Vec<P2pEvent>,
+}
+
+pub struct P2pNcclLog;
+
+/// Head markers of a P2P NCCL (or P2P-configured vLLM) log.
+const SNIFF_MARKERS: &[&[u8]] = &[
+    b"P2pNcclEngine",
+    b"P2pNcclConnector",
+    b"ncclCommInitRank",
+    b"p2p_nccl",
+    "🔍 [Rank".as_bytes(),
+];
+
+impl Format for P2pNcclLog {
+    fn name(&self) -> &'static str {
+        "vllm-p2p-nccl-log"
+    }
+
+    fn sniff(&self, _path: &str, head: &[u8]) -> bool {
+        SNIFF_MARKERS.iter().any(|m| contains(head, m))
+    }
+
+    fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
+        let mut p = Box::new(P2pParser::new(path));
+        p.feed(bytes);
+        p.finish(out).map(|_| ())
+    }
+
+    fn streaming(&self, path: &str) -> Option<Box<dyn StreamParser>> {
+        Some(Box::new(P2pParser::new(path)))
+    }
+}
+
+/// Longest line kept; longer ones are cut (a P2P line is short).
+const MAX_LINE: usize = 64 << 10;
+
+pub struct P2pParser {
+    log: P2pLog,
+    carry: Vec<u8>,
+    worker: Box<WorkerLogParser>,
+}
+
+impl P2pParser {
+    pub fn new(path: &str) -> Self {
+        Self {
+            log: P2pLog {
+                path: path.to_owned(),
+                lines: 0,
+                events: Vec::new(),
+            },
+            carry: Vec::new(),
+            worker: Box::new(WorkerLogParser::new(path)),
+        }
+    }
+
+    fn line(&mut self, bytes: &[u8]) {
+        self.log.lines += 1;
+        // Cheap pre-filter: every P2P line has an emoji (bytes ≥ 0xE2) or a level word.
+        if !bytes.iter().any(|&b| b >= 0xE2) && !contains(bytes, b"p2p_nccl") {
+            return;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        if let Some(e) = parse_p2p_line(&text, self.log.lines) {
+            self.log.events.push(e);
+        }
+    }
+}
+
+impl StreamParser for P2pParser {
+    fn feed(&mut self, mut chunk: &[u8]) {
+        self.worker.feed(chunk);
+        while let Some(nl) = memchr::memchr(b'\n', chunk) {
+            if self.carry.is_empty() {
+                self.line(&chunk[..nl]);
+            } else {
+                let room = MAX_LINE.saturating_sub(self.carry.len());
+                self.carry.extend_from_slice(&chunk[..nl.min(room)]);
+                let carry = std::mem::take(&mut self.carry);
+                self.line(&carry);
+            }
+            chunk = &chunk[nl + 1..];
+        }
+        let room = MAX_LINE.saturating_sub(self.carry.len());
+        self.carry
+            .extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+
+    fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
+        if !self.carry.is_empty() {
+            let carry = std::mem::take(&mut self.carry);
+            self.line(&carry);
+        }
+        let worker_found = self.worker.finish(out)?;
+        let found = !self.log.events.is_empty();
+        if found {
+            out.push(Record::P2p(Box::new(self.log)));
+        }
+        Ok(found || worker_found)
+    }
+}
+
+const LEVELS: &[&str] = &["INFO", "WARNING", "ERROR", "DEBUG", "CRITICAL", "WARN"];
+
+/// Remove ANSI colour sequences and a trailing CR.
+fn clean(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_end_matches(['\r', '\n']).to_owned()
+}
+
+/// `MM-DD HH:MM:SS[.fff]` at the start of `s` → (seconds in a non-leap year, bytes used).
+fn month_day_time(s: &str) -> Option<(f64, usize)> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let t = s.get(r)?;
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    if b.len() < 14 || b[2] != b'-' || b[5] != b' ' || b[8] != b':' || b[11] != b':' {
+        return None;
+    }
+    let (month, day) = (digits(0..2)?, digits(3..5)?);
+    let (h, m, sec) = (digits(6..8)?, digits(9..11)?, digits(12..14)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let mut t =
+        f64::from((DAYS_BEFORE[month as usize - 1] + day - 1) * 86_400 + h * 3600 + m * 60 + sec);
+    let mut used = 14;
+    if b.get(14) == Some(&b'.') || b.get(14) == Some(&b',') {
+        let frac: String = s[15..].chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(f) = format!("0.{frac}").parse::<f64>() {
+            t += f;
+        }
+        used += 1 + frac.len();
+    }
+    Some((t, used))
+}
+
+/// `(level, time, rest)` of a vLLM-formatted line, after any prefix.
+fn header(line: &str) -> Option<(&'static str, f64, &str)> {
+    let mut from = 0;
+    while from < line.len() {
+        let (at, level) = LEVELS
+            .iter()
+            .filter_map(|l| line[from..].find(l).map(|i| (from + i, *l)))
+            .min_by_key(|(i, _)| *i)?;
+        let after = &line[at + level.len()..];
+        if let Some(rest) = after.strip_prefix(' ') {
+            if let Some((t, used)) = month_day_time(rest.trim_start()) {
+                let rest = rest.trim_start();
+                return Some((level, t, rest[used..].trim_start()));
+            }
+        }
+        from = at + level.len();
+    }
+    None
+}
+
+/// Split `k=v, k=v` (or `k:v`) at top-level commas; brackets keep lists whole.
+fn pairs(s: &str, sep: char) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    let bytes: Vec<(usize, char)> = s.char_indices().collect();
+    let mut push = |part: &str| {
+        let part = part.trim();
+        if let Some((k, v)) = part.split_once(sep) {
+            if !k.trim().is_empty() && !k.contains(' ') {
+                out.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+        }
+    };
+    for &(i, c) in &bytes {
+        match c {
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => depth -= 1,
+            ',' if depth <= 0 => {
+                push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    push(&s[start..]);
+    out
+}
+
+/// `[Rank N] rest` → (N, rest).
+fn rank_prefix(s: &str) -> (Option<u32>, &str) {
+    let t = s.trim_start();
+    if let Some(rest) = t.strip_prefix("[Rank ") {
+        if let Some((n, rest)) = rest.split_once(']') {
+            return (n.trim().parse().ok(), rest.trim_start());
+        }
+    }
+    (None, t)
+}
+
+/// Parse one P2P line; `None` for lines that are not P2P events.
+pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
+    let cleaned = clean(raw);
+    let (level, t_s, rest) = match header(&cleaned) {
+        Some((level, t, rest)) => (level, Some(t), rest),
+        None => ("", None, cleaned.trim()),
+    };
+    let (source, msg) = match rest.strip_prefix('[').and_then(|r| r.split_once(']')) {
+        Some((src, msg)) if src.contains(".py") => (src.to_owned(), msg.trim()),
+        _ => (String::new(), rest),
+    };
+    let mut e = P2pEvent {
+        line,
+        t_s,
+        level: level.to_owned(),
+        source: source.clone(),
+        kind: P2pKind::Breakpoint,
+        rank: None,
+        location: String::new(),
+        details: Vec::new(),
+    };
+    if let Some(i) = msg.find("P2pNcclEngine init") {
+        e.kind = P2pKind::EngineInit;
+        e.location = "P2pNcclEngine init".into();
+        let body = msg[i + "P2pNcclEngine init".len()..].trim_start_matches([',', ' ']);
+        e.details = pairs(body, ':');
+        e.rank = e.detail("rank").and_then(|r| r.parse().ok());
+    } else if let Some(i) = msg.find("ncclCommInitRank Success,") {
+        e.kind = P2pKind::CommSuccess;
+        e.location = "ncclCommInitRank Success".into();
+        let body = &msg[i + "ncclCommInitRank Success,".len()..];
+        let (link, my_rank) = body.rsplit_once(", MyRank:").unwrap_or((body, ""));
+        e.rank = my_rank.trim().parse().ok();
+        let (own, remote, dir) = if let Some((a, b)) = link.split_once('👉') {
+            (a, b, "send")
+        } else if let Some((a, b)) = link.split_once('👈') {
+            (a, b, "recv")
+        } else {
+            (link, "", "")
+        };
+        e.details = vec![
+            ("own_address".into(), own.trim().into()),
+            ("remote_address".into(), remote.trim().into()),
+            ("direction".into(), dir.into()),
+        ];
+    } else if let Some(body) = msg.strip_prefix("🔍") {
+        let (rank, rest) = rank_prefix(body);
+        e.rank = rank;
+        let (location, details) = rest.split_once(" | ").unwrap_or((rest, ""));
+        e.location = location.trim().to_owned();
+        e.details = pairs(details, '=');
+    } else if let Some(body) = msg.strip_prefix("🚨") {
+        e.kind = P2pKind::Critical;
+        let (rank, rest) = rank_prefix(body);
+        e.rank = rank;
+        e.location = rest.trim().to_owned();
+    } else if let Some(i) = msg.find("kv_cache does not match") {
+        e.kind = P2pKind::KvMismatch;
+        e.location = "kv_cache does not match".into();
+        e.details = pairs(&msg[i + "kv_cache does not match".len()..], ':');
+    } else if let Some(i) = msg.find("kv_cache is None") {
+        e.kind = P2pKind::KvNone;
+        e.location = "kv_cache is None".into();
+        let id = msg[i + "kv_cache is None".len()..].trim_start_matches([',', ' ']);
+        e.details = vec![("request_id".into(), id.trim().to_owned())];
+    } else {
+        let p2p = source.contains("p2p_nccl")
+            || ['✅', '✉', '⚠'].iter().any(|m| msg.contains(*m))
+            || msg.contains("P2pNccl");
+        if !p2p {
+            return None;
+        }
+        e.kind = match level {
+            "ERROR" | "CRITICAL" => P2pKind::Error,
+            "WARNING" | "WARN" => P2pKind::Warning,
+            _ => P2pKind::Breakpoint,
+        };
+        let (rank, rest) = rank_prefix(msg);
+        e.rank = rank;
+        e.location = rest.chars().take(300).collect();
+    }
+    Some(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_marker_of_the_spec() {
+        let l = parse_p2p_line("INFO 11-01 10:30:45 [p2p_nccl_engine.py:226] 💯P2pNcclEngine init, rank:0, local_rank:0, http_address:, zmq_address:127.0.0.1:14579, proxy_address:, send_type:PUT_ASYNC, buffer_size_threshold:1000000000.00, nccl_num_channels:8", 3).unwrap();
+        assert_eq!(l.kind, P2pKind::EngineInit);
+        assert_eq!(l.rank, Some(0));
+        assert_eq!(l.detail("zmq_address"), Some("127.0.0.1:14579"));
+        assert_eq!(l.detail("send_type"), Some("PUT_ASYNC"));
+        assert_eq!(l.source, "p2p_nccl_engine.py:226");
+        assert_eq!(
+            l.t_s,
+            Some(f64::from((304 * 86_400) + 10 * 3600 + 30 * 60 + 45))
+        );
+
+        let l = parse_p2p_line("\u{1b}[1;36m(EngineCore_DP0 pid=812)\u{1b}[0;0m INFO 11-01 10:30:51 [p2p_nccl_engine.py:473] 🤝ncclCommInitRank Success, 127.0.0.1:14580👈127.0.0.1:14579, MyRank:1\r", 9).unwrap();
+        assert_eq!(l.kind, P2pKind::CommSuccess);
+        assert_eq!(l.rank, Some(1));
+        assert_eq!(l.detail("direction"), Some("recv"));
+        assert_eq!(l.detail("own_address"), Some("127.0.0.1:14580"));
+
+        let l = parse_p2p_line("INFO 11-01 10:30:50 [p2p_nccl_engine.py:234] 🔍 [Rank 0] create_connect START | remote_address=127.0.0.1:14580, existing_comms=[a, b]", 1).unwrap();
+        assert_eq!(l.kind, P2pKind::Breakpoint);
+        assert_eq!(l.location, "create_connect START");
+        assert_eq!(l.detail("existing_comms"), Some("[a, b]"));
+
+        let l = parse_p2p_line("WARNING 11-01 10:30:50 [p2p_nccl_engine.py:267] 🚨 [Rank 0] ENTERING ncclCommInitRank - This will block until decode side also calls it!", 1).unwrap();
+        assert_eq!((l.kind, l.rank), (P2pKind::Critical, Some(0)));
+
+        let l = parse_p2p_line("WARNING 11-01 10:31:02 [p2p_nccl_connector.py:210] 🚧kv_cache does not match, block_ids:12, num_block:10, request_id:cmpl-7", 1).unwrap();
+        assert_eq!(l.kind, P2pKind::KvMismatch);
+        assert_eq!(l.detail("request_id"), Some("cmpl-7"));
+        let l = parse_p2p_line(
+            "WARNING 11-01 10:31:02 [p2p_nccl_connector.py:215] 🚧kv_cache is None, cmpl-8",
+            1,
+        )
+        .unwrap();
+        assert_eq!(l.detail("request_id"), Some("cmpl-8"));
+
+        assert!(
+            parse_p2p_line("INFO 11-01 10:30:45 [api_server.py:1] Started server", 1).is_none()
+        );
+        assert!(parse_p2p_line("", 1).is_none());
+        assert!(parse_p2p_line("🔍", 1).is_some());
+    }
+}

@@ -1,0 +1,673 @@
+//! The P2P NCCL disaggregation timeline (spec 003): the P2P lines of the logs in one directory
+//! (one combined log, or separate prefill and decode logs) become lanes — one per engine rank
+//! and file, its role inferred — with every event on a shared time axis, the connections
+//! between ranks from `create_connect` to `ncclCommInitRank` success on both sides, and
+//! findings: hangs, missing sides, where each lane stopped, time to first connection, kv_cache
+//! warnings per request.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::Severity;
+use crate::formats::p2p_nccl::{P2pEvent, P2pKind, P2pLog};
+
+/// Which side of disaggregation a lane is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Prefill,
+    Decode,
+    Unknown,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Prefill => "prefill",
+            Role::Decode => "decode",
+            Role::Unknown => "role unknown",
+        }
+    }
+}
+
+/// One engine rank in one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lane {
+    pub name: String,
+    pub file: String,
+    pub rank: Option<u32>,
+    pub role: Role,
+    /// Its ZMQ address (from engine init, the ZMQ breakpoint or a 🤝 line).
+    pub address: Option<String>,
+    pub first_s: Option<f64>,
+    pub last_s: Option<f64>,
+    /// Index into [`P2pAnalysis::events`] of its last event.
+    pub last_event: Option<usize>,
+    pub events: usize,
+}
+
+/// One event on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub lane: usize,
+    /// Seconds from the first timestamp of the directory's logs.
+    pub t_s: Option<f64>,
+    pub kind: P2pKind,
+    pub label: String,
+    pub file: String,
+    pub line: u64,
+}
+
+/// One side of a connection attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    pub lane: usize,
+    /// The address this side connects to (or was contacted from).
+    pub remote: String,
+    /// `create_connect START` (sender) or `Received NEW command` (receiver).
+    pub start_s: Option<f64>,
+    /// Called `ncclCommInitRank` (the blocking call).
+    pub enter_s: Option<f64>,
+    pub success_s: Option<f64>,
+    pub file: String,
+    /// Last line that concerned this side.
+    pub last_line: u64,
+}
+
+impl Side {
+    pub fn duration_s(&self) -> Option<f64> {
+        Some(self.success_s? - self.start_s.or(self.enter_s)?)
+    }
+}
+
+/// A connection between a sending (prefill) and a receiving (decode) rank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub sender: Option<Side>,
+    pub receiver: Option<Side>,
+    pub sender_address: Option<String>,
+    pub receiver_address: Option<String>,
+    /// `ncclCommInitRank` returned on at least one side (it returns on both or neither).
+    pub complete: bool,
+    /// From the first start to the last success.
+    pub duration_s: Option<f64>,
+}
+
+/// Something a person debugging the connector should look at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub message: String,
+    pub file: String,
+    pub line: Option<u64>,
+}
+
+/// kv_cache warnings of one request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KvWarning {
+    pub request_id: String,
+    pub mismatches: u64,
+    pub none: u64,
+    pub file: String,
+    pub line: u64,
+}
+
+/// Everything derived from the P2P logs of one directory.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct P2pAnalysis {
+    pub dir: String,
+    pub files: Vec<String>,
+    /// `MM-DD HH:MM:SS` of time zero, as the logs print it.
+    pub start_label: Option<String>,
+    pub lanes: Vec<Lane>,
+    pub events: Vec<TimelineEvent>,
+    pub connections: Vec<Connection>,
+    pub findings: Vec<Finding>,
+    pub kv_warnings: Vec<KvWarning>,
+    /// From the first engine init to the first successful connection.
+    pub time_to_first_connection_s: Option<f64>,
+}
+
+/// One analysis per directory of logs.
+pub fn analyse_all(logs: &[&P2pLog]) -> Vec<P2pAnalysis> {
+    let mut by_dir: BTreeMap<&str, Vec<&P2pLog>> = BTreeMap::new();
+    for l in logs {
+        by_dir
+            .entry(crate::discovery::paths::parent(&l.path))
+            .or_default()
+            .push(l);
+    }
+    by_dir
+        .into_iter()
+        .map(|(dir, logs)| analyse(dir, &logs))
+        .collect()
+}
+
+fn time_label(t: f64) -> String {
+    const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    let secs = t.max(0.0) as u32;
+    let day_of_year = secs / 86_400;
+    let month = DAYS_BEFORE
+        .iter()
+        .rposition(|&d| d <= day_of_year)
+        .unwrap_or(0);
+    let day = day_of_year - DAYS_BEFORE[month] + 1;
+    let s = secs % 86_400;
+    format!(
+        "{:02}-{:02} {:02}:{:02}:{:02}",
+        month + 1,
+        day,
+        s / 3600,
+        (s / 60) % 60,
+        s % 60
+    )
+}
+
+fn file_role(path: &str) -> Role {
+    let name = crate::formats::file_name(path).to_ascii_lowercase();
+    if name.contains("prefill") {
+        Role::Prefill
+    } else if name.contains("decode") {
+        Role::Decode
+    } else {
+        Role::Unknown
+    }
+}
+
+/// The role an event states. Criticals name the *other* side ("block until decode side also
+/// calls it"), so they state none.
+fn event_role(e: &P2pEvent) -> Role {
+    let loc = e.location.to_ascii_uppercase();
+    if e.kind == P2pKind::Critical {
+        Role::Unknown
+    } else if loc.contains("PREFILL:") || e.location.contains("create_connect") {
+        Role::Prefill
+    } else if loc.contains("DECODE:") || loc.contains("RECEIVED NEW") {
+        Role::Decode
+    } else if e.kind == P2pKind::CommSuccess {
+        match e.detail("direction") {
+            Some("send") => Role::Prefill,
+            Some("recv") => Role::Decode,
+            _ => Role::Unknown,
+        }
+    } else {
+        Role::Unknown
+    }
+}
+
+fn event_label(e: &P2pEvent) -> String {
+    let rank = e.rank.map(|r| format!("[Rank {r}] ")).unwrap_or_default();
+    let details: Vec<String> = e
+        .details
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let mut s = format!("{rank}{}", e.location);
+    if !details.is_empty() {
+        s.push_str(" | ");
+        s.push_str(&details.join(", "));
+    }
+    s.chars().take(400).collect()
+}
+
+/// The analysis of one directory's P2P logs.
+pub fn analyse(dir: &str, logs: &[&P2pLog]) -> P2pAnalysis {
+    let mut a = P2pAnalysis {
+        dir: dir.to_owned(),
+        files: logs.iter().map(|l| l.path.clone()).collect(),
+        ..Default::default()
+    };
+    let t0 = logs
+        .iter()
+        .flat_map(|l| l.events.iter().filter_map(|e| e.t_s))
+        .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
+    a.start_label = t0.map(time_label);
+    let rel = |t: Option<f64>| Some(t? - t0?);
+
+    // Lanes: (file, rank). Events without a rank join the file's only rank when it has one.
+    let mut lane_of: BTreeMap<(String, Option<u32>), usize> = BTreeMap::new();
+    for log in logs {
+        let mut ranks: Vec<u32> = log.events.iter().filter_map(|e| e.rank).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        let only = (ranks.len() == 1).then(|| ranks[0]);
+        for e in &log.events {
+            let rank = e.rank.or(only);
+            let key = (log.path.clone(), rank);
+            let lane = *lane_of.entry(key).or_insert_with(|| {
+                a.lanes.push(Lane {
+                    name: String::new(),
+                    file: log.path.clone(),
+                    rank,
+                    role: Role::Unknown,
+                    address: None,
+                    first_s: None,
+                    last_s: None,
+                    last_event: None,
+                    events: 0,
+                });
+                a.lanes.len() - 1
+            });
+            let t = rel(e.t_s);
+            let l = &mut a.lanes[lane];
+            l.events += 1;
+            if l.role == Role::Unknown {
+                l.role = event_role(e);
+            }
+            if l.address.is_none() {
+                l.address = match e.kind {
+                    P2pKind::EngineInit => e.detail("zmq_address").map(str::to_owned),
+                    P2pKind::CommSuccess => e.detail("own_address").map(str::to_owned),
+                    _ if e.location.contains("ZMQ address") => {
+                        e.detail("zmq_address").map(str::to_owned)
+                    }
+                    _ => None,
+                }
+                .filter(|s| !s.is_empty());
+            }
+            if let Some(t) = t {
+                l.first_s = Some(l.first_s.map_or(t, |f| f.min(t)));
+                l.last_s = Some(l.last_s.map_or(t, |f| f.max(t)));
+            }
+            l.last_event = Some(a.events.len());
+            a.events.push(TimelineEvent {
+                lane,
+                t_s: t,
+                kind: e.kind,
+                label: event_label(e),
+                file: log.path.clone(),
+                line: e.line,
+            });
+        }
+    }
+    for l in &mut a.lanes {
+        if l.role == Role::Unknown {
+            l.role = file_role(&l.file);
+        }
+        let file = crate::formats::file_name(&l.file);
+        l.name = match l.rank {
+            Some(r) => format!("Rank {r} · {} · {file}", l.role.label()),
+            None => format!("{} · {file}", l.role.label()),
+        };
+    }
+
+    a.connections = connections(logs, &lane_of, &a.lanes, &rel);
+    a.time_to_first_connection_s = {
+        let init = a
+            .events
+            .iter()
+            .filter(|e| e.kind == P2pKind::EngineInit)
+            .filter_map(|e| e.t_s)
+            .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
+        let first = a
+            .connections
+            .iter()
+            .flat_map(|c| [&c.sender, &c.receiver])
+            .flatten()
+            .filter_map(|s| s.success_s)
+            .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
+        first.map(|f| f - init.unwrap_or(0.0))
+    };
+    a.kv_warnings = kv_warnings(logs);
+    a.findings = findings(&a, logs);
+    a
+}
+
+type LaneIndex = BTreeMap<(String, Option<u32>), usize>;
+
+fn connections(
+    logs: &[&P2pLog],
+    lane_of: &LaneIndex,
+    lanes: &[Lane],
+    rel: &dyn Fn(Option<f64>) -> Option<f64>,
+) -> Vec<Connection> {
+    // Sides per lane, in file order; `open[lane]` is the side a remote-less line (🚨) concerns.
+    let mut senders: Vec<Side> = Vec::new();
+    let mut receivers: Vec<Side> = Vec::new();
+    let mut open: BTreeMap<usize, (bool, usize)> = BTreeMap::new();
+    for log in logs {
+        let mut ranks: Vec<u32> = log.events.iter().filter_map(|e| e.rank).collect();
+        ranks.sort_unstable();
+        ranks.dedup();
+        let only = (ranks.len() == 1).then(|| ranks[0]);
+        for e in &log.events {
+            let Some(&lane) = lane_of.get(&(log.path.clone(), e.rank.or(only))) else {
+                continue;
+            };
+            let t = rel(e.t_s);
+            let remote = e.detail("remote_address").unwrap_or("").to_owned();
+            let loc = e.location.as_str();
+            let is_sender = match event_role(e) {
+                Role::Prefill => true,
+                Role::Decode => false,
+                Role::Unknown => lanes[lane].role != Role::Decode,
+            };
+            let starts =
+                loc.contains("create_connect START") || loc.contains("Received NEW command");
+            let enters = loc.contains("About to call ncclCommInitRank")
+                || (e.kind == P2pKind::Critical && loc.contains("ncclCommInitRank"));
+            let succeeds =
+                e.kind == P2pKind::CommSuccess || (loc.contains("ncclCommInitRank SUCCESS"));
+            if !(starts || enters || succeeds) {
+                continue;
+            }
+            let list = if is_sender {
+                &mut senders
+            } else {
+                &mut receivers
+            };
+            // The side this line concerns: the open one of this lane and remote, or a new one.
+            let existing = if remote.is_empty() {
+                open.get(&lane)
+                    .filter(|(s, _)| *s == is_sender)
+                    .map(|(_, i)| *i)
+            } else {
+                list.iter().rposition(|s| {
+                    s.lane == lane && s.remote == remote && (s.success_s.is_none() || !starts)
+                })
+            };
+            let i = match existing {
+                Some(i) if !(starts && list[i].start_s.is_some()) => i,
+                _ => {
+                    list.push(Side {
+                        lane,
+                        remote: remote.clone(),
+                        start_s: None,
+                        enter_s: None,
+                        success_s: None,
+                        file: log.path.clone(),
+                        last_line: e.line,
+                    });
+                    list.len() - 1
+                }
+            };
+            let side = &mut list[i];
+            side.last_line = e.line;
+            if side.remote.is_empty() {
+                side.remote = remote;
+            }
+            if starts && side.start_s.is_none() {
+                side.start_s = t;
+            }
+            if enters && side.enter_s.is_none() {
+                side.enter_s = t;
+            }
+            if succeeds && side.success_s.is_none() {
+                side.success_s = t.or(Some(f64::NAN));
+            }
+            open.insert(lane, (is_sender, i));
+        }
+    }
+    let address = |lane: usize| lanes[lane].address.clone();
+    let mut used = vec![false; receivers.len()];
+    let mut out = Vec::new();
+    for s in senders {
+        let own = address(s.lane);
+        let pair = receivers.iter().enumerate().position(|(j, r)| {
+            !used[j]
+                && address(r.lane).is_none_or(|a| a == s.remote)
+                && own.as_ref().is_none_or(|o| *o == r.remote)
+        });
+        let receiver = pair.map(|j| {
+            used[j] = true;
+            receivers[j].clone()
+        });
+        out.push(connection(Some(s), receiver, lanes));
+    }
+    for (j, r) in receivers.into_iter().enumerate() {
+        if !used[j] {
+            out.push(connection(None, Some(r), lanes));
+        }
+    }
+    out
+}
+
+fn connection(sender: Option<Side>, receiver: Option<Side>, lanes: &[Lane]) -> Connection {
+    let sender_address = sender
+        .as_ref()
+        .and_then(|s| lanes[s.lane].address.clone())
+        .or_else(|| receiver.as_ref().map(|r| r.remote.clone()))
+        .filter(|s| !s.is_empty());
+    let receiver_address = receiver
+        .as_ref()
+        .and_then(|r| lanes[r.lane].address.clone())
+        .or_else(|| sender.as_ref().map(|s| s.remote.clone()))
+        .filter(|s| !s.is_empty());
+    let sides: Vec<&Side> = [&sender, &receiver].into_iter().flatten().collect();
+    let complete = sides.iter().any(|s| s.success_s.is_some());
+    let start = sides
+        .iter()
+        .filter_map(|s| s.start_s.or(s.enter_s))
+        .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
+    let end = sides
+        .iter()
+        .filter_map(|s| s.success_s)
+        .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+    Connection {
+        duration_s: match (start, end) {
+            (Some(s), Some(e)) if complete => Some(e - s),
+            _ => None,
+        },
+        sender,
+        receiver,
+        sender_address,
+        receiver_address,
+        complete,
+    }
+}
+
+fn kv_warnings(logs: &[&P2pLog]) -> Vec<KvWarning> {
+    let mut by_id: BTreeMap<String, KvWarning> = BTreeMap::new();
+    for log in logs {
+        for e in &log.events {
+            if !matches!(e.kind, P2pKind::KvMismatch | P2pKind::KvNone) {
+                continue;
+            }
+            let id = e
+                .detail("request_id")
+                .unwrap_or("(no request id)")
+                .to_owned();
+            let w = by_id.entry(id.clone()).or_insert(KvWarning {
+                request_id: id,
+                mismatches: 0,
+                none: 0,
+                file: log.path.clone(),
+                line: e.line,
+            });
+            if e.kind == P2pKind::KvMismatch {
+                w.mismatches += 1;
+            } else {
+                w.none += 1;
+            }
+        }
+    }
+    let mut v: Vec<KvWarning> = by_id.into_values().collect();
+    v.sort_by_key(|w| std::cmp::Reverse(w.mismatches + w.none));
+    v
+}
+
+fn secs(t: Option<f64>) -> String {
+    t.filter(|t| t.is_finite())
+        .map(|t| format!("t={t:.1} s"))
+        .unwrap_or_else(|| "an unknown time".into())
+}
+
+fn findings(a: &P2pAnalysis, logs: &[&P2pLog]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let lane_name = |i: usize| a.lanes[i].name.clone();
+    for c in &a.connections {
+        if c.complete {
+            continue;
+        }
+        let target = c.receiver_address.clone().unwrap_or_else(|| "?".into());
+        let from = c.sender_address.clone().unwrap_or_else(|| "?".into());
+        let (side, other) = match (&c.sender, &c.receiver) {
+            (Some(s), r) => (s, r.as_ref()),
+            (None, Some(r)) => (r, None),
+            (None, None) => continue,
+        };
+        let what = match (side.enter_s, side.start_s) {
+            (Some(t), _) => format!(
+                "entered ncclCommInitRank at {} and never returned",
+                secs(Some(t))
+            ),
+            (None, Some(t)) => format!(
+                "started the connection at {} and never reached ncclCommInitRank",
+                secs(Some(t))
+            ),
+            _ => "began a connection that never completed".into(),
+        };
+        let other_text = match other {
+            Some(r) if r.enter_s.is_some() => format!(
+                "; {} entered it too at {} — both sides blocked",
+                lane_name(r.lane),
+                secs(r.enter_s)
+            ),
+            Some(r) => format!(
+                "; {} received the request but never called ncclCommInitRank (it blocks until both sides call it)",
+                lane_name(r.lane)
+            ),
+            None if c.sender.is_some()
+                && !a.lanes.iter().any(|l| l.address.as_deref() == Some(target.as_str())) =>
+            {
+                format!("; no log of the other side ({target}) is loaded — it never started, or its log was not dropped")
+            }
+            None if c.sender.is_some() => format!(
+                "; the other side ({target}) never received the NEW command, so it never called ncclCommInitRank"
+            ),
+            None => String::new(),
+        };
+        out.push(Finding {
+            severity: Severity::Error,
+            message: format!(
+                "Connection {from} → {target} incomplete: {} {what}{other_text}.",
+                lane_name(side.lane)
+            ),
+            file: side.file.clone(),
+            line: Some(side.last_line),
+        });
+    }
+    for log in logs {
+        for e in log.events.iter().filter(|e| e.kind == P2pKind::Error) {
+            out.push(Finding {
+                severity: Severity::Error,
+                message: format!("error: {}", event_label(e)),
+                file: log.path.clone(),
+                line: Some(e.line),
+            });
+        }
+    }
+    for w in &a.kv_warnings {
+        let mut parts = Vec::new();
+        if w.mismatches > 0 {
+            parts.push(format!("{} kv_cache mismatch warning(s)", w.mismatches));
+        }
+        if w.none > 0 {
+            parts.push(format!("{} kv_cache is None warning(s)", w.none));
+        }
+        out.push(Finding {
+            severity: Severity::Warning,
+            message: format!("Request {}: {}.", w.request_id, parts.join(" and ")),
+            file: w.file.clone(),
+            line: Some(w.line),
+        });
+    }
+    match a.time_to_first_connection_s {
+        Some(t) => out.push(Finding {
+            severity: Severity::Info,
+            message: format!("First successful connection {t:.1} s after the first engine init."),
+            file: a.files.first().cloned().unwrap_or_default(),
+            line: None,
+        }),
+        None if !a.connections.is_empty() => out.push(Finding {
+            severity: Severity::Warning,
+            message: "No connection ever completed.".into(),
+            file: a.files.first().cloned().unwrap_or_default(),
+            line: None,
+        }),
+        None => {}
+    }
+    for l in &a.lanes {
+        if let Some(i) = l.last_event {
+            let e = &a.events[i];
+            out.push(Finding {
+                severity: Severity::Info,
+                message: format!("{} stopped at {}: {}", l.name, secs(e.t_s), e.label),
+                file: e.file.clone(),
+                line: Some(e.line),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::p2p_nccl::parse_p2p_line;
+
+    fn log(path: &str, text: &str) -> P2pLog {
+        P2pLog {
+            path: path.into(),
+            lines: text.lines().count() as u64,
+            events: text
+                .lines()
+                .enumerate()
+                .filter_map(|(i, l)| parse_p2p_line(l, i as u64 + 1))
+                .collect(),
+        }
+    }
+
+    const PREFILL: &str = "\
+INFO 11-01 10:30:45 [p2p_nccl_engine.py:226] 💯P2pNcclEngine init, rank:0, local_rank:0, http_address:, zmq_address:127.0.0.1:14579, proxy_address:, send_type:PUT_ASYNC, buffer_size_threshold:1000000000.00, nccl_num_channels:8
+INFO 11-01 10:30:50 [p2p_nccl_engine.py:234] 🔍 [Rank 0] create_connect START | remote_address=127.0.0.1:14580, existing_comms=[]
+INFO 11-01 10:30:50 [p2p_nccl_engine.py:265] 🔍 [Rank 0] ⚠️ PREFILL: About to call ncclCommInitRank | nprocs=2, my_rank=0, remote_address=127.0.0.1:14580
+WARNING 11-01 10:30:50 [p2p_nccl_engine.py:267] 🚨 [Rank 0] ENTERING ncclCommInitRank - This will block until decode side also calls it!
+";
+
+    #[test]
+    fn a_prefill_log_alone_is_a_hang_with_a_missing_side() {
+        let p = log("x/prefill.log", PREFILL);
+        let a = analyse("x", &[&p]);
+        assert_eq!(a.lanes.len(), 1);
+        assert_eq!(a.lanes[0].role, Role::Prefill);
+        assert_eq!(a.connections.len(), 1);
+        let c = &a.connections[0];
+        assert!(!c.complete);
+        assert_eq!(c.sender.as_ref().unwrap().enter_s, Some(5.0));
+        let hang = &a.findings[0];
+        assert_eq!(hang.severity, Severity::Error);
+        assert!(
+            hang.message.contains("no log of the other side"),
+            "{}",
+            hang.message
+        );
+        assert_eq!(hang.line, Some(4));
+        assert_eq!(a.start_label.as_deref(), Some("11-01 10:30:45"));
+    }
+
+    #[test]
+    fn both_sides_succeed() {
+        let p = log(
+            "x/prefill.log",
+            &format!("{PREFILL}INFO 11-01 10:30:51 [p2p_nccl_engine.py:287] 🤝ncclCommInitRank Success, 127.0.0.1:14579👉127.0.0.1:14580, MyRank:0\n"),
+        );
+        let d = log("x/decode.log", "\
+INFO 11-01 10:30:47 [p2p_nccl_engine.py:226] 💯P2pNcclEngine init, rank:1, local_rank:0, http_address:, zmq_address:127.0.0.1:14580, proxy_address:, send_type:PUT_ASYNC, buffer_size_threshold:1.00, nccl_num_channels:8
+INFO 11-01 10:30:50 [p2p_nccl_engine.py:443] 🔍 [Rank 1] ✉️ DECODE: Received NEW command | remote_address=127.0.0.1:14579, unique_id_hex=a1
+INFO 11-01 10:30:50 [p2p_nccl_engine.py:452] 🔍 [Rank 1] ⚠️ DECODE: About to call ncclCommInitRank | nprocs=2, my_rank=1, remote_address=127.0.0.1:14579
+INFO 11-01 10:30:51 [p2p_nccl_engine.py:473] 🤝ncclCommInitRank Success, 127.0.0.1:14580👈127.0.0.1:14579, MyRank:1
+");
+        let a = analyse("x", &[&p, &d]);
+        assert_eq!(a.lanes.len(), 2);
+        assert_eq!(a.connections.len(), 1, "{:#?}", a.connections);
+        let c = &a.connections[0];
+        assert!(c.complete);
+        assert!(c.receiver.is_some());
+        assert_eq!(c.duration_s, Some(1.0));
+        assert_eq!(a.time_to_first_connection_s, Some(6.0));
+        assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
+    }
+}
