@@ -5,6 +5,8 @@
 //!   the reference dashboard's column names in its order, then runlens' extra columns.
 //! - `runlens nodes PATH... [--format csv|json]` — one row per parsed worker-log sample.
 //! - `runlens diagnose PATH...` — per-file coverage of worker logs and health findings.
+//! - `runlens sched PATH... [--format json]` — headline statistics of vLLM scheduler-logging CSVs.
+//! - `runlens nccl PATH... [--format json]` — P2P NCCL ranks, connections, hangs and warnings.
 //!
 //! Paths may be run directories, parents of many runs, loose result files or archives. Problems
 //! go to stderr with the file name. Exit status: 0 when some runs were read, 1 when none, 2 on
@@ -14,6 +16,7 @@ mod bench;
 mod diagnose;
 mod inputs;
 mod points;
+mod sched;
 mod summary;
 
 use std::process::ExitCode;
@@ -25,6 +28,10 @@ const USAGE: &str = "usage: runlens <command> PATH...\n\n\
   nodes PATH... [--format csv|json]    one row per worker-log sample (run, worker, node, service,\n\
                                        dp, tp, ep, timestamp, elapsed_s, kind, then every field)\n\
   diagnose PATH...                     per-file coverage of worker logs, and health findings\n\
+  sched PATH... [--format json]        vLLM scheduler CSVs: requests, TTFT/TPOT/E2E mean p50 p90 p99,\n\
+                                       preemption rate, KV utilisation, mean batch size\n\
+  nccl PATH... [--format json]         P2P NCCL logs: ranks, connections with durations, incomplete\n\
+                                       connections, warnings\n\
   bench [--mb N]                       worker-log parse speed on a generated N MB SGLang log";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -100,7 +107,7 @@ fn main() -> ExitCode {
     if paths.is_empty()
         || !matches!(
             command.as_str(),
-            "summary" | "points" | "nodes" | "diagnose"
+            "summary" | "points" | "nodes" | "diagnose" | "sched" | "nccl"
         )
     {
         eprintln!("{USAGE}");
@@ -125,6 +132,14 @@ fn main() -> ExitCode {
             print!("{}", diagnose::render(&dataset));
             Ok(())
         }
+        "sched" => {
+            print!("{}", sched::render_sched(&dataset, format == Format::Json));
+            Ok(())
+        }
+        "nccl" => {
+            print!("{}", sched::render_nccl(&dataset, format == Format::Json));
+            Ok(())
+        }
         "nodes" => match format {
             Format::Csv => points::write_nodes_csv(&dataset, std::io::stdout().lock()),
             Format::Json => points::write_nodes_json(&dataset, std::io::stdout().lock()),
@@ -140,6 +155,8 @@ fn main() -> ExitCode {
     }
     let read_something = match command.as_str() {
         "nodes" | "diagnose" => !dataset.worker_logs.is_empty() || !dataset.runs.is_empty(),
+        "sched" => !dataset.scheduler.is_empty(),
+        "nccl" => !dataset.p2p.is_empty(),
         _ => !dataset.runs.is_empty(),
     };
     if !read_something {

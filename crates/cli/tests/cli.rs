@@ -91,3 +91,55 @@ fn bad_format_is_a_usage_error() {
         2
     );
 }
+
+fn fixtures_dir(rel: &str) -> String {
+    format!("{}/../../fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn sched_prints_the_headline_statistics() {
+    let (code, out, _) = runlens(&["sched", &fixtures_dir("scheduler/runs/sched-basic")]);
+    assert_eq!(code, 0);
+    assert!(out.contains("requests: 60"), "{out}");
+    let ttft: Vec<&str> = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("TTFT"))
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(&ttft[..5], ["TTFT", "24.27", "24.20", "35.20", "40.94"]);
+    assert!(out.contains("preemption rate: 26.7 %"), "{out}");
+    let (code, out, _) = runlens(&["sched", &fixtures_dir("scheduler/runs"), "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    assert_eq!(v[0]["requests"], 60);
+    assert!(v[0]["kv_util_max_pct"].as_f64().unwrap() > 21.0);
+    assert_eq!(
+        runlens(&["sched", &fixture("runs")]).0,
+        1,
+        "no scheduler CSVs"
+    );
+}
+
+#[test]
+fn nccl_prints_connections_and_hangs() {
+    let (code, out, _) = runlens(&["nccl", &fixtures_dir("p2p-nccl/runs")]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("127.0.0.1:14579 -> 127.0.0.1:14580  complete  2.00 s"),
+        "{out}"
+    );
+    assert_eq!(out.matches("INCOMPLETE").count(), 2, "{out}");
+    assert!(out.contains("prefill.log:10: Connection"), "{out}");
+    let (_, out, _) = runlens(&[
+        "nccl",
+        &fixtures_dir("p2p-nccl/runs/p2p-ok"),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["ranks"].as_array().unwrap().len(), 2);
+    assert_eq!(v[0]["incomplete"], 0);
+    assert_eq!(v[0]["kv_warnings"][0]["request_id"], "cmpl-3");
+}

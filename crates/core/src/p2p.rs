@@ -229,12 +229,9 @@ pub fn analyse(dir: &str, logs: &[&P2pLog]) -> P2pAnalysis {
     // Lanes: (file, rank). Events without a rank join the file's only rank when it has one.
     let mut lane_of: BTreeMap<(String, Option<u32>), usize> = BTreeMap::new();
     for log in logs {
-        let mut ranks: Vec<u32> = log.events.iter().filter_map(|e| e.rank).collect();
-        ranks.sort_unstable();
-        ranks.dedup();
-        let only = (ranks.len() == 1).then(|| ranks[0]);
+        let rank_of = rank_resolver(log);
         for e in &log.events {
-            let rank = e.rank.or(only);
+            let rank = rank_of(e);
             let key = (log.path.clone(), rank);
             let lane = *lane_of.entry(key).or_insert_with(|| {
                 a.lanes.push(Lane {
@@ -315,6 +312,24 @@ pub fn analyse(dir: &str, logs: &[&P2pLog]) -> P2pAnalysis {
     a
 }
 
+/// The rank of an event: its own, else that of its process (pid), else the file's only rank.
+fn rank_resolver(log: &P2pLog) -> impl Fn(&P2pEvent) -> Option<u32> {
+    let mut ranks: Vec<u32> = log.events.iter().filter_map(|e| e.rank).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let only = (ranks.len() == 1).then(|| ranks[0]);
+    let by_pid: BTreeMap<u32, u32> = log
+        .events
+        .iter()
+        .filter_map(|e| Some((e.pid?, e.rank?)))
+        .collect();
+    move |e: &P2pEvent| {
+        e.rank
+            .or_else(|| e.pid.and_then(|p| by_pid.get(&p).copied()))
+            .or(only)
+    }
+}
+
 type LaneIndex = BTreeMap<(String, Option<u32>), usize>;
 
 fn connections(
@@ -328,12 +343,9 @@ fn connections(
     let mut receivers: Vec<Side> = Vec::new();
     let mut open: BTreeMap<usize, (bool, usize)> = BTreeMap::new();
     for log in logs {
-        let mut ranks: Vec<u32> = log.events.iter().filter_map(|e| e.rank).collect();
-        ranks.sort_unstable();
-        ranks.dedup();
-        let only = (ranks.len() == 1).then(|| ranks[0]);
+        let rank_of = rank_resolver(log);
         for e in &log.events {
-            let Some(&lane) = lane_of.get(&(log.path.clone(), e.rank.or(only))) else {
+            let Some(&lane) = lane_of.get(&(log.path.clone(), rank_of(e))) else {
                 continue;
             };
             let t = rel(e.t_s);

@@ -89,7 +89,7 @@ pub fn sniff(path: &str, head: &[u8]) -> Option<&'static dyn Format> {
 }
 
 /// Last path component.
-pub(crate) fn file_name(path: &str) -> &str {
+pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 

@@ -48,6 +48,10 @@ pub struct P2pEvent {
     pub kind: P2pKind,
     /// `[Rank N]` of breakpoints and criticals, `rank:` of engine init, `MyRank:` of success.
     pub rank: Option<u32>,
+    /// Process id of a `(… pid=N)` or `(pid=N)` prefix: lines without a rank get the rank of
+    /// their process.
+    #[serde(default)]
+    pub pid: Option<u32>,
     /// Breakpoint location, or the message's gist for other kinds.
     pub location: String,
     /// `k=v` / `k:v` pairs of the message (engine init, breakpoints, success, kv warnings).
@@ -287,6 +291,16 @@ fn rank_prefix(s: &str) -> (Option<u32>, &str) {
 /// Parse one P2P line; `None` for lines that are not P2P events.
 pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
     let cleaned = clean(raw);
+    let pid = cleaned
+        .find("pid=")
+        .filter(|&i| cleaned[..i].contains('('))
+        .and_then(|i| {
+            let digits: String = cleaned[i + 4..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        });
     let (level, t_s, rest) = match header(&cleaned) {
         Some((level, t, rest)) => (level, Some(t), rest),
         None => ("", None, cleaned.trim()),
@@ -302,6 +316,7 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
         source: source.clone(),
         kind: P2pKind::Breakpoint,
         rank: None,
+        pid,
         location: String::new(),
         details: Vec::new(),
     };

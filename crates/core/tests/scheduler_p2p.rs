@@ -1,0 +1,285 @@
+//! The generated scheduler-logging CSV sets (`fixtures/scheduler`) and P2P NCCL logs
+//! (`fixtures/p2p-nccl`) against the ground truth their generator wrote (`cargo xtask fixtures`).
+
+use std::path::{Path, PathBuf};
+
+use runlens_core::diagnostics::Severity;
+use runlens_core::scheduler::Summary;
+use runlens_core::{Dataset, Ingest};
+use serde_json::Value;
+
+fn set(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+fn ingest_dir(dir: &Path, prefix: &Path) -> Dataset {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut ingest = Ingest::new();
+    for f in files {
+        let rel = f
+            .strip_prefix(prefix)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        ingest.add_bytes(&rel, &std::fs::read(&f).unwrap());
+    }
+    ingest.dataset()
+}
+
+fn truth(name: &str) -> Value {
+    serde_json::from_slice(&std::fs::read(set(name).join("expected.json")).unwrap()).unwrap()
+}
+
+fn close(a: f64, b: f64, what: &str) {
+    assert!(
+        (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+        "{what}: got {a}, expected {b}"
+    );
+}
+
+fn same_summary(s: &Summary, t: &Value, what: &str) {
+    for (k, v) in [
+        ("mean", s.mean),
+        ("p50", s.p50),
+        ("p90", s.p90),
+        ("p99", s.p99),
+    ] {
+        close(v, t[k].as_f64().unwrap(), &format!("{what} {k}"));
+    }
+}
+
+#[test]
+fn scheduler_statistics_equal_the_simulation() {
+    let dir = set("scheduler");
+    let ds = ingest_dir(&dir.join("runs"), &dir);
+    let truth = truth("scheduler");
+    assert_eq!(ds.scheduler.len(), 2);
+    assert!(ds.runs.is_empty() && ds.unrecognized.is_empty());
+    for a in &ds.scheduler {
+        let name = a.dir.rsplit('/').next().unwrap();
+        let t = &truth[name];
+        let h = &a.headline;
+        same_summary(&h.ttft_ms, &t["ttft_ms"], "TTFT");
+        same_summary(&h.e2e_ms, &t["e2e_ms"], "E2E");
+        same_summary(&a.latencies[3].summary, &t["waiting_ms"], "waiting");
+        same_summary(&a.latencies[4].summary, &t["execution_ms"], "execution");
+        if t["tpot_ms"].is_null() {
+            assert_eq!(h.tpot_ms.count, 0);
+        } else {
+            // The CSV keeps TPOT to 0.1 ns.
+            for k in ["mean", "p50", "p90", "p99"] {
+                let got = match k {
+                    "mean" => h.tpot_ms.mean,
+                    "p50" => h.tpot_ms.p50,
+                    "p90" => h.tpot_ms.p90,
+                    _ => h.tpot_ms.p99,
+                };
+                assert!(
+                    (got - t["tpot_ms"][k].as_f64().unwrap()).abs() < 1e-6,
+                    "TPOT {k}"
+                );
+            }
+        }
+        close(
+            h.preemption_rate,
+            t["preemption_rate"].as_f64().unwrap(),
+            "preemption rate",
+        );
+        assert_eq!(
+            a.preemption.total_preemptions,
+            t["total_preemptions"].as_u64().unwrap()
+        );
+        close(
+            h.kv_util_mean_pct,
+            t["kv_util_mean_pct"].as_f64().unwrap(),
+            "KV mean",
+        );
+        close(
+            h.kv_util_max_pct,
+            t["kv_util_max_pct"].as_f64().unwrap(),
+            "KV max",
+        );
+        close(
+            h.batch_size_mean,
+            t["batch_size_mean"].as_f64().unwrap(),
+            "batch",
+        );
+        assert_eq!(a.iterations.total as u64, t["iterations"].as_u64().unwrap());
+        for (kind, n) in t["event_counts"].as_object().unwrap() {
+            let got = a
+                .event_counts
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map(|(_, n)| *n);
+            assert_eq!(got, n.as_u64(), "{name} events {kind}");
+        }
+        assert_eq!(a.slowest[0].id, t["slowest"].as_str().unwrap());
+        assert!(
+            !a.slowest[0].spans.is_empty(),
+            "{name}: drill-down timeline"
+        );
+        for s in &a.state_time {
+            close(
+                s.total_ms,
+                t["state_time_ms"][&s.state].as_f64().unwrap(),
+                &s.state,
+            );
+        }
+    }
+    let basic = ds
+        .scheduler
+        .iter()
+        .find(|a| a.dir.ends_with("sched-basic"))
+        .unwrap();
+    let t = &truth["sched-basic"]["iteration_requests"];
+    for (reason, n) in t["waiting_reasons"].as_object().unwrap() {
+        let got = basic
+            .waiting_reasons
+            .iter()
+            .find(|(k, _)| k == reason)
+            .map(|(_, n)| *n);
+        assert_eq!(got, n.as_u64(), "waiting reason {reason}");
+    }
+    assert_eq!(
+        basic.slowest[0]
+            .timeline_source
+            .as_deref()
+            .map(|s| s.ends_with("state_transitions.csv")),
+        Some(true)
+    );
+
+    let messy = ds
+        .scheduler
+        .iter()
+        .find(|a| a.dir.ends_with("sched-messy"))
+        .unwrap();
+    let t = &truth["sched-messy"];
+    assert_eq!(
+        messy.headline.requests as u64,
+        t["requests_with_malformed"].as_u64().unwrap()
+    );
+    let req = messy
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("per_request.csv"))
+        .unwrap();
+    assert_eq!(serde_json::json!(req.missing_columns), t["missing_columns"]);
+    assert_eq!(serde_json::json!(req.extra_columns), t["extra_columns"]);
+    let lines: Vec<u64> = ds
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.ends_with("sched-messy/per_request.csv") && d.line != Some(1))
+        .filter_map(|d| d.line)
+        .collect();
+    assert_eq!(serde_json::json!(lines), t["malformed_lines"]);
+    assert!(ds.diagnostics.iter().any(|d| d
+        .file
+        .ends_with("sched-messy/per_iteration_requests.csv")
+        && d.message.contains("empty")));
+    assert_eq!(
+        messy.slowest[0]
+            .timeline_source
+            .as_deref()
+            .map(|s| s.ends_with("events.csv")),
+        Some(true)
+    );
+}
+
+#[test]
+fn p2p_outcomes_equal_the_scenarios() {
+    let dir = set("p2p-nccl");
+    let ds = ingest_dir(&dir.join("runs"), &dir);
+    let truth = truth("p2p-nccl");
+    assert_eq!(ds.p2p.len(), 3);
+    for a in &ds.p2p {
+        let name = a.dir.rsplit('/').next().unwrap();
+        let t = &truth[name];
+        let mut lanes: Vec<(String, String)> = a
+            .lanes
+            .iter()
+            .map(|l| {
+                (
+                    format!("Rank {}", l.rank.unwrap()),
+                    l.role.label().to_owned(),
+                )
+            })
+            .collect();
+        lanes.sort();
+        let mut want: Vec<(String, String)> = t["lanes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
+            .collect();
+        want.sort();
+        assert_eq!(lanes, want, "{name}");
+        assert_eq!(
+            a.connections.len() as u64,
+            t["connections"].as_u64().unwrap(),
+            "{name}"
+        );
+        let complete = a.connections.iter().filter(|c| c.complete).count();
+        assert_eq!(complete as u64, t["complete"].as_u64().unwrap(), "{name}");
+        let errors: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        assert_eq!(
+            errors.len() as u64,
+            t["errors"].as_u64().unwrap(),
+            "{name}: {errors:?}"
+        );
+        if let Some(m) = t["error_mentions"].as_str() {
+            assert!(errors[0].message.contains(m), "{}", errors[0].message);
+            assert!(errors[0]
+                .file
+                .ends_with(t["error_line"]["file"].as_str().unwrap()));
+            assert_eq!(errors[0].line, t["error_line"]["line"].as_u64());
+        }
+        if let Some(d) = t["duration_s"].as_f64() {
+            close(a.connections[0].duration_s.unwrap(), d, "duration");
+            close(
+                a.time_to_first_connection_s.unwrap(),
+                t["time_to_first_connection_s"].as_f64().unwrap(),
+                "first",
+            );
+            for (id, w) in t["kv_warnings"].as_object().unwrap() {
+                let got = a.kv_warnings.iter().find(|k| &k.request_id == id).unwrap();
+                assert_eq!(
+                    (got.mismatches, got.none),
+                    (
+                        w["mismatches"].as_u64().unwrap(),
+                        w["none"].as_u64().unwrap()
+                    )
+                );
+            }
+            // Rank-less kv_cache lines join the rank of their process.
+            assert_eq!(a.lanes.len(), 2);
+        }
+    }
+    // The combined log is a vLLM server log as well: its engine-stats line is not lost.
+    let engine = ds
+        .worker_logs
+        .iter()
+        .find(|l| l.log.path.ends_with("combined.log"))
+        .expect("worker log of the combined file");
+    assert_eq!(
+        engine.log.sample_count() as u64,
+        truth["p2p-ok"]["vllm_engine_samples"].as_u64().unwrap()
+    );
+}
