@@ -361,6 +361,89 @@ test('the URL hash keeps tab and toggles across a reload', async () => {
   await finish(session);
 });
 
+test('scheduler tab: a scheduler-log folder dropped alone opens its tab with statistics equal to the truth', async () => {
+  const set = path.join(root, 'fixtures', 'scheduler');
+  const truth = JSON.parse(fs.readFileSync(path.join(set, 'expected.json'), 'utf8'))['sched-basic'];
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#folder-input', path.join(set, 'runs', 'sched-basic'));
+  await waitLoaded(page);
+  await page.waitForFunction(() => document.getElementById('tab-sched').getAttribute('aria-selected') === 'true');
+  const cards = await page.locator('#sched-cards').innerText();
+  assert.match(cards, /60\s+Requests/);
+  assert.ok(cards.includes(truth.ttft_ms.mean.toFixed(2)), cards);
+  const ttftRow = (await page.locator('#sched-stats tbody tr').first().innerText()).split('\t');
+  for (const [cell, key] of [[1, 'mean'], [2, 'p50'], [3, 'p90'], [5, 'p99']]) {
+    assert.ok(Math.abs(Number(ttftRow[cell]) - truth.ttft_ms[key]) < 0.006, `TTFT ${key}: ${ttftRow[cell]} vs ${truth.ttft_ms[key]}`);
+  }
+  // Histogram counts every request; the CDF toggle redraws the same chart as a line ending at 100 %.
+  let dist = await chartSeries(page, 'sched-dist');
+  assert.equal(dist[0].data.reduce((a, b) => a + b, 0), 60);
+  await page.check('#sched-cdf');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('sched-dist')).getOption().series[0].type === 'line');
+  dist = await chartSeries(page, 'sched-dist');
+  assert.equal(dist[0].data[dist[0].data.length - 1][1], 100);
+  await page.selectOption('#sched-metric', { label: 'E2E latency' });
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('sched-dist')).getOption().title[0].text.startsWith('E2E'));
+  // Iteration charts: one point per iteration, switchable to elapsed time.
+  for (const id of ['sched-batch', 'sched-tokens', 'sched-queues', 'sched-kv', 'sched-iter-time']) {
+    const series = await chartSeries(page, id);
+    assert.equal(series[0].data.length, truth.iterations, id);
+  }
+  assert.deepEqual((await chartSeries(page, 'sched-queues')).map((s) => s.name), ['Running', 'Waiting', 'Preempted']);
+  await page.check('#sched-x-time');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('sched-kv')).getOption().xAxis[0].name.startsWith('Time'));
+  const kvTitle = await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('sched-kv')).getOption().title[0].subtext);
+  assert.ok(kvTitle.includes(`max ${truth.kv_util_max_pct.toFixed(2)} %`), kvTitle);
+  const events = await chartSeries(page, 'sched-events');
+  assert.equal(events[0].data.reduce((a, b) => a + b, 0), Object.values(truth.event_counts).reduce((a, b) => a + b, 0));
+  // Drill-down: the slowest request's timeline, then another one picked from the table.
+  const rows = page.locator('#sched-slowest tbody tr');
+  assert.equal(await rows.first().locator('td').first().innerText(), truth.slowest);
+  let timeline = await chartSeries(page, 'sched-request');
+  assert.ok(timeline.length >= 3, 'waiting, running, … spans');
+  await rows.nth(3).click();
+  const id = await rows.nth(3).locator('td').first().innerText();
+  await page.waitForFunction((id) => window.echarts.getInstanceByDom(document.getElementById('sched-request')).getOption().title[0].text.includes(id), id);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#sched-batch >> xpath=.. >> button:has-text("CSV")')]);
+  assert.equal(fs.readFileSync(await csv.path(), 'utf8').trim().split('\n').length, truth.iterations + 1);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(artifacts, 'scheduler.png'), fullPage: true });
+  await finish(session);
+});
+
+test('p2p tab: timeline lanes, a hang found and linked to its line, connections table', async () => {
+  const set = path.join(root, 'fixtures', 'p2p-nccl', 'runs');
+  const session = await openPage();
+  const { page } = session;
+  await page.setInputFiles('#folder-input', path.join(set, 'p2p-ok'));
+  await waitLoaded(page);
+  await page.waitForFunction(() => document.getElementById('tab-p2p').getAttribute('aria-selected') === 'true');
+  const lanes = await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('p2p-timeline')).getOption().yAxis[0].data);
+  assert.equal(lanes.length, 2);
+  assert.ok(lanes[0].startsWith('Rank 0 · prefill') && lanes[1].startsWith('Rank 1 · decode'), lanes.join());
+  const series = await chartSeries(page, 'p2p-timeline');
+  assert.equal(series.filter((s) => s.name === 'connection (completed)').length, 2);
+  assert.equal(series.find((s) => s.name === 'ncclCommInitRank success').data.length, 2);
+  assert.match(await page.locator('#p2p-connections tbody').innerText(), /complete\s+5\.00\s+2\.00\s+2\.00\s+2\.00/);
+  assert.ok((await page.locator('#p2p-findings').innerText()).includes('Request cmpl-3: 2 kv_cache mismatch'));
+  // Load the hang next to it: the findings name the blocked rank and the line it stopped at.
+  await page.setInputFiles('#folder-input', path.join(set, 'p2p-hang'));
+  await waitLoaded(page);
+  await page.click('#tab-p2p');
+  await page.waitForSelector('#p2p-set');
+  const hang = await page.evaluate(() => [...document.querySelectorAll('#p2p-set option')].findIndex((o) => o.textContent.endsWith('p2p-hang')));
+  await page.selectOption('#p2p-set', String(hang));
+  await page.waitForFunction(() => document.querySelector('#p2p-findings li.error'));
+  const error = await page.locator('#p2p-findings li.error').first().innerText();
+  assert.ok(error.includes('prefill.log:10') && error.includes('never called ncclCommInitRank'), error);
+  const blocked = (await chartSeries(page, 'p2p-timeline')).filter((s) => s.name === 'connection (blocked)');
+  assert.ok(blocked.length >= 1, 'blocked side drawn');
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(artifacts, 'p2p.png'), fullPage: true });
+  await finish(session);
+});
+
 test('node metrics: worker logs per worker, by DP rank and for the cluster, mean or sum stated', async () => {
   const logs = path.join(root, 'fixtures', 'worker-logs', 'runs');
   const session = await openPage();

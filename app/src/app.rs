@@ -12,8 +12,10 @@ use crate::state::ViewState;
 use crate::tabs::configuration::ConfigurationTab;
 use crate::tabs::latency::LatencyTab;
 use crate::tabs::node_metrics::NodeMetricsTab;
+use crate::tabs::p2p::P2pTab;
 use crate::tabs::pareto::ParetoTab;
 use crate::tabs::rate_match::RateMatchTab;
+use crate::tabs::scheduler::SchedulerTab;
 use crate::tabs::Tab;
 
 fn current_hash() -> String {
@@ -54,6 +56,23 @@ pub fn App() -> impl IntoView {
         };
         replace_hash(&state.to_hash());
     });
+    // A scheduler-log folder or P2P log dropped alone (no benchmark runs) opens its own tab.
+    Effect::new(move |_| {
+        dataset.with(|ds: &Option<runlens_core::Dataset>| {
+            let Some(ds) = ds else { return };
+            let run_tab = matches!(
+                tab.get_untracked(),
+                Tab::Pareto | Tab::Latency | Tab::RateMatch
+            );
+            if ds.runs.is_empty() && run_tab {
+                if !ds.scheduler.is_empty() {
+                    tab.set(Tab::Scheduler);
+                } else if !ds.p2p.is_empty() {
+                    tab.set(Tab::P2p);
+                }
+            }
+        })
+    });
     let tab_bar = Tab::ALL
         .iter()
         .map(|&t| {
@@ -82,6 +101,8 @@ pub fn App() -> impl IntoView {
                     Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
                     Tab::RateMatch => view! { <RateMatchTab dataset=shown client=client /> }.into_any(),
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
+                    Tab::Scheduler => view! { <SchedulerTab dataset=dataset /> }.into_any(),
+                    Tab::P2p => view! { <P2pTab dataset=dataset /> }.into_any(),
                     Tab::Runs => view! { <RunTable dataset=dataset client=client /> }.into_any(),
                 }}
             </main>

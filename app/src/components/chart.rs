@@ -18,6 +18,9 @@ pub fn Chart(
     /// The data behind the chart as CSV, offered as a download.
     #[prop(optional)]
     csv: Option<Signal<String>>,
+    /// Height of the chart box in pixels, when the default does not suit (lane charts).
+    #[prop(optional)]
+    height: Option<u32>,
 ) -> impl IntoView {
     let node: NodeRef<Div> = NodeRef::new();
     Effect::new(move |_| {
@@ -45,7 +48,8 @@ pub fn Chart(
                     <button class="small" on:click=move |_| js::download_text(&format!("{id}.csv"), "text/csv", &csv.get())>"CSV"</button>
                 })}
             </div>
-            <div id=id class="chart-box" node_ref=node class:hidden=move || !has_data()></div>
+            <div id=id class="chart-box" node_ref=node class:hidden=move || !has_data()
+                style=height.map(|h| format!("height: {h}px"))></div>
             <p class="empty" class:hidden=has_data>{move || empty.get()}</p>
         </figure>
     }

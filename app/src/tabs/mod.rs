@@ -1,10 +1,13 @@
 //! One module per dashboard tab: each turns core data into chart options and tables.
 
+pub mod charts;
 pub mod configuration;
 pub mod latency;
 pub mod node_metrics;
+pub mod p2p;
 pub mod pareto;
 pub mod rate_match;
+pub mod scheduler;
 
 /// The tabs of the page, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,16 +17,20 @@ pub enum Tab {
     NodeMetrics,
     RateMatch,
     Configuration,
+    Scheduler,
+    P2p,
     Runs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Pareto,
         Tab::Latency,
         Tab::NodeMetrics,
         Tab::RateMatch,
         Tab::Configuration,
+        Tab::Scheduler,
+        Tab::P2p,
         Tab::Runs,
     ];
 
@@ -34,6 +41,8 @@ impl Tab {
             Tab::NodeMetrics => "nodes",
             Tab::RateMatch => "rate",
             Tab::Configuration => "config",
+            Tab::Scheduler => "sched",
+            Tab::P2p => "p2p",
             Tab::Runs => "runs",
         }
     }
@@ -45,6 +54,8 @@ impl Tab {
             Tab::NodeMetrics => "Node Metrics",
             Tab::RateMatch => "Rate Match",
             Tab::Configuration => "Configuration",
+            Tab::Scheduler => "Scheduler",
+            Tab::P2p => "P2P NCCL",
             Tab::Runs => "Runs & files",
         }
     }

@@ -1,0 +1,133 @@
+//! Small charming builders shared by the Scheduler and P2P tabs: titled axes with units, a
+//! legend at the bottom, tooltips, and NaN values left out (they serialise as gaps).
+
+use charming::component::{Axis, Grid, Legend, LegendType, Title};
+use charming::element::{AreaStyle, AxisType, NameLocation, Tooltip, Trigger};
+use charming::series::{Bar, Line};
+use charming::Chart;
+
+/// One line of an XY chart: `[x, y]` points, optionally stacked (with area).
+pub struct XySeries {
+    pub name: String,
+    pub points: Vec<Vec<f64>>,
+    pub stack: Option<&'static str>,
+}
+
+impl XySeries {
+    pub fn new(name: impl Into<String>, xs: &[f64], ys: &[f64]) -> Self {
+        Self {
+            name: name.into(),
+            points: xs.iter().zip(ys).map(|(x, y)| vec![*x, *y]).collect(),
+            stack: None,
+        }
+    }
+
+    pub fn stacked(mut self, stack: &'static str) -> Self {
+        self.stack = Some(stack);
+        self
+    }
+}
+
+fn base(title: &str, subtitle: &str, trigger: Trigger) -> Chart {
+    Chart::new()
+        .title(Title::new().text(title).subtext(subtitle).left(10))
+        .tooltip(Tooltip::new().trigger(trigger))
+        .legend(Legend::new().bottom(0).type_(LegendType::Scroll))
+        .grid(Grid::new().left(80).right(30).top(60).bottom(70))
+}
+
+fn value_axis(name: &str, gap: i32) -> Axis {
+    Axis::new()
+        .type_(AxisType::Value)
+        .name(name)
+        .name_location(NameLocation::Middle)
+        .name_gap(gap)
+}
+
+/// Lines over a numeric X axis; `None` when no series has a point.
+pub fn xy_chart(
+    title: &str,
+    subtitle: &str,
+    x_name: &str,
+    y_name: &str,
+    series: Vec<XySeries>,
+) -> Option<String> {
+    if series
+        .iter()
+        .all(|s| s.points.iter().all(|p| !p[1].is_finite()))
+    {
+        return None;
+    }
+    let mut chart = base(title, subtitle, Trigger::Axis)
+        .x_axis(value_axis(x_name, 28).scale(true))
+        .y_axis(value_axis(y_name, 60));
+    for s in series {
+        let mut line = Line::new().name(s.name).show_symbol(false).data(s.points);
+        if let Some(stack) = s.stack {
+            line = line.stack(stack).area_style(AreaStyle::new().opacity(0.6));
+        }
+        chart = chart.series(line);
+    }
+    Some(chart.to_string())
+}
+
+/// Bars over categories (stacked when a series names a stack); `None` without categories.
+pub fn bar_chart(
+    title: &str,
+    subtitle: &str,
+    categories: Vec<String>,
+    x_name: &str,
+    y_name: &str,
+    series: Vec<(String, Vec<f64>, Option<&'static str>)>,
+) -> Option<String> {
+    if categories.is_empty() {
+        return None;
+    }
+    let mut chart = base(title, subtitle, Trigger::Axis)
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .data(categories)
+                .name(x_name)
+                .name_location(NameLocation::Middle)
+                .name_gap(28),
+        )
+        .y_axis(value_axis(y_name, 60));
+    for (name, values, stack) in series {
+        let mut bar = Bar::new().name(name).data(values);
+        if let Some(stack) = stack {
+            bar = bar.stack(stack);
+        }
+        chart = chart.series(bar);
+    }
+    Some(chart.to_string())
+}
+
+/// Axis label of a number: integers without decimals, others with two.
+pub fn fmt_num(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Rows as CSV text (fields quoted when needed).
+pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = header.join(",");
+    out.push('\n');
+    for row in rows {
+        out.push_str(&row.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,584 @@
+//! Scheduler tab: vLLM v1 scheduler-logging CSVs (spec 004) as the core analysed them —
+//! headline cards, request latency statistics with histogram or CDF, waiting vs execution per
+//! request, preemption, iteration series over iteration id or elapsed time (batch, prefill vs
+//! decode tokens, queues, KV utilisation, iteration time split), events, waiting reasons, time
+//! per state, and a drill-down into one of the slowest requests' state timeline.
+
+use charming::component::{Axis, Grid, Legend, Title};
+use charming::element::{AxisType, ItemStyle, NameLocation, Tooltip, Trigger};
+use charming::series::Bar;
+use charming::Chart;
+use leptos::prelude::*;
+use runlens_core::scheduler::{Distribution, SchedulerAnalysis, SlowRequest, Summary};
+use runlens_core::Dataset;
+
+use super::charts::{bar_chart, csv, fmt_num, xy_chart, XySeries};
+use crate::components::chart::Chart as ChartView;
+
+/// X axis of the iteration charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IterationAxis {
+    Iteration,
+    Elapsed,
+}
+
+fn x_values(a: &SchedulerAnalysis, axis: IterationAxis) -> (&[f64], &'static str) {
+    match axis {
+        IterationAxis::Iteration => (&a.iterations.iteration_id, "Iteration"),
+        IterationAxis::Elapsed => (&a.iterations.t_s, "Time since scheduler start (s)"),
+    }
+}
+
+fn stride_note(a: &SchedulerAnalysis) -> String {
+    if a.iterations.stride > 1 {
+        format!(
+            "{} iterations, each point the mean of {}",
+            a.iterations.total, a.iterations.stride
+        )
+    } else {
+        format!("{} iterations", a.iterations.total)
+    }
+}
+
+/// The iteration charts by id: `(id, option)`.
+pub fn iteration_options(
+    a: &SchedulerAnalysis,
+    axis: IterationAxis,
+) -> Vec<(&'static str, Option<String>)> {
+    let (x, x_name) = x_values(a, axis);
+    let it = &a.iterations;
+    let note = stride_note(a);
+    let st = &a.iteration_stats;
+    vec![
+        (
+            "sched-batch",
+            xy_chart(
+                "Batch size",
+                &note,
+                x_name,
+                "Requests in the batch",
+                vec![XySeries::new("Batch size", x, &it.batch_size)],
+            ),
+        ),
+        (
+            "sched-tokens",
+            xy_chart(
+                "Prefill vs decode tokens per iteration",
+                &note,
+                x_name,
+                "Tokens",
+                vec![
+                    XySeries::new("Prefill tokens", x, &it.prefill_tokens).stacked("tokens"),
+                    XySeries::new("Decode tokens", x, &it.decode_tokens).stacked("tokens"),
+                ],
+            ),
+        ),
+        (
+            "sched-queues",
+            xy_chart(
+                "Running, waiting and preempted requests",
+                &note,
+                x_name,
+                "Requests",
+                vec![
+                    XySeries::new("Running", x, &it.running),
+                    XySeries::new("Waiting", x, &it.waiting),
+                    XySeries::new("Preempted", x, &it.preempted),
+                ],
+            ),
+        ),
+        (
+            "sched-kv",
+            xy_chart(
+                "KV cache utilisation (used / total blocks)",
+                &format!(
+                    "mean {} %, max {} % over every iteration",
+                    fmt_num(st.kv_util_pct.mean),
+                    fmt_num(st.kv_util_pct.max)
+                ),
+                x_name,
+                "KV cache used (%)",
+                vec![XySeries::new("KV cache utilisation", x, &it.kv_util_pct)],
+            ),
+        ),
+        (
+            "sched-iter-time",
+            xy_chart(
+                "Iteration time: scheduling overhead vs forward pass",
+                &format!(
+                    "scheduling is {} % of iteration time; mean iteration {} ms",
+                    fmt_num(st.overhead_share_pct),
+                    fmt_num(st.duration_ms.mean)
+                ),
+                x_name,
+                "Time (ms)",
+                vec![
+                    XySeries::new("Scheduling overhead", x, &it.overhead_ms).stacked("time"),
+                    XySeries::new("Forward pass", x, &it.forward_ms).stacked("time"),
+                    XySeries::new("Iteration duration", x, &it.duration_ms),
+                ],
+            ),
+        ),
+    ]
+}
+
+/// Every iteration column as CSV.
+pub fn iterations_csv(a: &SchedulerAnalysis) -> String {
+    let it = &a.iterations;
+    csv(
+        &[
+            "iteration_id",
+            "t_s",
+            "duration_ms",
+            "scheduling_overhead_ms",
+            "forward_ms",
+            "batch_size",
+            "prefill_tokens",
+            "decode_tokens",
+            "running",
+            "waiting",
+            "preempted",
+            "kv_util_pct",
+        ],
+        (0..it.iteration_id.len()).map(|i| {
+            [
+                &it.iteration_id,
+                &it.t_s,
+                &it.duration_ms,
+                &it.overhead_ms,
+                &it.forward_ms,
+                &it.batch_size,
+                &it.prefill_tokens,
+                &it.decode_tokens,
+                &it.running,
+                &it.waiting,
+                &it.preempted,
+                &it.kv_util_pct,
+            ]
+            .iter()
+            .map(|c| {
+                c.get(i)
+                    .filter(|v| v.is_finite())
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+        }),
+    )
+}
+
+/// Every request column as CSV.
+pub fn requests_csv(a: &SchedulerAnalysis) -> String {
+    let r = &a.requests;
+    csv(
+        &[
+            "request_id",
+            "arrival_s",
+            "ttft_ms",
+            "tpot_ms",
+            "e2e_ms",
+            "waiting_ms",
+            "execution_ms",
+            "input_tokens",
+            "output_tokens",
+            "preemptions",
+            "evictions",
+        ],
+        (0..r.id.len()).map(|i| {
+            let mut row = vec![r.id[i].clone()];
+            row.extend(
+                [
+                    &r.arrival_s,
+                    &r.ttft_ms,
+                    &r.tpot_ms,
+                    &r.e2e_ms,
+                    &r.waiting_ms,
+                    &r.execution_ms,
+                    &r.input_tokens,
+                    &r.output_tokens,
+                    &r.preemptions,
+                    &r.evictions,
+                ]
+                .iter()
+                .map(|c| {
+                    c.get(i)
+                        .filter(|v| v.is_finite())
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                }),
+            );
+            row
+        }),
+    )
+}
+
+/// Histogram or CDF of one request metric.
+pub fn distribution_option(d: &Distribution, cdf: bool) -> Option<String> {
+    let subtitle = format!(
+        "n={}, mean {}, p50 {}, p99 {} {}",
+        d.summary.count,
+        fmt_num(d.summary.mean),
+        fmt_num(d.summary.p50),
+        fmt_num(d.summary.p99),
+        d.unit
+    );
+    if cdf {
+        let xs: Vec<f64> = d.cdf.iter().map(|p| p[0]).collect();
+        let ys: Vec<f64> = d.cdf.iter().map(|p| p[1] * 100.0).collect();
+        xy_chart(
+            &format!("{} CDF", d.name),
+            &subtitle,
+            &format!("{} ({})", d.name, d.unit),
+            "Requests at or below (%)",
+            vec![XySeries::new(format!("{} CDF", d.name), &xs, &ys)],
+        )
+    } else {
+        bar_chart(
+            &format!("{} distribution", d.name),
+            &subtitle,
+            d.histogram
+                .iter()
+                .map(|b| format!("{}–{}", fmt_num(b.lo), fmt_num(b.hi)))
+                .collect(),
+            &format!("{} ({})", d.name, d.unit),
+            "Requests",
+            vec![(
+                "Requests".into(),
+                d.histogram.iter().map(|b| b.count as f64).collect(),
+                None,
+            )],
+        )
+    }
+}
+
+/// Waiting vs execution time per request, stacked, in arrival order.
+pub fn wait_exec_option(a: &SchedulerAnalysis) -> Option<String> {
+    let r = &a.requests;
+    if r.waiting_ms
+        .iter()
+        .chain(&r.execution_ms)
+        .all(|v| !v.is_finite())
+    {
+        return None;
+    }
+    bar_chart(
+        "Waiting vs execution time per request",
+        "requests in arrival order; waiting includes time preempted",
+        r.id.clone(),
+        "Request (arrival order)",
+        "Time (ms)",
+        vec![
+            ("Waiting".into(), r.waiting_ms.clone(), Some("t")),
+            ("Execution".into(), r.execution_ms.clone(), Some("t")),
+        ],
+    )
+}
+
+fn state_colour(state: &str) -> &'static str {
+    match state {
+        "waiting" => "#e0a030",
+        "running" => "#3a9a4a",
+        "preempted" => "#c0392b",
+        _ => "#7f8c8d",
+    }
+}
+
+/// One request's state timeline as a horizontal stacked bar from scheduler start.
+pub fn request_timeline_option(r: &SlowRequest) -> Option<String> {
+    let first = r.spans.first()?;
+    let mut chart = Chart::new()
+        .title(
+            Title::new()
+                .text(format!("Request {} — state timeline", r.id))
+                .subtext(r.timeline_source.clone().unwrap_or_default())
+                .left(10),
+        )
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .legend(Legend::new().bottom(0))
+        .grid(Grid::new().left(120).right(30).top(60).bottom(70))
+        .x_axis(
+            Axis::new()
+                .type_(AxisType::Value)
+                .name("Time since scheduler start (ms)")
+                .name_location(NameLocation::Middle)
+                .name_gap(28)
+                .min(first.start_ms.floor()),
+        )
+        .y_axis(
+            Axis::new()
+                .type_(AxisType::Category)
+                .data(vec![r.id.clone()]),
+        );
+    chart = chart.series(
+        Bar::new()
+            .name("before arrival")
+            .stack("t")
+            .item_style(ItemStyle::new().color("transparent"))
+            .data(vec![first.start_ms]),
+    );
+    for s in &r.spans {
+        chart = chart.series(
+            Bar::new()
+                .name(s.state.as_str())
+                .stack("t")
+                .item_style(ItemStyle::new().color(state_colour(&s.state)))
+                .data(vec![s.end_ms - s.start_ms]),
+        );
+    }
+    Some(chart.to_string())
+}
+
+fn stat_row(d: &Distribution) -> impl IntoView {
+    let s: Summary = d.summary;
+    view! {
+        <tr><td>{format!("{} ({})", d.name, d.unit)}</td>
+            <td class="num">{fmt_num(s.mean)}</td><td class="num">{fmt_num(s.p50)}</td><td class="num">{fmt_num(s.p90)}</td>
+            <td class="num">{fmt_num(s.p95)}</td><td class="num">{fmt_num(s.p99)}</td><td class="num">{s.count}</td></tr>
+    }
+}
+
+#[component]
+pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
+    let chosen = RwSignal::new(0usize);
+    let analysis = Signal::derive(move || {
+        dataset.with(|ds| {
+            ds.as_ref().and_then(|ds| {
+                ds.scheduler
+                    .get(chosen.get())
+                    .or(ds.scheduler.first())
+                    .cloned()
+            })
+        })
+    });
+    let metric = RwSignal::new(0usize);
+    let cdf = RwSignal::new(false);
+    let axis = RwSignal::new(IterationAxis::Iteration);
+    let drill = RwSignal::new(0usize);
+    let empty_iter =
+        Signal::derive(move || "No per_iteration.csv was loaded (or it has no rows).".to_string());
+
+    let sets = move || {
+        dataset.with(|ds| {
+            ds.as_ref()
+                .map(|ds| {
+                    ds.scheduler
+                        .iter()
+                        .map(|a| a.dir.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let distributions = Signal::derive(move || {
+        analysis.with(|a| {
+            a.as_ref()
+                .map(|a| {
+                    a.latencies
+                        .iter()
+                        .chain(&a.tokens)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let dist_option = Signal::derive(move || {
+        distributions.with(|d| {
+            d.get(metric.get())
+                .and_then(|d| distribution_option(d, cdf.get()))
+        })
+    });
+    let iter_options = Signal::derive(move || {
+        analysis.with(|a| {
+            a.as_ref()
+                .map(|a| iteration_options(a, axis.get()))
+                .unwrap_or_default()
+        })
+    });
+    let iter_csv = Signal::derive(move || {
+        analysis.with(|a| a.as_ref().map(iterations_csv).unwrap_or_default())
+    });
+    let req_csv =
+        Signal::derive(move || analysis.with(|a| a.as_ref().map(requests_csv).unwrap_or_default()));
+
+    view! {
+        <Show when=move || analysis.with(Option::is_some) fallback=|| view! {
+            <p class="empty" id="sched-empty">"No vLLM scheduler logs loaded. Drop the folder holding per_request.csv, per_iteration.csv, per_iteration_requests.csv, events.csv or state_transitions.csv (written with VLLM_SCHEDULER_LOGGING=1)."</p>
+        }>
+            <div class="controls">
+                <Show when=move || { sets().len() > 1 }>
+                    <label>"Log set "<select id="sched-set" on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {move || sets().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string() selected=move || chosen.get() == i>{d}</option> }).collect_view()}
+                    </select></label>
+                </Show>
+                <span class="caption" id="sched-files">{move || analysis.with(|a| a.as_ref().map(|a| a.files.iter().map(|f| {
+                    let mut s = format!("{} ({} rows)", runlens_core::formats::file_name(&f.path), f.rows);
+                    if !f.missing_columns.is_empty() { s.push_str(&format!(" — missing {}", f.missing_columns.join(", "))); }
+                    s
+                }).collect::<Vec<_>>().join(" · ")).unwrap_or_default())}</span>
+            </div>
+            {move || analysis.get().map(|a| {
+                let h = a.headline.clone();
+                let card = |label: &'static str, value: String| view! { <div class="card"><div class="value">{value}</div><div class="label">{label}</div></div> };
+                view! {
+                    <div class="cards" id="sched-cards">
+                        {card("Requests", h.requests.to_string())}
+                        {card("Mean TTFT (ms)", fmt_num(h.ttft_ms.mean))}
+                        {card("Mean TPOT (ms)", fmt_num(h.tpot_ms.mean))}
+                        {card("Mean E2E (ms)", fmt_num(h.e2e_ms.mean))}
+                        {card("Preemption rate", if h.preemption_rate.is_finite() { format!("{:.1} %", h.preemption_rate * 100.0) } else { "–".into() })}
+                        {card("KV util mean / max", format!("{} / {} %", fmt_num(h.kv_util_mean_pct), fmt_num(h.kv_util_max_pct)))}
+                        {card("Mean batch size", fmt_num(h.batch_size_mean))}
+                    </div>
+                    <table id="sched-stats">
+                        <thead><tr><th>"Request metric"</th><th>"mean"</th><th>"p50"</th><th>"p90"</th><th>"p95"</th><th>"p99"</th><th>"n"</th></tr></thead>
+                        <tbody>{a.latencies.iter().chain(&a.tokens).map(stat_row).collect_view()}</tbody>
+                    </table>
+                    <p class="formula">"Times are nanoseconds from scheduler start in the CSVs, shown in ms. TPOT = (E2E − TTFT) / (output tokens − 1); waiting time includes time preempted. Percentiles interpolate linearly between ranks (as pandas)."</p>
+                }
+            })}
+            <div class="controls">
+                <label>"Metric "<select id="sched-metric" on:change=move |ev| metric.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {move || distributions.get().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string()>{d.name}</option> }).collect_view()}
+                </select></label>
+                <label><input type="radio" name="sched-dist" id="sched-hist" prop:checked=move || !cdf.get() on:change=move |_| cdf.set(false) />"Histogram"</label>
+                <label><input type="radio" name="sched-dist" id="sched-cdf" prop:checked=move || cdf.get() on:change=move |_| cdf.set(true) />"CDF"</label>
+            </div>
+            <div class="chart-grid">
+            <ChartView id="sched-dist" option=dist_option csv=req_csv
+                empty=Signal::derive(move || "per_request.csv has no values for this metric.".to_string()) />
+            <ChartView id="sched-wait-exec" option=Signal::derive(move || analysis.with(|a| a.as_ref().and_then(wait_exec_option))) csv=req_csv
+                empty=Signal::derive(move || "per_request.csv has no waiting_time or execution_time column.".to_string()) />
+            {move || analysis.get().map(|a| {
+                let p = a.preemption.clone();
+                let option = bar_chart(
+                    "Preemptions per request",
+                    &format!("{} of {} requests preempted ({}); {} preemptions, {} evictions{}",
+                        p.preempted_requests, p.requests,
+                        if p.rate.is_finite() { format!("{:.1} %", p.rate * 100.0) } else { "–".into() },
+                        p.total_preemptions, p.total_evictions,
+                        p.preempted_events.map(|n| format!("; events.csv: {n} request_preempted")).unwrap_or_default()),
+                    p.distribution.iter().map(|(n, _)| n.to_string()).collect(),
+                    "Times preempted",
+                    "Requests",
+                    vec![("Requests".into(), p.distribution.iter().map(|(_, r)| *r as f64).collect(), None)],
+                );
+                let csv_text = csv(&["preemptions", "requests"], p.distribution.iter().map(|(n, r)| vec![n.to_string(), r.to_string()]));
+                view! { <ChartView id="sched-preemptions" option=Signal::derive(move || option.clone()) csv=Signal::derive(move || csv_text.clone())
+                    empty=Signal::derive(|| "per_request.csv has no preemption_count column.".to_string()) /> }
+            })}
+            </div>
+            <h3>"Iterations"</h3>
+            <div class="controls">
+                <label><input type="radio" name="sched-x" id="sched-x-iter" prop:checked=move || axis.get() == IterationAxis::Iteration on:change=move |_| axis.set(IterationAxis::Iteration) />"by iteration"</label>
+                <label><input type="radio" name="sched-x" id="sched-x-time" prop:checked=move || axis.get() == IterationAxis::Elapsed on:change=move |_| axis.set(IterationAxis::Elapsed) />"by elapsed time"</label>
+            </div>
+            <div class="chart-grid">
+            {["sched-batch", "sched-tokens", "sched-queues", "sched-kv", "sched-iter-time"].into_iter().enumerate().map(|(i, id)| {
+                let option = Signal::derive(move || iter_options.with(|o| o.get(i).and_then(|(_, o)| o.clone())));
+                view! { <ChartView id=id option=option csv=iter_csv empty=empty_iter /> }
+            }).collect_view()}
+            </div>
+            <h3>"Events and states"</h3>
+            {move || analysis.get().map(|a| {
+                let events = bar_chart("Events by type", "events.csv", a.event_counts.iter().map(|(k, _)| k.clone()).collect(), "Event type", "Events",
+                    vec![("Events".into(), a.event_counts.iter().map(|(_, n)| *n as f64).collect(), None)]);
+                let events_csv = csv(&["event_type", "count"], a.event_counts.iter().map(|(k, n)| vec![k.clone(), n.to_string()]));
+                let reasons = bar_chart("Waiting reasons", "waiting rows of per_iteration_requests.csv", a.waiting_reasons.iter().map(|(k, _)| k.clone()).collect(), "Reason", "Request-iterations waiting",
+                    vec![("Waiting rows".into(), a.waiting_reasons.iter().map(|(_, n)| *n as f64).collect(), None)]);
+                let reasons_csv = csv(&["waiting_reason", "rows"], a.waiting_reasons.iter().map(|(k, n)| vec![k.clone(), n.to_string()]));
+                view! {
+                    <div class="chart-grid">
+                    <ChartView id="sched-events" option=Signal::derive(move || events.clone()) csv=Signal::derive(move || events_csv.clone())
+                        empty=Signal::derive(|| "No events.csv rows were loaded.".to_string()) />
+                    <ChartView id="sched-reasons" option=Signal::derive(move || reasons.clone()) csv=Signal::derive(move || reasons_csv.clone())
+                        empty=Signal::derive(|| "No waiting rows in per_iteration_requests.csv (file absent or empty).".to_string()) />
+                    </div>
+                    <table id="sched-state-time">
+                        <thead><tr><th>"State"</th><th>"Total (ms)"</th><th>"Requests"</th><th>"Mean per request (ms)"</th></tr></thead>
+                        <tbody>{if a.state_time.is_empty() {
+                            view! { <tr><td colspan="4">"No state_transitions.csv or events.csv to time states from."</td></tr> }.into_any()
+                        } else {
+                            a.state_time.iter().map(|s| view! { <tr><td>{s.state.clone()}</td><td class="num">{fmt_num(s.total_ms)}</td><td class="num">{s.requests}</td><td class="num">{fmt_num(s.mean_ms)}</td></tr> }).collect_view().into_any()
+                        }}</tbody>
+                    </table>
+                }
+            })}
+            <h3>"Slowest requests"</h3>
+            {move || analysis.get().map(|a| {
+                let slow = a.slowest.clone();
+                view! {
+                    <table id="sched-slowest" class="clickable">
+                        <thead><tr><th>"Request"</th><th>"E2E (ms)"</th><th>"TTFT (ms)"</th><th>"Waiting (ms)"</th><th>"Execution (ms)"</th><th>"Preemptions"</th></tr></thead>
+                        <tbody>{slow.into_iter().enumerate().map(|(i, r)| view! {
+                            <tr class:selected=move || drill.get() == i on:click=move |_| drill.set(i)>
+                                <td>{r.id.clone()}</td><td class="num">{fmt_num(r.e2e_ms)}</td><td class="num">{fmt_num(r.ttft_ms)}</td>
+                                <td class="num">{fmt_num(r.waiting_ms)}</td><td class="num">{fmt_num(r.execution_ms)}</td><td class="num">{fmt_num(r.preemptions)}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table>
+                }
+            })}
+            <ChartView id="sched-request" height=240
+                option=Signal::derive(move || analysis.with(|a| a.as_ref().and_then(|a| a.slowest.get(drill.get())).and_then(request_timeline_option)))
+                csv=Signal::derive(move || analysis.with(|a| a.as_ref().and_then(|a| a.slowest.get(drill.get())).map(|r| csv(&["state", "start_ms", "end_ms"], r.spans.iter().map(|s| vec![s.state.clone(), s.start_ms.to_string(), s.end_ms.to_string()]))).unwrap_or_default()))
+                empty=Signal::derive(|| "No state timeline for this request: state_transitions.csv and events.csv are absent or do not mention it.".to_string()) />
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runlens_core::Ingest;
+
+    fn basic() -> SchedulerAnalysis {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/scheduler/runs/sched-basic"
+        );
+        let mut ingest = Ingest::new();
+        for name in [
+            "per_request.csv",
+            "per_iteration.csv",
+            "events.csv",
+            "state_transitions.csv",
+        ] {
+            ingest.add_bytes(
+                &format!("sched-basic/{name}"),
+                &std::fs::read(format!("{dir}/{name}")).unwrap(),
+            );
+        }
+        ingest.dataset().scheduler.remove(0)
+    }
+
+    #[test]
+    fn every_chart_has_data_and_csv_rows() {
+        let a = basic();
+        for (id, o) in iteration_options(&a, IterationAxis::Elapsed) {
+            let v: serde_json::Value = serde_json::from_str(o.as_ref().unwrap()).unwrap();
+            assert_eq!(
+                v["series"][0]["data"].as_array().unwrap().len(),
+                a.iterations.total,
+                "{id}"
+            );
+        }
+        assert_eq!(iterations_csv(&a).lines().count(), 1 + a.iterations.total);
+        assert_eq!(requests_csv(&a).lines().count(), 61);
+        let hist: serde_json::Value =
+            serde_json::from_str(&distribution_option(&a.latencies[0], false).unwrap()).unwrap();
+        let total: f64 = hist["series"][0]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .sum();
+        assert_eq!(total, 60.0);
+        let t: serde_json::Value =
+            serde_json::from_str(&request_timeline_option(&a.slowest[0]).unwrap()).unwrap();
+        assert_eq!(
+            t["series"].as_array().unwrap().len(),
+            1 + a.slowest[0].spans.len()
+        );
+    }
+}
