@@ -404,8 +404,8 @@ pub fn analyse(dir: &str, tables: &[&SchedulerTable]) -> SchedulerAnalysis {
         SchedulerRows::Iterations(v) => Some(v),
         _ => None,
     });
-    let (iteration_requests, _) = rows_of(tables, |r| match r {
-        SchedulerRows::IterationRequests(v) => Some(v),
+    let iteration_counts = tables.iter().find_map(|t| match &t.rows {
+        SchedulerRows::IterationRequests(c) => Some(c),
         _ => None,
     });
     let (events, events_path) = rows_of(tables, |r| match r {
@@ -439,21 +439,13 @@ pub fn analyse(dir: &str, tables: &[&SchedulerTable]) -> SchedulerAnalysis {
         *counts.entry(e.event_type.as_str()).or_default() += 1;
     }
     a.event_counts = sorted_counts(counts);
-    let mut reasons: HashMap<&str, u64> = HashMap::new();
-    let mut states: HashMap<&str, u64> = HashMap::new();
-    for row in iteration_requests {
-        *states.entry(row.state.as_str()).or_default() += 1;
-        if row.state == "waiting" {
-            let reason = if row.waiting_reason.is_empty() {
-                "(not stated)"
-            } else {
-                row.waiting_reason.as_str()
-            };
-            *reasons.entry(reason).or_default() += 1;
-        }
+    if let Some(c) = iteration_counts {
+        let sorted = |m: &BTreeMap<String, u64>| {
+            sorted_counts(m.iter().map(|(k, n)| (k.as_str(), *n)).collect())
+        };
+        a.waiting_reasons = sorted(&c.waiting_reasons);
+        a.iteration_request_states = sorted(&c.states);
     }
-    a.waiting_reasons = sorted_counts(reasons);
-    a.iteration_request_states = sorted_counts(states);
 
     let arrival: HashMap<&str, &RequestRow> = requests
         .iter()

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{file_name, Format, Record};
+use super::{file_name, Format, Record, StreamParser};
 use crate::diagnostics::{Diagnostic, FormatError};
 
 /// Which of the five files a table came from.
@@ -117,15 +117,13 @@ pub struct IterationRow {
     pub action: String,
 }
 
-/// A request's state at one iteration (`per_iteration_requests.csv`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IterationRequestRow {
-    pub iteration_id: f64,
-    pub request_id: String,
-    pub state: String,
-    pub waiting_reason: String,
-    pub tokens_generated: f64,
-    pub time_in_state_ns: f64,
+/// `per_iteration_requests.csv` counted, not kept (it has a row per request per iteration):
+/// rows by state, and waiting rows by waiting reason.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IterationRequestCounts {
+    pub rows: u64,
+    pub states: std::collections::BTreeMap<String, u64>,
+    pub waiting_reasons: std::collections::BTreeMap<String, u64>,
 }
 
 /// One scheduler event (`events.csv`).
@@ -155,7 +153,7 @@ pub struct TransitionRow {
 pub enum SchedulerRows {
     Requests(Vec<RequestRow>),
     Iterations(Vec<IterationRow>),
-    IterationRequests(Vec<IterationRequestRow>),
+    IterationRequests(IterationRequestCounts),
     Events(Vec<EventRow>),
     Transitions(Vec<TransitionRow>),
 }
@@ -165,7 +163,7 @@ impl SchedulerRows {
         match self {
             SchedulerRows::Requests(r) => r.len(),
             SchedulerRows::Iterations(r) => r.len(),
-            SchedulerRows::IterationRequests(r) => r.len(),
+            SchedulerRows::IterationRequests(r) => r.rows as usize,
             SchedulerRows::Events(r) => r.len(),
             SchedulerRows::Transitions(r) => r.len(),
         }
@@ -218,6 +216,15 @@ impl Format for SchedulerCsv {
         })?;
         out.push(Record::Scheduler(Box::new(parse_table(path, kind, bytes))));
         Ok(())
+    }
+
+    fn streaming(&self, path: &str) -> Option<Box<dyn StreamParser>> {
+        let kind = SchedulerFile::from_name(file_name(path))?;
+        Some(Box::new(SchedulerStream {
+            builder: TableBuilder::new(path, kind),
+            carry: Vec::new(),
+            next_line: 1,
+        }))
     }
 }
 
@@ -390,111 +397,133 @@ impl<'a> Row<'a> {
 /// Most malformed rows reported one by one; the rest are counted.
 const MAX_ROW_PROBLEMS: usize = 5;
 
-/// Parse one scheduler CSV. Never fails: an empty or unreadable file gives an empty table with
-/// its problem stated.
-pub fn parse_table(path: &str, kind: SchedulerFile, bytes: &[u8]) -> SchedulerTable {
-    let mut table = SchedulerTable {
-        path: path.to_owned(),
-        kind,
-        rows: match kind {
-            SchedulerFile::PerRequest => SchedulerRows::Requests(Vec::new()),
-            SchedulerFile::PerIteration => SchedulerRows::Iterations(Vec::new()),
-            SchedulerFile::PerIterationRequests => SchedulerRows::IterationRequests(Vec::new()),
-            SchedulerFile::Events => SchedulerRows::Events(Vec::new()),
-            SchedulerFile::StateTransitions => SchedulerRows::Transitions(Vec::new()),
-        },
-        missing_columns: Vec::new(),
-        extra_columns: Vec::new(),
-        problems: Vec::new(),
-    };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        table.problems.push(Diagnostic::warning(
-            path,
-            "file is empty (the logger writes rows when it flushes; was the server stopped cleanly?)",
-        ));
-        return table;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes);
-    let header_record = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            table
-                .problems
-                .push(Diagnostic::error(path, format!("unreadable header: {e}")).at_line(1));
-            return table;
+/// Builds one table row by row; fed whole files ([`parse_table`]) or line chunks (streaming).
+pub struct TableBuilder {
+    table: SchedulerTable,
+    header: Option<(Header, usize)>,
+    spec: Spec,
+    optional: &'static [&'static str],
+    bad_rows: usize,
+    dead: bool,
+}
+
+impl TableBuilder {
+    pub fn new(path: &str, kind: SchedulerFile) -> Self {
+        let (spec, optional): (Spec, &'static [&'static str]) = match kind {
+            SchedulerFile::PerRequest => (REQUEST_COLUMNS, REQUEST_OPTIONAL),
+            SchedulerFile::PerIteration => (ITERATION_COLUMNS, ITERATION_OPTIONAL),
+            SchedulerFile::PerIterationRequests => (ITERATION_REQUEST_COLUMNS, &[]),
+            SchedulerFile::Events => (EVENT_COLUMNS, &[]),
+            SchedulerFile::StateTransitions => (TRANSITION_COLUMNS, &["from_state"]),
+        };
+        Self {
+            table: SchedulerTable {
+                path: path.to_owned(),
+                kind,
+                rows: match kind {
+                    SchedulerFile::PerRequest => SchedulerRows::Requests(Vec::new()),
+                    SchedulerFile::PerIteration => SchedulerRows::Iterations(Vec::new()),
+                    SchedulerFile::PerIterationRequests => {
+                        SchedulerRows::IterationRequests(IterationRequestCounts::default())
+                    }
+                    SchedulerFile::Events => SchedulerRows::Events(Vec::new()),
+                    SchedulerFile::StateTransitions => SchedulerRows::Transitions(Vec::new()),
+                },
+                missing_columns: Vec::new(),
+                extra_columns: Vec::new(),
+                problems: Vec::new(),
+            },
+            header: None,
+            spec,
+            optional,
+            bad_rows: 0,
+            dead: false,
         }
-    };
-    let (spec, optional) = match kind {
-        SchedulerFile::PerRequest => (REQUEST_COLUMNS, REQUEST_OPTIONAL),
-        SchedulerFile::PerIteration => (ITERATION_COLUMNS, ITERATION_OPTIONAL),
-        SchedulerFile::PerIterationRequests => (ITERATION_REQUEST_COLUMNS, &[][..]),
-        SchedulerFile::Events => (EVENT_COLUMNS, &[][..]),
-        SchedulerFile::StateTransitions => (TRANSITION_COLUMNS, &["from_state"][..]),
-    };
-    let header = Header::new(&header_record, spec, optional);
-    if header.index[0].is_none() {
-        table.problems.push(
-            Diagnostic::error(
-                path,
-                format!(
-                    "header has no `{}` column; is this a vLLM scheduler log?",
-                    spec[0][0]
-                ),
-            )
-            .at_line(1),
-        );
-        return table;
     }
-    table.missing_columns = header.missing.clone();
-    table.extra_columns = header.extra.clone();
-    if !header.missing.is_empty() {
-        table.problems.push(
-            Diagnostic::warning(
-                path,
-                format!(
-                    "columns missing from the header: {} (their values are left empty)",
-                    header.missing.join(", ")
-                ),
-            )
-            .at_line(1),
-        );
+
+    fn problem(&mut self, line: u64, message: String) {
+        self.bad_rows += 1;
+        if self.bad_rows <= MAX_ROW_PROBLEMS {
+            self.table
+                .problems
+                .push(Diagnostic::warning(&self.table.path, message).at_line(line));
+        }
     }
-    let width = header_record.len();
-    let mut bad_rows = 0usize;
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                bad_rows += 1;
-                if bad_rows <= MAX_ROW_PROBLEMS {
-                    table.problems.push(
-                        Diagnostic::warning(path, format!("unreadable row: {e}")).at_line(line),
-                    );
+
+    /// Parse complete lines (`chunk` ends at a line end) whose first line is `first_line`.
+    pub fn feed_lines(&mut self, chunk: &[u8], first_line: u64) {
+        if self.dead {
+            return;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(chunk);
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = first_line + reader.position().line() - 1;
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    if self.header.is_none() {
+                        self.table.problems.push(
+                            Diagnostic::error(&self.table.path, format!("unreadable header: {e}"))
+                                .at_line(line),
+                        );
+                        self.dead = true;
+                        return;
+                    }
+                    self.problem(line, format!("unreadable row: {e}"));
+                    continue;
                 }
+            }
+            if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-        }
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        let mut row = Row {
-            record: &record,
-            header: &header,
-            bad: Vec::new(),
-        };
-        let kept = push_row(&mut table.rows, &mut row, line);
-        let short = record.len() != width;
-        if !kept || short || !row.bad.is_empty() {
-            bad_rows += 1;
-            if bad_rows <= MAX_ROW_PROBLEMS {
+            let Some((header, width)) = &self.header else {
+                let header = Header::new(&record, self.spec, self.optional);
+                if header.index[0].is_none() {
+                    self.table.problems.push(
+                        Diagnostic::error(
+                            &self.table.path,
+                            format!(
+                                "header has no `{}` column; is this a vLLM scheduler log?",
+                                self.spec[0][0]
+                            ),
+                        )
+                        .at_line(line),
+                    );
+                    self.dead = true;
+                    return;
+                }
+                self.table.missing_columns = header.missing.clone();
+                self.table.extra_columns = header.extra.clone();
+                if !header.missing.is_empty() {
+                    self.table.problems.push(
+                        Diagnostic::warning(
+                            &self.table.path,
+                            format!(
+                                "columns missing from the header: {} (their values are left empty)",
+                                header.missing.join(", ")
+                            ),
+                        )
+                        .at_line(line),
+                    );
+                }
+                self.header = Some((header, record.len()));
+                continue;
+            };
+            let mut row = Row {
+                record: &record,
+                header,
+                bad: Vec::new(),
+            };
+            let kept = push_row(&mut self.table.rows, &mut row, line);
+            let short = record.len() != *width;
+            if !kept || short || !row.bad.is_empty() {
                 let what = if !kept {
-                    format!("row without a {}; skipped", spec[0][0])
+                    format!("row without a {}; skipped", self.spec[0][0])
                 } else if short {
                     format!(
                         "row has {} fields, the header {}; missing fields left empty",
@@ -504,22 +533,84 @@ pub fn parse_table(path: &str, kind: SchedulerFile, bytes: &[u8]) -> SchedulerTa
                 } else {
                     format!("not a number in {}; left empty", row.bad.join(", "))
                 };
-                table
-                    .problems
-                    .push(Diagnostic::warning(path, what).at_line(line));
+                self.problem(line, what);
             }
         }
     }
-    if bad_rows > MAX_ROW_PROBLEMS {
-        table.problems.push(Diagnostic::warning(
-            path,
-            format!(
-                "{} more malformed rows not listed",
-                bad_rows - MAX_ROW_PROBLEMS
-            ),
-        ));
+
+    pub fn finish(mut self) -> SchedulerTable {
+        if self.header.is_none() && !self.dead {
+            self.table.problems.push(Diagnostic::warning(
+                &self.table.path,
+                "file is empty (the logger writes rows when it flushes; was the server stopped cleanly?)",
+            ));
+        }
+        if self.bad_rows > MAX_ROW_PROBLEMS {
+            self.table.problems.push(Diagnostic::warning(
+                &self.table.path,
+                format!(
+                    "{} more malformed rows not listed",
+                    self.bad_rows - MAX_ROW_PROBLEMS
+                ),
+            ));
+        }
+        self.table
     }
-    table
+}
+
+/// Parse one scheduler CSV held whole. Never fails: an empty or unreadable file gives an empty
+/// table with its problem stated.
+pub fn parse_table(path: &str, kind: SchedulerFile, bytes: &[u8]) -> SchedulerTable {
+    let mut b = TableBuilder::new(path, kind);
+    b.feed_lines(bytes, 1);
+    b.finish()
+}
+
+/// Streams a scheduler CSV in line chunks, so a multi-GB `per_iteration_requests.csv` is never
+/// held whole (its rows are counted, not kept).
+pub struct SchedulerStream {
+    builder: TableBuilder,
+    carry: Vec<u8>,
+    next_line: u64,
+}
+
+/// Bytes gathered before a chunk of lines is parsed.
+const STREAM_BATCH: usize = 1 << 20;
+
+impl SchedulerStream {
+    fn flush(&mut self, all: bool) {
+        let cut = if all {
+            self.carry.len()
+        } else {
+            match memchr::memrchr(b'\n', &self.carry) {
+                Some(i) => i + 1,
+                None => return,
+            }
+        };
+        if cut == 0 {
+            return;
+        }
+        let rest = self.carry.split_off(cut);
+        let chunk = std::mem::replace(&mut self.carry, rest);
+        self.builder.feed_lines(&chunk, self.next_line);
+        self.next_line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
+    }
+}
+
+impl StreamParser for SchedulerStream {
+    fn feed(&mut self, chunk: &[u8]) {
+        self.carry.extend_from_slice(chunk);
+        if self.carry.len() >= STREAM_BATCH {
+            self.flush(false);
+        }
+    }
+
+    fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
+        self.flush(true);
+        let SchedulerStream { builder, .. } = *self;
+        out.push(Record::Scheduler(Box::new(builder.finish())));
+        Ok(true)
+    }
 }
 
 /// Append one row of the table's kind; `false` when the row lacks its key and is skipped.
@@ -574,20 +665,21 @@ fn push_row(rows: &mut SchedulerRows, r: &mut Row, line: u64) -> bool {
                 action: r.text(16).to_owned(),
             });
         }
-        SchedulerRows::IterationRequests(v) => {
+        SchedulerRows::IterationRequests(c) => {
             let iteration_id = r.num(0, "iteration_id");
-            let request_id = r.text(1).to_owned();
-            if iteration_id.is_nan() || request_id.is_empty() {
+            if iteration_id.is_nan() || r.text(1).is_empty() {
                 return false;
             }
-            v.push(IterationRequestRow {
-                iteration_id,
-                request_id,
-                state: r.text(2).to_ascii_lowercase(),
-                waiting_reason: r.text(4).to_owned(),
-                tokens_generated: r.num(5, "tokens_generated"),
-                time_in_state_ns: r.num(7, "time_in_state"),
-            });
+            let state = r.text(2).to_ascii_lowercase();
+            if state == "waiting" {
+                let reason = match r.text(4) {
+                    "" => "(not stated)",
+                    reason => reason,
+                };
+                *c.waiting_reasons.entry(reason.to_owned()).or_default() += 1;
+            }
+            *c.states.entry(state).or_default() += 1;
+            c.rows += 1;
         }
         SchedulerRows::Events(v) => {
             let event_type = r.text(1).to_owned();
@@ -673,6 +765,45 @@ mod tests {
         assert!(t.missing_columns.contains(&"tpot".to_string()));
         let lines: Vec<Option<u64>> = t.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![Some(1), Some(3), Some(4), Some(5)]);
+    }
+
+    #[test]
+    fn streaming_in_tiny_chunks_equals_the_whole_parse() {
+        let mut csv = String::from("iteration_id,request_id,state,queue_position,waiting_reason,tokens_generated,kv_cache_blocks,time_in_state\n");
+        for i in 0..60_000 {
+            let state = if i % 3 == 0 { "waiting" } else { "running" };
+            let reason = if i % 6 == 0 { "max_num_seqs" } else { "" };
+            csv.push_str(&format!(
+                "{},r{},{state},0,{reason},1,2,3\n",
+                i / 10,
+                i % 10
+            ));
+        }
+        csv.push_str("x,r1,running,0,,1,2,3\n");
+        let path = "s/per_iteration_requests.csv";
+        assert!(
+            csv.len() > STREAM_BATCH,
+            "the stream must cut the file into several batches"
+        );
+        let whole = parse_table(path, SchedulerFile::PerIterationRequests, csv.as_bytes());
+        let mut stream = SchedulerCsv.streaming(path).unwrap();
+        for piece in csv.as_bytes().chunks(7) {
+            stream.feed(piece);
+        }
+        let mut out = Vec::new();
+        stream.finish(&mut out).unwrap();
+        let Record::Scheduler(streamed) = &out[0] else {
+            panic!()
+        };
+        assert_eq!(**streamed, whole);
+        let SchedulerRows::IterationRequests(c) = &whole.rows else {
+            panic!()
+        };
+        assert_eq!(c.rows, 60_000);
+        assert_eq!(c.states["waiting"], 20_000);
+        assert_eq!(c.waiting_reasons["max_num_seqs"], 10_000);
+        assert_eq!(c.waiting_reasons["(not stated)"], 10_000);
+        assert_eq!(whole.problems[0].line, Some(60_002));
     }
 
     #[test]
