@@ -114,6 +114,15 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
+/// A CSV cell of a column: the value, or empty where it is missing.
+pub fn cell(column: &[f64], i: usize) -> String {
+    column
+        .get(i)
+        .filter(|v| v.is_finite())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
 /// Rows as CSV text (fields quoted when needed).
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let quote = |s: &str| {

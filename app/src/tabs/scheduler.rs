@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use runlens_core::scheduler::{Distribution, SchedulerAnalysis, SlowRequest, Summary};
 use runlens_core::Dataset;
 
-use super::charts::{bar_chart, csv, fmt_num, xy_chart, XySeries};
+use super::charts::{bar_chart, cell, csv, fmt_num, xy_chart, XySeries};
 use crate::components::chart::Chart as ChartView;
 
 /// X axis of the iteration charts.
@@ -156,12 +156,7 @@ pub fn iterations_csv(a: &SchedulerAnalysis) -> String {
                 &it.kv_util_pct,
             ]
             .iter()
-            .map(|c| {
-                c.get(i)
-                    .filter(|v| v.is_finite())
-                    .map(|v| v.to_string())
-                    .unwrap_or_default()
-            })
+            .map(|c| cell(c, i))
             .collect()
         }),
     )
@@ -200,12 +195,7 @@ pub fn requests_csv(a: &SchedulerAnalysis) -> String {
                     &r.evictions,
                 ]
                 .iter()
-                .map(|c| {
-                    c.get(i)
-                        .filter(|v| v.is_finite())
-                        .map(|v| v.to_string())
-                        .unwrap_or_default()
-                }),
+                .map(|c| cell(c, i)),
             );
             row
         }),

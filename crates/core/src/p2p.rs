@@ -131,16 +131,9 @@ pub struct P2pAnalysis {
 
 /// One analysis per directory of logs.
 pub fn analyse_all(logs: &[&P2pLog]) -> Vec<P2pAnalysis> {
-    let mut by_dir: BTreeMap<&str, Vec<&P2pLog>> = BTreeMap::new();
-    for l in logs {
-        by_dir
-            .entry(crate::discovery::paths::parent(&l.path))
-            .or_default()
-            .push(l);
-    }
-    by_dir
+    crate::discovery::paths::group_by_dir(logs, |l| &l.path)
         .into_iter()
-        .map(|(dir, logs)| analyse(dir, &logs))
+        .map(|(dir, logs)| analyse(&dir, &logs))
         .collect()
 }
 

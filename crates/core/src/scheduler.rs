@@ -353,16 +353,9 @@ fn ms(ns: f64) -> f64 {
 
 /// Build one analysis per directory from every scheduler table loaded.
 pub fn analyse_all(tables: &[&SchedulerTable]) -> Vec<SchedulerAnalysis> {
-    let mut by_dir: BTreeMap<&str, Vec<&SchedulerTable>> = BTreeMap::new();
-    for t in tables {
-        by_dir
-            .entry(crate::discovery::paths::parent(&t.path))
-            .or_default()
-            .push(t);
-    }
-    by_dir
+    crate::discovery::paths::group_by_dir(tables, |t| &t.path)
         .into_iter()
-        .map(|(dir, tables)| analyse(dir, &tables))
+        .map(|(dir, tables)| analyse(&dir, &tables))
         .collect()
 }
 

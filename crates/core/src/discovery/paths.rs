@@ -85,6 +85,22 @@ pub fn is_job_dir(name: &str) -> bool {
     !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Items grouped by the directory of their path, directories in order.
+pub fn group_by_dir<'a, T>(
+    items: &[&'a T],
+    path_of: impl Fn(&T) -> &str,
+) -> std::collections::BTreeMap<String, Vec<&'a T>> {
+    let mut by_dir: std::collections::BTreeMap<String, Vec<&'a T>> = Default::default();
+    for item in items {
+        by_dir
+            .entry(parent(path_of(item)).to_owned())
+            .or_default()
+            .push(*item);
+    }
+    by_dir
+}
+
+/// Directory part of a `/`-separated path (`""` for a bare name).
 pub fn parent(path: &str) -> &str {
     path.rfind('/').map(|i| &path[..i]).unwrap_or("")
 }
