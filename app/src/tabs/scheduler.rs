@@ -318,6 +318,25 @@ pub fn request_timeline_option(r: &SlowRequest) -> Option<String> {
     Some(chart.to_string())
 }
 
+/// `waiting 12.00 · running 700.50 · preempted 5` from a request's timeline.
+pub fn time_per_state(r: &SlowRequest) -> String {
+    let mut totals: Vec<(&str, f64)> = Vec::new();
+    for s in &r.spans {
+        match totals.iter_mut().find(|(state, _)| *state == s.state) {
+            Some(t) => t.1 += s.end_ms - s.start_ms,
+            None => totals.push((&s.state, s.end_ms - s.start_ms)),
+        }
+    }
+    if totals.is_empty() {
+        return "–".into();
+    }
+    totals
+        .iter()
+        .map(|(state, ms)| format!("{state} {}", fmt_num(*ms)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn stat_row(d: &Distribution) -> impl IntoView {
     let s: Summary = d.summary;
     view! {
@@ -499,11 +518,12 @@ pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
                 let slow = a.slowest.clone();
                 view! {
                     <table id="sched-slowest" class="clickable">
-                        <thead><tr><th>"Request"</th><th>"E2E (ms)"</th><th>"TTFT (ms)"</th><th>"Waiting (ms)"</th><th>"Execution (ms)"</th><th>"Preemptions"</th></tr></thead>
+                        <thead><tr><th>"Request"</th><th>"E2E (ms)"</th><th>"TTFT (ms)"</th><th>"Waiting (ms)"</th><th>"Execution (ms)"</th><th>"Preemptions"</th><th>"Time per state (ms, timeline)"</th></tr></thead>
                         <tbody>{slow.into_iter().enumerate().map(|(i, r)| view! {
                             <tr class:selected=move || drill.get() == i on:click=move |_| drill.set(i)>
                                 <td>{r.id.clone()}</td><td class="num">{fmt_num(r.e2e_ms)}</td><td class="num">{fmt_num(r.ttft_ms)}</td>
                                 <td class="num">{fmt_num(r.waiting_ms)}</td><td class="num">{fmt_num(r.execution_ms)}</td><td class="num">{fmt_num(r.preemptions)}</td>
+                                <td>{time_per_state(&r)}</td>
                             </tr>
                         }).collect_view()}</tbody>
                     </table>
@@ -564,6 +584,11 @@ mod tests {
             .map(|v| v.as_f64().unwrap())
             .sum();
         assert_eq!(total, 60.0);
+        let per_state = time_per_state(&a.slowest[0]);
+        assert!(
+            per_state.starts_with("waiting ") && per_state.contains(" · running "),
+            "{per_state}"
+        );
         let t: serde_json::Value =
             serde_json::from_str(&request_timeline_option(&a.slowest[0]).unwrap()).unwrap();
         assert_eq!(
