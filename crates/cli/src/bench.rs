@@ -1,6 +1,8 @@
 //! `runlens bench [--mb N]`: parse throughput of the worker-log parser on a generated dense
 //! SGLang log (DP/TP/EP-tagged prefill and decode lines with millisecond timestamps), the hot
 //! path of a 1 GB run. Prints MB/s and samples/s; `cargo xtask bench` runs it in release mode.
+//! Also the vLLM scheduler CSV stream on a generated `per_iteration_requests.csv` of the same
+//! size (the one scheduler file that grows with requests × iterations).
 
 use std::time::Instant;
 
@@ -31,6 +33,55 @@ pub fn generate_sglang_log(bytes: usize) -> (Vec<u8>, usize) {
     (out, n)
 }
 
+/// A `per_iteration_requests.csv` of about `bytes` bytes, and its number of rows.
+pub fn generate_iteration_requests_csv(bytes: usize) -> (Vec<u8>, u64) {
+    let mut out = Vec::with_capacity(bytes + 512);
+    out.extend_from_slice(b"iteration_id,request_id,state,queue_position,waiting_reason,tokens_generated,kv_cache_blocks,time_in_state\n");
+    let mut n = 0u64;
+    while out.len() < bytes {
+        let it = n / 256;
+        let line = if n % 4 == 0 {
+            format!(
+                "{it},cmpl-{:05}-{},waiting,{},max_num_seqs,0,0,{}\n",
+                n % 256,
+                it / 50,
+                n % 64,
+                n * 7919 % 10_000_000
+            )
+        } else {
+            format!(
+                "{it},cmpl-{:05}-{},running,-1,,{},{},{}\n",
+                n % 256,
+                it / 50,
+                n % 500,
+                n % 40,
+                n * 7919 % 10_000_000
+            )
+        };
+        out.extend_from_slice(line.as_bytes());
+        n += 1;
+    }
+    (out, n)
+}
+
+fn scheduler_csv(mb: usize) -> Result<(f64, u64), String> {
+    let (csv, rows) = generate_iteration_requests_csv(mb << 20);
+    let started = Instant::now();
+    let mut ingest = Ingest::new();
+    ingest.add_bytes("bench/per_iteration_requests.csv", &csv);
+    let elapsed = started.elapsed().as_secs_f64();
+    let ds = ingest.dataset();
+    let counted = ds
+        .scheduler
+        .first()
+        .and_then(|a| a.files.first())
+        .map_or(0, |f| f.rows as u64);
+    if counted != rows {
+        return Err(format!("counted {counted} scheduler rows of {rows}"));
+    }
+    Ok((csv.len() as f64 / 1e6 / elapsed, rows))
+}
+
 pub fn run(mb: usize) -> Result<String, String> {
     let (log, lines) = generate_sglang_log(mb << 20);
     let started = Instant::now();
@@ -43,8 +94,11 @@ pub fn run(mb: usize) -> Result<String, String> {
         return Err(format!("parsed {samples} samples from {lines} batch lines"));
     }
     let mbs = log.len() as f64 / 1e6 / elapsed;
+    drop(ds);
+    drop(ingest);
+    let (sched_mbs, sched_rows) = scheduler_csv(mb)?;
     Ok(format!(
-        "{{\"bench\": \"sglang-worker-log\", \"bytes\": {}, \"lines\": {lines}, \"seconds\": {elapsed:.3}, \"mb_per_s\": {mbs:.1}, \"samples_per_s\": {:.0}}}",
+        "{{\"bench\": \"sglang-worker-log\", \"bytes\": {}, \"lines\": {lines}, \"seconds\": {elapsed:.3}, \"mb_per_s\": {mbs:.1}, \"samples_per_s\": {:.0}, \"scheduler_csv_mb_per_s\": {sched_mbs:.1}, \"scheduler_csv_rows\": {sched_rows}}}",
         log.len(),
         samples as f64 / elapsed
     ))
