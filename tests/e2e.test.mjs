@@ -409,6 +409,14 @@ test('scheduler tab: a scheduler-log folder dropped alone opens its tab with sta
   assert.equal(fs.readFileSync(await csv.path(), 'utf8').trim().split('\n').length, truth.iterations + 1);
   await page.waitForTimeout(800);
   await page.screenshot({ path: path.join(artifacts, 'scheduler.png'), fullPage: true });
+  // The toggles live in the URL hash: reload, drop the same folder, same view.
+  const hash = new URL(page.url()).hash;
+  for (const part of ['tab=sched', 'scdf=1', 'sx=time', 'smetric=2']) assert.ok(hash.includes(part), hash);
+  await page.reload();
+  await page.setInputFiles('#folder-input', path.join(set, 'runs', 'sched-basic'));
+  await waitLoaded(page);
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('sched-dist'))?.getOption().title[0].text === 'E2E latency CDF');
+  assert.ok(await page.isChecked('#sched-x-time'));
   await finish(session);
 });
 

@@ -41,6 +41,8 @@ pub fn App() -> impl IntoView {
     let pareto = RwSignal::new(initial.pareto);
     let latency = RwSignal::new(initial.latency);
     let filters = RwSignal::new(initial.filters);
+    let scheduler = RwSignal::new(initial.scheduler);
+    let p2p_set = RwSignal::new(initial.p2p_set);
     // What the result tabs show: the runs that pass the sidebar, with this browser's tags.
     let shown = Signal::derive(move || {
         dataset.with(|ds: &Option<runlens_core::Dataset>| {
@@ -53,6 +55,8 @@ pub fn App() -> impl IntoView {
             pareto: pareto.get(),
             latency: latency.get(),
             filters: filters.get(),
+            scheduler: scheduler.get(),
+            p2p_set: p2p_set.get(),
         };
         replace_hash(&state.to_hash());
     });
@@ -101,8 +105,8 @@ pub fn App() -> impl IntoView {
                     Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
                     Tab::RateMatch => view! { <RateMatchTab dataset=shown client=client /> }.into_any(),
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
-                    Tab::Scheduler => view! { <SchedulerTab dataset=dataset /> }.into_any(),
-                    Tab::P2p => view! { <P2pTab dataset=dataset /> }.into_any(),
+                    Tab::Scheduler => view! { <SchedulerTab dataset=dataset view_state=scheduler /> }.into_any(),
+                    Tab::P2p => view! { <P2pTab dataset=dataset chosen=p2p_set /> }.into_any(),
                     Tab::Runs => view! { <RunTable dataset=dataset client=client /> }.into_any(),
                 }}
             </main>

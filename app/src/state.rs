@@ -5,6 +5,7 @@
 use crate::filters::{Field, Filters};
 use crate::tabs::latency::{LatencyOptions, Statistic};
 use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
+use crate::tabs::scheduler::SchedulerView;
 use crate::tabs::Tab;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +15,9 @@ pub struct ViewState {
     pub latency: LatencyOptions,
     /// Sidebar filters, run selection and this browser's tag edits.
     pub filters: Filters,
+    pub scheduler: SchedulerView,
+    /// Log set shown in the P2P NCCL tab.
+    pub p2p_set: usize,
 }
 
 impl Default for ViewState {
@@ -23,6 +27,8 @@ impl Default for ViewState {
             pareto: ParetoOptions::default(),
             latency: LatencyOptions::default(),
             filters: Filters::default(),
+            scheduler: SchedulerView::default(),
+            p2p_set: 0,
         }
     }
 }
@@ -117,6 +123,22 @@ impl ViewState {
         if self.latency.log_y {
             parts.push("logy=1".into());
         }
+        let sv = &self.scheduler;
+        for (k, v) in [
+            ("sset", sv.set),
+            ("smetric", sv.metric),
+            ("pset", self.p2p_set),
+        ] {
+            if v != 0 {
+                parts.push(format!("{k}={v}"));
+            }
+        }
+        if sv.cdf {
+            parts.push("scdf=1".into());
+        }
+        if sv.by_time {
+            parts.push("sx=time".into());
+        }
         let f = &self.filters;
         for (field, ex) in &f.excluded {
             if !ex.is_empty() {
@@ -197,6 +219,11 @@ impl ViewState {
                         .unwrap_or(s.latency.stat)
                 }
                 "logy" => s.latency.log_y = v == "1",
+                "sset" => s.scheduler.set = v.parse().unwrap_or(0),
+                "smetric" => s.scheduler.metric = v.parse().unwrap_or(0),
+                "scdf" => s.scheduler.cdf = v == "1",
+                "sx" => s.scheduler.by_time = v == "time",
+                "pset" => s.p2p_set = v.parse().unwrap_or(0),
                 "tags" => s.filters.tags = list(v).collect(),
                 "from" => s.filters.date_from = Some(dec(v)),
                 "to" => s.filters.date_to = Some(dec(v)),
@@ -256,6 +283,13 @@ mod tests {
                 stat: Statistic::P99,
                 log_y: true,
             },
+            scheduler: SchedulerView {
+                set: 1,
+                metric: 2,
+                cdf: true,
+                by_time: true,
+            },
+            p2p_set: 2,
         };
         assert_eq!(ViewState::from_hash(&s.to_hash()), s);
         assert_eq!(ViewState::from_hash(""), ViewState::default());

@@ -165,8 +165,7 @@ fn secs(v: Option<f64>) -> String {
 }
 
 #[component]
-pub fn P2pTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
-    let chosen = RwSignal::new(0usize);
+pub fn P2pTab(dataset: Signal<Option<Dataset>>, chosen: RwSignal<usize>) -> impl IntoView {
     let analysis = Signal::derive(move || {
         dataset.with(|ds| {
             ds.as_ref()

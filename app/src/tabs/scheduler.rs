@@ -15,6 +15,17 @@ use runlens_core::Dataset;
 use super::charts::{bar_chart, cell, csv, fmt_num, xy_chart, XySeries};
 use crate::components::chart::Chart as ChartView;
 
+/// The tab's toggles, kept in the URL hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SchedulerView {
+    /// Index of the log set (folder) shown.
+    pub set: usize,
+    /// Index of the distribution metric (TTFT, TPOT, E2E, waiting, execution, tokens in, out).
+    pub metric: usize,
+    pub cdf: bool,
+    pub by_time: bool,
+}
+
 /// X axis of the iteration charts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IterationAxis {
@@ -347,8 +358,14 @@ fn stat_row(d: &Distribution) -> impl IntoView {
 }
 
 #[component]
-pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
-    let chosen = RwSignal::new(0usize);
+pub fn SchedulerTab(
+    dataset: Signal<Option<Dataset>>,
+    view_state: RwSignal<SchedulerView>,
+) -> impl IntoView {
+    let chosen = Signal::derive(move || view_state.with(|s| s.set));
+    let set_chosen = move |v: usize| view_state.update(|s| s.set = v);
+    let metric = Signal::derive(move || view_state.with(|s| s.metric));
+    let set_metric = move |v: usize| view_state.update(|s| s.metric = v);
     let analysis = Signal::derive(move || {
         dataset.with(|ds| {
             ds.as_ref().and_then(|ds| {
@@ -359,9 +376,17 @@ pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
             })
         })
     });
-    let metric = RwSignal::new(0usize);
-    let cdf = RwSignal::new(false);
-    let axis = RwSignal::new(IterationAxis::Iteration);
+    let cdf = Signal::derive(move || view_state.with(|s| s.cdf));
+    let set_cdf = move |v: bool| view_state.update(|s| s.cdf = v);
+    let axis = Signal::derive(move || {
+        if view_state.with(|s| s.by_time) {
+            IterationAxis::Elapsed
+        } else {
+            IterationAxis::Iteration
+        }
+    });
+    let set_axis =
+        move |a: IterationAxis| view_state.update(|s| s.by_time = a == IterationAxis::Elapsed);
     let drill = RwSignal::new(0usize);
     let empty_iter =
         Signal::derive(move || "No per_iteration.csv was loaded (or it has no rows).".to_string());
@@ -416,7 +441,7 @@ pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
         }>
             <div class="controls">
                 <Show when=move || { sets().len() > 1 }>
-                    <label>"Log set "<select id="sched-set" on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    <label>"Log set "<select id="sched-set" on:change=move |ev| set_chosen(event_target_value(&ev).parse().unwrap_or(0))>
                         {move || sets().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string() selected=move || chosen.get() == i>{d}</option> }).collect_view()}
                     </select></label>
                 </Show>
@@ -447,11 +472,11 @@ pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
                 }
             })}
             <div class="controls">
-                <label>"Metric "<select id="sched-metric" on:change=move |ev| metric.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {move || distributions.get().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string()>{d.name}</option> }).collect_view()}
+                <label>"Metric "<select id="sched-metric" on:change=move |ev| set_metric(event_target_value(&ev).parse().unwrap_or(0))>
+                    {move || distributions.get().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string() selected=move || metric.get() == i>{d.name}</option> }).collect_view()}
                 </select></label>
-                <label><input type="radio" name="sched-dist" id="sched-hist" prop:checked=move || !cdf.get() on:change=move |_| cdf.set(false) />"Histogram"</label>
-                <label><input type="radio" name="sched-dist" id="sched-cdf" prop:checked=move || cdf.get() on:change=move |_| cdf.set(true) />"CDF"</label>
+                <label><input type="radio" name="sched-dist" id="sched-hist" prop:checked=move || !cdf.get() on:change=move |_| set_cdf(false) />"Histogram"</label>
+                <label><input type="radio" name="sched-dist" id="sched-cdf" prop:checked=move || cdf.get() on:change=move |_| set_cdf(true) />"CDF"</label>
             </div>
             <div class="chart-grid">
             <ChartView id="sched-dist" option=dist_option csv=req_csv
@@ -479,8 +504,8 @@ pub fn SchedulerTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
             </div>
             <h3>"Iterations"</h3>
             <div class="controls">
-                <label><input type="radio" name="sched-x" id="sched-x-iter" prop:checked=move || axis.get() == IterationAxis::Iteration on:change=move |_| axis.set(IterationAxis::Iteration) />"by iteration"</label>
-                <label><input type="radio" name="sched-x" id="sched-x-time" prop:checked=move || axis.get() == IterationAxis::Elapsed on:change=move |_| axis.set(IterationAxis::Elapsed) />"by elapsed time"</label>
+                <label><input type="radio" name="sched-x" id="sched-x-iter" prop:checked=move || axis.get() == IterationAxis::Iteration on:change=move |_| set_axis(IterationAxis::Iteration) />"by iteration"</label>
+                <label><input type="radio" name="sched-x" id="sched-x-time" prop:checked=move || axis.get() == IterationAxis::Elapsed on:change=move |_| set_axis(IterationAxis::Elapsed) />"by elapsed time"</label>
             </div>
             <div class="chart-grid">
             {["sched-batch", "sched-tokens", "sched-queues", "sched-kv", "sched-iter-time"].into_iter().enumerate().map(|(i, id)| {
