@@ -26,6 +26,10 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         "/../../fixtures/generations/runs/"
     );
     let file = |rel: &str| std::fs::read(format!("{fixtures}{rel}")).unwrap();
+    let extra = |rel: &str| {
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/").to_owned() + rel)
+            .unwrap()
+    };
     vec![
         ("r/results_concurrency_4_gpus_12.json", file("outputs/3003/logs/sa-bench_isl_8192_osl_1024/results_concurrency_4_gpus_12_ctx_4_gen_8.json")),
         ("outputs/3003/3003.json", file("outputs/3003/3003.json")),
@@ -37,6 +41,11 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         ("c/concurrency_4/profile_export_aiperf.csv", file("outputs/4004/logs/aiperf_isl_1024_osl_128_1767000000/concurrency_4/profile_export_aiperf.csv")),
         ("1001/log.out", file("1001_1P_2D_20251101_101500/log.out")),
         ("x_conc4.json", br#"{"conc": 4, "tput_per_gpu": 1.0, "output_tput_per_gpu": 0.5, "mean_ttft": 0.1}"#.to_vec()),
+        ("s/per_request.csv", extra("scheduler/runs/sched-basic/per_request.csv")),
+        ("s/per_iteration.csv", extra("scheduler/runs/sched-basic/per_iteration.csv")),
+        ("s/events.csv", extra("scheduler/runs/sched-basic/events.csv")),
+        ("s/state_transitions.csv", extra("scheduler/runs/sched-basic/state_transitions.csv")),
+        ("p/combined.log", extra("p2p-nccl/runs/p2p-ok/combined.log")),
     ]
 }
 
