@@ -283,3 +283,28 @@ fn p2p_outcomes_equal_the_scenarios() {
         truth["p2p-ok"]["vllm_engine_samples"].as_u64().unwrap()
     );
 }
+
+#[test]
+fn p2p_lines_past_the_head_of_a_vllm_log_are_found() {
+    let mut log =
+        String::from("INFO 11-01 10:29:00 [api_server.py:1005] vLLM API server version 0.11.0\n");
+    while log.len() < 16 << 10 {
+        log.push_str("INFO 11-01 10:29:01 [gpu_model_runner.py:2000] Loading model weights took 7.10 GiB and 12.3 seconds\n");
+    }
+    let ok = std::fs::read_to_string(set("p2p-nccl").join("runs/p2p-ok/combined.log")).unwrap();
+    log.push_str(&ok);
+    let mut ingest = Ingest::new();
+    ingest.add_bytes("run/server.log", log.as_bytes());
+    let ds = ingest.dataset();
+    assert_eq!(
+        ds.p2p.len(),
+        1,
+        "P2P timeline of a log whose first marker is past 4 KiB"
+    );
+    assert_eq!(ds.p2p[0].connections.len(), 1);
+    assert_eq!(
+        ds.worker_logs.len(),
+        1,
+        "the engine-stats lines are kept too"
+    );
+}

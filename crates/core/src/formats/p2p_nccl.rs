@@ -91,8 +91,13 @@ impl Format for P2pNcclLog {
         "vllm-p2p-nccl-log"
     }
 
-    fn sniff(&self, _path: &str, head: &[u8]) -> bool {
+    /// P2P markers in the head, or any vLLM log (the engine prints its first P2P line after model
+    /// loading, often past the head): the wrapped worker-log parse makes that free for logs
+    /// without P2P lines.
+    fn sniff(&self, path: &str, head: &[u8]) -> bool {
         SNIFF_MARKERS.iter().any(|m| contains(head, m))
+            || (super::worker_log::WorkerLogFormat.sniff(path, head)
+                && head.windows(4).any(|w| w.eq_ignore_ascii_case(b"vllm")))
     }
 
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
@@ -113,6 +118,7 @@ pub struct P2pParser {
     log: P2pLog,
     carry: Vec<u8>,
     worker: Box<WorkerLogParser>,
+    source_finder: memchr::memmem::Finder<'static>,
 }
 
 impl P2pParser {
@@ -125,13 +131,16 @@ impl P2pParser {
             },
             carry: Vec::new(),
             worker: Box::new(WorkerLogParser::new(path)),
+            source_finder: memchr::memmem::Finder::new(b"p2p_nccl"),
         }
     }
 
     fn line(&mut self, bytes: &[u8]) {
         self.log.lines += 1;
-        // Cheap pre-filter: every P2P line has an emoji (bytes ≥ 0xE2) or a level word.
-        if !bytes.iter().any(|&b| b >= 0xE2) && !contains(bytes, b"p2p_nccl") {
+        // Cheap pre-filter: every P2P line has an emoji or symbol (lead byte 0xE2 or 0xF0), or
+        // names the P2P source file.
+        if memchr::memchr2(0xF0, 0xE2, bytes).is_none() && self.source_finder.find(bytes).is_none()
+        {
             return;
         }
         let text = String::from_utf8_lossy(bytes);
