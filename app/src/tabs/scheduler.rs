@@ -189,6 +189,9 @@ pub fn requests_csv(a: &SchedulerAnalysis) -> String {
             "output_tokens",
             "preemptions",
             "evictions",
+            "state_waiting_ms",
+            "state_running_ms",
+            "state_preempted_ms",
         ],
         (0..r.id.len()).map(|i| {
             let mut row = vec![r.id[i].clone()];
@@ -204,6 +207,9 @@ pub fn requests_csv(a: &SchedulerAnalysis) -> String {
                     &r.output_tokens,
                     &r.preemptions,
                     &r.evictions,
+                    &r.state_waiting_ms,
+                    &r.state_running_ms,
+                    &r.state_preempted_ms,
                 ]
                 .iter()
                 .map(|c| cell(c, i)),

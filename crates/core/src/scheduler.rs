@@ -191,6 +191,13 @@ pub struct RequestColumns {
     pub preemptions: Vec<f64>,
     #[serde(with = "nan_as_null::vec_f64")]
     pub evictions: Vec<f64>,
+    /// Time in each state from the request's timeline (NaN without one).
+    #[serde(with = "nan_as_null::vec_f64", default)]
+    pub state_waiting_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64", default)]
+    pub state_running_ms: Vec<f64>,
+    #[serde(with = "nan_as_null::vec_f64", default)]
+    pub state_preempted_ms: Vec<f64>,
 }
 
 /// Preemption and eviction over all requests.
@@ -455,6 +462,23 @@ pub fn analyse(dir: &str, tables: &[&SchedulerTable]) -> SchedulerAnalysis {
         (HashMap::new(), None)
     };
     a.state_time = state_time(&timelines);
+    let per_request = |state: &str| -> Vec<f64> {
+        a.requests
+            .id
+            .iter()
+            .map(|id| match timelines.get(id) {
+                Some(spans) => spans
+                    .iter()
+                    .filter(|s| s.state == state)
+                    .map(|s| s.end_ms - s.start_ms)
+                    .sum(),
+                None => f64::NAN,
+            })
+            .collect()
+    };
+    a.requests.state_waiting_ms = per_request("waiting");
+    a.requests.state_running_ms = per_request("running");
+    a.requests.state_preempted_ms = per_request("preempted");
     a.slowest = slowest(&a.requests, &timelines, source);
 
     let kv = &a.iteration_stats.kv_util_pct;
@@ -499,6 +523,8 @@ fn request_columns(rows: &[RequestRow]) -> RequestColumns {
         output_tokens: col(|r| r.output_tokens),
         preemptions: col(|r| r.preemption_count),
         evictions: col(|r| r.eviction_count),
+        // Filled from the timelines once they are built.
+        ..Default::default()
     }
 }
 
@@ -837,6 +863,16 @@ mod tests {
         );
         assert_eq!(a.slowest[0].id, "a");
         assert_eq!(a.slowest[0].spans.len(), 4);
+        // Per request: a waited 1, ran 2 + 4, was preempted 3 (ms).
+        let i = a.requests.id.iter().position(|id| id == "a").unwrap();
+        assert_eq!(
+            (
+                a.requests.state_waiting_ms[i],
+                a.requests.state_running_ms[i],
+                a.requests.state_preempted_ms[i]
+            ),
+            (1.0, 6.0, 3.0)
+        );
         assert_eq!(a.preemption.rate, 0.5);
         assert_eq!(a.preemption.distribution, vec![(0, 1), (1, 1)]);
     }

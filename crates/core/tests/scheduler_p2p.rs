@@ -139,6 +139,15 @@ fn scheduler_statistics_equal_the_simulation() {
                 &s.state,
             );
         }
+        // Per request, the same times add up to the aggregate.
+        for (state, col) in [
+            ("waiting", &a.requests.state_waiting_ms),
+            ("running", &a.requests.state_running_ms),
+            ("preempted", &a.requests.state_preempted_ms),
+        ] {
+            let sum: f64 = col.iter().filter(|v| v.is_finite()).sum();
+            close(sum, t["state_time_ms"][state].as_f64().unwrap(), state);
+        }
     }
     let basic = ds
         .scheduler
