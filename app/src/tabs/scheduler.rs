@@ -9,7 +9,9 @@ use charming::element::{AxisType, ItemStyle, NameLocation, Tooltip, Trigger};
 use charming::series::Bar;
 use charming::Chart;
 use leptos::prelude::*;
-use runlens_core::scheduler::{Distribution, SchedulerAnalysis, SlowRequest, Summary};
+use runlens_core::scheduler::{
+    bucket_means, Distribution, SchedulerAnalysis, SlowRequest, Summary,
+};
 use runlens_core::Dataset;
 
 use super::charts::{bar_chart, cell, csv, fmt_num, xy_chart, XySeries};
@@ -268,15 +270,35 @@ pub fn wait_exec_option(a: &SchedulerAnalysis) -> Option<String> {
     {
         return None;
     }
+    // Thousands of bars are unreadable: past MAX_BARS, each bar is the mean of consecutive requests.
+    const MAX_BARS: usize = 1500;
+    let (waiting, stride) = bucket_means(&r.waiting_ms, MAX_BARS);
+    let (execution, _) = bucket_means(&r.execution_ms, MAX_BARS);
+    let (labels, subtitle) = if stride == 1 {
+        (
+            r.id.clone(),
+            "requests in arrival order; waiting includes time preempted".to_string(),
+        )
+    } else {
+        (
+            r.id.chunks(stride)
+                .map(|c| format!("{} … {}", c[0], c[c.len() - 1]))
+                .collect(),
+            format!(
+                "{} requests in arrival order, each bar the mean of {stride}; waiting includes time preempted",
+                r.id.len()
+            ),
+        )
+    };
     bar_chart(
         "Waiting vs execution time per request",
-        "requests in arrival order; waiting includes time preempted",
-        r.id.clone(),
+        &subtitle,
+        labels,
         "Request (arrival order)",
         "Time (ms)",
         vec![
-            ("Waiting".into(), r.waiting_ms.clone(), Some("t")),
-            ("Execution".into(), r.execution_ms.clone(), Some("t")),
+            ("Waiting".into(), waiting, Some("t")),
+            ("Execution".into(), execution, Some("t")),
         ],
     )
 }

@@ -618,6 +618,19 @@ fn bucket_mean(values: impl Iterator<Item = f64>) -> f64 {
     }
 }
 
+/// A column averaged in buckets of `stride` consecutive values, with `stride` chosen so that at
+/// most `max_points` remain (NaN values are skipped within a bucket).
+pub fn bucket_means(values: &[f64], max_points: usize) -> (Vec<f64>, usize) {
+    let stride = values.len().div_ceil(max_points.max(1)).max(1);
+    (
+        values
+            .chunks(stride)
+            .map(|c| bucket_mean(c.iter().copied()))
+            .collect(),
+        stride,
+    )
+}
+
 fn iteration_columns(rows: &[IterationRow]) -> IterationColumns {
     let mut order: Vec<&IterationRow> = rows.iter().collect();
     order.sort_by(|a, b| a.iteration_id.total_cmp(&b.iteration_id));
@@ -823,6 +836,14 @@ mod tests {
         assert!((s.p90 - 3.7).abs() < 1e-9);
         assert!((s.p99 - 3.97).abs() < 1e-9);
         assert!(summarize(&[]).mean.is_nan());
+    }
+
+    #[test]
+    fn bucket_means_keep_at_most_the_asked_points() {
+        let v: Vec<f64> = (0..10).map(f64::from).collect();
+        assert_eq!(bucket_means(&v, 20), (v.clone(), 1));
+        assert_eq!(bucket_means(&v, 4), (vec![1.0, 4.0, 7.0, 9.0], 3));
+        assert_eq!(bucket_means(&[f64::NAN, 2.0], 1).0, vec![2.0]);
     }
 
     #[test]
