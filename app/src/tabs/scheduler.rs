@@ -390,11 +390,11 @@ pub fn SchedulerTab(
     dataset: Signal<Option<Dataset>>,
     view_state: RwSignal<SchedulerView>,
 ) -> impl IntoView {
-    let chosen = Signal::derive(move || view_state.with(|s| s.set));
+    let chosen = Memo::new(move |_| view_state.with(|s| s.set));
     let set_chosen = move |v: usize| view_state.update(|s| s.set = v);
-    let metric = Signal::derive(move || view_state.with(|s| s.metric));
+    let metric = Memo::new(move |_| view_state.with(|s| s.metric));
     let set_metric = move |v: usize| view_state.update(|s| s.metric = v);
-    let analysis = Signal::derive(move || {
+    let analysis = Memo::new(move |_| {
         dataset.with(|ds| {
             ds.as_ref().and_then(|ds| {
                 ds.scheduler
@@ -404,9 +404,9 @@ pub fn SchedulerTab(
             })
         })
     });
-    let cdf = Signal::derive(move || view_state.with(|s| s.cdf));
+    let cdf = Memo::new(move |_| view_state.with(|s| s.cdf));
     let set_cdf = move |v: bool| view_state.update(|s| s.cdf = v);
-    let axis = Signal::derive(move || {
+    let axis = Memo::new(move |_| {
         if view_state.with(|s| s.by_time) {
             IterationAxis::Elapsed
         } else {
