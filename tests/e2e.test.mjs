@@ -417,6 +417,8 @@ test('scheduler tab: a scheduler-log folder dropped alone opens its tab with sta
   await waitLoaded(page);
   await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('sched-dist'))?.getOption().title[0].text === 'E2E latency CDF');
   assert.ok(await page.isChecked('#sched-x-time'));
+  await page.click('#tab-runs');
+  assert.match(await page.locator('#other-sets').innerText(), /Scheduler logs: .*sched-basic — per_request\.csv \(60 rows\)/);
   await finish(session);
 });
 

@@ -83,6 +83,36 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl 
             ds.diagnostics.len(),
         );
         let has_problems = n_diag > 0;
+        let other_sets = ds
+            .scheduler
+            .iter()
+            .map(|a| {
+                let files: Vec<String> = a
+                    .files
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} ({} rows)",
+                            runlens_core::formats::file_name(&f.path),
+                            f.rows
+                        )
+                    })
+                    .collect();
+                (format!("Scheduler logs: {}", a.dir), files.join(", "))
+            })
+            .chain(ds.p2p.iter().map(|a| {
+                (
+                    format!("P2P NCCL logs: {}", a.dir),
+                    format!(
+                        "{} ranks, {} connections",
+                        a.lanes.len(),
+                        a.connections.len()
+                    ),
+                )
+            }))
+            .map(|(what, detail)| view! { <li><strong>{what}</strong>" — "{detail}</li> })
+            .collect_view();
+        let has_other = !ds.scheduler.is_empty() || !ds.p2p.is_empty();
         view! {
             <section class="runs">
                 <h2>"Runs found"</h2>
@@ -93,6 +123,10 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl 
                     </tr></thead>
                     <tbody>{runs}</tbody>
                 </table>
+                <Show when=move || has_other>
+                    <p class="caption">"Also loaded (see the Scheduler and P2P NCCL tabs):"</p>
+                </Show>
+                <ul id="other-sets">{other_sets}</ul>
                 <details id="coverage" open=true>
                     <summary>{format!("Parse coverage of worker logs ({n_logs})")}</summary>
                     <table id="coverage-table">
