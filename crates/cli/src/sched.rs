@@ -4,7 +4,8 @@
 
 use runlens_core::diagnostics::Severity;
 use runlens_core::p2p::P2pAnalysis;
-use runlens_core::scheduler::{SchedulerAnalysis, Summary};
+use runlens_core::scheduler::SchedulerAnalysis;
+use runlens_core::stats::Summary;
 use runlens_core::Dataset;
 use serde_json::{json, Value};
 

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod model;
 pub mod p2p;
 pub mod scheduler;
+pub mod stats;
 pub mod timeseries;
 pub mod vfs;
 

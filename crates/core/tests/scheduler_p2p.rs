@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use runlens_core::diagnostics::Severity;
-use runlens_core::scheduler::Summary;
+use runlens_core::stats::Summary;
 use runlens_core::{Dataset, Ingest};
 use serde_json::Value;
 

@@ -9,9 +9,14 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use crate::formats::scheduler_csv::{
-    EventRow, IterationRow, RequestRow, SchedulerFile, SchedulerRows, SchedulerTable, TransitionRow,
+    EventRow, IterationRow, RequestRow, SchedulerFile, SchedulerRows, SchedulerTable,
 };
+use crate::stats::{bucket_mean, cdf, histogram, summarize, Bin, Summary};
 use crate::timeseries::nan_as_null;
+
+mod timeline;
+
+use timeline::{state_time, timelines_from_events, timelines_from_transitions, Timelines};
 
 const NS_PER_MS: f64 = 1e6;
 const NS_PER_S: f64 = 1e9;
@@ -22,128 +27,6 @@ pub const MAX_ITERATION_POINTS: usize = 4000;
 
 /// Slowest requests (by E2E latency) whose state timelines are kept for the drill-down.
 pub const SLOWEST_REQUESTS: usize = 25;
-
-/// Count, mean and percentiles of the finite values of a column.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Summary {
-    pub count: usize,
-    #[serde(with = "nan_as_null")]
-    pub mean: f64,
-    #[serde(with = "nan_as_null")]
-    pub p50: f64,
-    #[serde(with = "nan_as_null")]
-    pub p90: f64,
-    #[serde(with = "nan_as_null")]
-    pub p95: f64,
-    #[serde(with = "nan_as_null")]
-    pub p99: f64,
-    #[serde(with = "nan_as_null")]
-    pub min: f64,
-    #[serde(with = "nan_as_null")]
-    pub max: f64,
-}
-
-/// Percentile of sorted values, linear between closest ranks (pandas' default `quantile`).
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let pos = q.clamp(0.0, 1.0) * (n - 1) as f64;
-            let lo = pos.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
-        }
-    }
-}
-
-fn finite_sorted(values: &[f64]) -> Vec<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-/// Summary of the finite values (NaN fields when there are none).
-pub fn summarize(values: &[f64]) -> Summary {
-    let v = finite_sorted(values);
-    if v.is_empty() {
-        return Summary {
-            count: 0,
-            mean: f64::NAN,
-            p50: f64::NAN,
-            p90: f64::NAN,
-            p95: f64::NAN,
-            p99: f64::NAN,
-            min: f64::NAN,
-            max: f64::NAN,
-        };
-    }
-    Summary {
-        count: v.len(),
-        mean: v.iter().sum::<f64>() / v.len() as f64,
-        p50: quantile(&v, 0.50),
-        p90: quantile(&v, 0.90),
-        p95: quantile(&v, 0.95),
-        p99: quantile(&v, 0.99),
-        min: v[0],
-        max: v[v.len() - 1],
-    }
-}
-
-/// One histogram bin `[lo, hi)` (the last bin includes `hi`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Bin {
-    pub lo: f64,
-    pub hi: f64,
-    pub count: u64,
-}
-
-/// Equal-width histogram of the finite values.
-pub fn histogram(values: &[f64], bins: usize) -> Vec<Bin> {
-    let v = finite_sorted(values);
-    let (Some(&lo), Some(&hi)) = (v.first(), v.last()) else {
-        return Vec::new();
-    };
-    let bins = bins.max(1);
-    if hi <= lo {
-        return vec![Bin {
-            lo,
-            hi,
-            count: v.len() as u64,
-        }];
-    }
-    let width = (hi - lo) / bins as f64;
-    let mut out: Vec<Bin> = (0..bins)
-        .map(|i| Bin {
-            lo: lo + width * i as f64,
-            hi: lo + width * (i + 1) as f64,
-            count: 0,
-        })
-        .collect();
-    for x in v {
-        let i = (((x - lo) / width) as usize).min(bins - 1);
-        out[i].count += 1;
-    }
-    out
-}
-
-/// Empirical CDF as `(value, fraction ≤ value)` at up to `points` evenly spaced ranks.
-pub fn cdf(values: &[f64], points: usize) -> Vec<[f64; 2]> {
-    let v = finite_sorted(values);
-    let n = v.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let points = points.clamp(2, n.max(2));
-    let mut out: Vec<[f64; 2]> = (0..points)
-        .map(|i| {
-            let rank = (i * (n - 1)) / (points - 1);
-            [v[rank], (rank + 1) as f64 / n as f64]
-        })
-        .collect();
-    out.dedup_by(|a, b| a[0] == b[0] && a[1] == b[1]);
-    out
-}
 
 /// A latency-like request metric with its distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -354,7 +237,7 @@ pub struct SchedulerAnalysis {
     pub slowest: Vec<SlowRequest>,
 }
 
-fn ms(ns: f64) -> f64 {
+pub(crate) fn ms(ns: f64) -> f64 {
     ns / NS_PER_MS
 }
 
@@ -606,31 +489,6 @@ fn iteration_stats(rows: &[IterationRow]) -> IterationStats {
     }
 }
 
-/// Mean of the finite values of a bucket (NaN when none).
-fn bucket_mean(values: impl Iterator<Item = f64>) -> f64 {
-    let (sum, n) = values
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    if n == 0 {
-        f64::NAN
-    } else {
-        sum / n as f64
-    }
-}
-
-/// A column averaged in buckets of `stride` consecutive values, with `stride` chosen so that at
-/// most `max_points` remain (NaN values are skipped within a bucket).
-pub fn bucket_means(values: &[f64], max_points: usize) -> (Vec<f64>, usize) {
-    let stride = values.len().div_ceil(max_points.max(1)).max(1);
-    (
-        values
-            .chunks(stride)
-            .map(|c| bucket_mean(c.iter().copied()))
-            .collect(),
-        stride,
-    )
-}
-
 fn iteration_columns(rows: &[IterationRow]) -> IterationColumns {
     let mut order: Vec<&IterationRow> = rows.iter().collect();
     order.sort_by(|a, b| a.iteration_id.total_cmp(&b.iteration_id));
@@ -662,141 +520,6 @@ fn iteration_columns(rows: &[IterationRow]) -> IterationColumns {
     }
 }
 
-type Timelines = HashMap<String, Vec<StateSpan>>;
-
-/// Close the open span of a request at `t` and open `state` there.
-fn switch_state(spans: &mut Vec<StateSpan>, current: &mut (String, f64), state: &str, t: f64) {
-    if t.is_finite() && current.1.is_finite() && t >= current.1 && !current.0.is_empty() {
-        spans.push(StateSpan {
-            state: current.0.clone(),
-            start_ms: ms(current.1),
-            end_ms: ms(t),
-        });
-    }
-    *current = (state.to_owned(), t);
-}
-
-/// Finish a request's timeline: an unfinished last state runs to its completion time.
-fn close_timeline(
-    mut spans: Vec<StateSpan>,
-    current: (String, f64),
-    row: Option<&&RequestRow>,
-) -> Vec<StateSpan> {
-    if current.0 != "completed" {
-        if let Some(end) = row.map(|r| r.completion_ns).filter(|t| t.is_finite()) {
-            let mut c = current;
-            switch_state(&mut spans, &mut c, "completed", end);
-        }
-    }
-    spans
-}
-
-/// Timelines from `state_transitions.csv`: each row closes the previous state (the first one
-/// is `waiting`, from arrival) and opens `state`.
-fn timelines_from_transitions(
-    rows: &[TransitionRow],
-    requests: &HashMap<&str, &RequestRow>,
-) -> Timelines {
-    let mut by_request: BTreeMap<&str, Vec<&TransitionRow>> = BTreeMap::new();
-    for r in rows {
-        by_request.entry(r.request_id.as_str()).or_default().push(r);
-    }
-    by_request
-        .into_iter()
-        .map(|(id, mut rows)| {
-            rows.sort_by(|a, b| a.t_ns.total_cmp(&b.t_ns));
-            let row = requests.get(id);
-            let first = rows[0];
-            let start = row
-                .map(|r| r.arrival_ns)
-                .filter(|t| t.is_finite())
-                .unwrap_or(if first.duration_in_prev_ns.is_finite() {
-                    first.t_ns - first.duration_in_prev_ns
-                } else {
-                    first.t_ns
-                });
-            let initial = first.from.clone().unwrap_or_else(|| "waiting".to_owned());
-            let mut current = (initial, start);
-            let mut spans = Vec::new();
-            for t in rows {
-                if let Some(from) = &t.from {
-                    current.0 = from.clone();
-                }
-                switch_state(&mut spans, &mut current, &t.to, t.t_ns);
-            }
-            (id.to_owned(), close_timeline(spans, current, row))
-        })
-        .collect()
-}
-
-/// State an event moves a request into, if it does.
-fn event_state(event_type: &str) -> Option<&'static str> {
-    Some(match event_type {
-        "request_arrived" => "waiting",
-        "request_scheduled" | "request_resumed" | "request_admitted" => "running",
-        "request_preempted" => "preempted",
-        "request_evicted" => "waiting",
-        "request_completed" => "completed",
-        _ => return None,
-    })
-}
-
-/// Timelines from `events.csv` when no state-transition file was written.
-fn timelines_from_events(rows: &[EventRow], requests: &HashMap<&str, &RequestRow>) -> Timelines {
-    let mut by_request: BTreeMap<&str, Vec<&EventRow>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| event_state(&r.event_type).is_some()) {
-        by_request.entry(r.request_id.as_str()).or_default().push(r);
-    }
-    by_request
-        .into_iter()
-        .map(|(id, mut rows)| {
-            rows.sort_by(|a, b| a.t_ns.total_cmp(&b.t_ns));
-            let row = requests.get(id);
-            let mut current = (String::new(), f64::NAN);
-            let mut spans = Vec::new();
-            for e in rows {
-                let state = event_state(&e.event_type).unwrap_or("waiting");
-                if state != current.0 {
-                    switch_state(&mut spans, &mut current, state, e.t_ns);
-                }
-            }
-            (id.to_owned(), close_timeline(spans, current, row))
-        })
-        .collect()
-}
-
-fn state_time(timelines: &Timelines) -> Vec<StateTime> {
-    let mut totals: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
-    for spans in timelines.values() {
-        let mut seen: Vec<&str> = Vec::new();
-        for s in spans {
-            let e = totals.entry(s.state.as_str()).or_default();
-            e.0 += s.end_ms - s.start_ms;
-            if !seen.contains(&s.state.as_str()) {
-                seen.push(&s.state);
-                e.1 += 1;
-            }
-        }
-    }
-    let order = ["waiting", "running", "preempted"];
-    let mut v: Vec<StateTime> = totals
-        .into_iter()
-        .map(|(state, (total_ms, requests))| StateTime {
-            state: state.to_owned(),
-            total_ms,
-            requests,
-            mean_ms: total_ms / requests.max(1) as f64,
-        })
-        .collect();
-    v.sort_by_key(|s| {
-        order
-            .iter()
-            .position(|o| *o == s.state)
-            .unwrap_or(order.len())
-    });
-    v
-}
-
 fn slowest(r: &RequestColumns, timelines: &Timelines, source: Option<&str>) -> Vec<SlowRequest> {
     let mut idx: Vec<usize> = (0..r.id.len())
         .filter(|&i| r.e2e_ms[i].is_finite())
@@ -826,35 +549,6 @@ fn slowest(r: &RequestColumns, timelines: &Timelines, source: Option<&str>) -> V
 mod tests {
     use super::*;
     use crate::formats::scheduler_csv::parse_table;
-
-    #[test]
-    fn quantiles_match_pandas() {
-        let s = summarize(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
-        assert_eq!(s.count, 4);
-        assert_eq!(s.mean, 2.5);
-        assert_eq!(s.p50, 2.5);
-        assert!((s.p90 - 3.7).abs() < 1e-9);
-        assert!((s.p99 - 3.97).abs() < 1e-9);
-        assert!(summarize(&[]).mean.is_nan());
-    }
-
-    #[test]
-    fn bucket_means_keep_at_most_the_asked_points() {
-        let v: Vec<f64> = (0..10).map(f64::from).collect();
-        assert_eq!(bucket_means(&v, 20), (v.clone(), 1));
-        assert_eq!(bucket_means(&v, 4), (vec![1.0, 4.0, 7.0, 9.0], 3));
-        assert_eq!(bucket_means(&[f64::NAN, 2.0], 1).0, vec![2.0]);
-    }
-
-    #[test]
-    fn histogram_counts_every_value() {
-        let h = histogram(&[0.0, 1.0, 2.0, 10.0], 5);
-        assert_eq!(h.len(), 5);
-        assert_eq!(h.iter().map(|b| b.count).sum::<u64>(), 4);
-        assert_eq!(h[4].count, 1);
-        let c = cdf(&[3.0, 1.0, 2.0], 10);
-        assert_eq!(c.last().unwrap(), &[3.0, 1.0]);
-    }
 
     #[test]
     fn transitions_give_time_per_state() {

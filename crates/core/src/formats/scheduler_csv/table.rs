@@ -1,0 +1,333 @@
+//! Building a [`SchedulerTable`] row by row, from a whole file or streamed in line batches:
+//! header matching, typed rows, malformed rows reported by line (the first few listed, the rest
+//! counted).
+
+use super::columns::{columns_of, Header, Row, Spec};
+use super::{
+    EventRow, IterationRequestCounts, IterationRow, RequestRow, SchedulerFile, SchedulerRows,
+    SchedulerTable, TransitionRow,
+};
+use crate::diagnostics::{Diagnostic, FormatError};
+use crate::formats::{Record, StreamParser};
+
+/// Most malformed rows reported one by one; the rest are counted.
+const MAX_ROW_PROBLEMS: usize = 5;
+
+/// Builds one table row by row; fed whole files ([`parse_table`]) or line chunks (streaming).
+pub struct TableBuilder {
+    table: SchedulerTable,
+    header: Option<(Header, usize)>,
+    spec: Spec,
+    optional: &'static [&'static str],
+    bad_rows: usize,
+    dead: bool,
+}
+
+impl TableBuilder {
+    pub fn new(path: &str, kind: SchedulerFile) -> Self {
+        let (spec, optional) = columns_of(kind);
+        Self {
+            table: SchedulerTable {
+                path: path.to_owned(),
+                kind,
+                rows: match kind {
+                    SchedulerFile::PerRequest => SchedulerRows::Requests(Vec::new()),
+                    SchedulerFile::PerIteration => SchedulerRows::Iterations(Vec::new()),
+                    SchedulerFile::PerIterationRequests => {
+                        SchedulerRows::IterationRequests(IterationRequestCounts::default())
+                    }
+                    SchedulerFile::Events => SchedulerRows::Events(Vec::new()),
+                    SchedulerFile::StateTransitions => SchedulerRows::Transitions(Vec::new()),
+                },
+                missing_columns: Vec::new(),
+                extra_columns: Vec::new(),
+                problems: Vec::new(),
+            },
+            header: None,
+            spec,
+            optional,
+            bad_rows: 0,
+            dead: false,
+        }
+    }
+
+    fn problem(&mut self, line: u64, message: String) {
+        self.bad_rows += 1;
+        if self.bad_rows <= MAX_ROW_PROBLEMS {
+            self.table
+                .problems
+                .push(Diagnostic::warning(&self.table.path, message).at_line(line));
+        }
+    }
+
+    /// Parse complete lines (`chunk` ends at a line end) whose first line is `first_line`.
+    pub fn feed_lines(&mut self, chunk: &[u8], first_line: u64) {
+        if self.dead {
+            return;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(chunk);
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = first_line + reader.position().line() - 1;
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    if self.header.is_none() {
+                        self.table.problems.push(
+                            Diagnostic::error(&self.table.path, format!("unreadable header: {e}"))
+                                .at_line(line),
+                        );
+                        self.dead = true;
+                        return;
+                    }
+                    self.problem(line, format!("unreadable row: {e}"));
+                    continue;
+                }
+            }
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            let Some((header, width)) = &self.header else {
+                let header = Header::new(&record, self.spec, self.optional);
+                if header.index[0].is_none() {
+                    self.table.problems.push(
+                        Diagnostic::error(
+                            &self.table.path,
+                            format!(
+                                "header has no `{}` column; is this a vLLM scheduler log?",
+                                self.spec[0][0]
+                            ),
+                        )
+                        .at_line(line),
+                    );
+                    self.dead = true;
+                    return;
+                }
+                self.table.missing_columns = header.missing.clone();
+                self.table.extra_columns = header.extra.clone();
+                if !header.missing.is_empty() {
+                    self.table.problems.push(
+                        Diagnostic::warning(
+                            &self.table.path,
+                            format!(
+                                "columns missing from the header: {} (their values are left empty)",
+                                header.missing.join(", ")
+                            ),
+                        )
+                        .at_line(line),
+                    );
+                }
+                self.header = Some((header, record.len()));
+                continue;
+            };
+            let mut row = Row {
+                record: &record,
+                header,
+                bad: Vec::new(),
+            };
+            let kept = push_row(&mut self.table.rows, &mut row, line);
+            let short = record.len() != *width;
+            if !kept || short || !row.bad.is_empty() {
+                let what = if !kept {
+                    format!("row without a {}; skipped", self.spec[0][0])
+                } else if short {
+                    format!(
+                        "row has {} fields, the header {}; missing fields left empty",
+                        record.len(),
+                        width
+                    )
+                } else {
+                    format!("not a number in {}; left empty", row.bad.join(", "))
+                };
+                self.problem(line, what);
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> SchedulerTable {
+        if self.header.is_none() && !self.dead {
+            self.table.problems.push(Diagnostic::warning(
+                &self.table.path,
+                "file is empty (the logger writes rows when it flushes; was the server stopped cleanly?)",
+            ));
+        }
+        if self.bad_rows > MAX_ROW_PROBLEMS {
+            self.table.problems.push(Diagnostic::warning(
+                &self.table.path,
+                format!(
+                    "{} more malformed rows not listed",
+                    self.bad_rows - MAX_ROW_PROBLEMS
+                ),
+            ));
+        }
+        self.table
+    }
+}
+
+/// Parse one scheduler CSV held whole. Never fails: an empty or unreadable file gives an empty
+/// table with its problem stated.
+pub fn parse_table(path: &str, kind: SchedulerFile, bytes: &[u8]) -> SchedulerTable {
+    let mut b = TableBuilder::new(path, kind);
+    b.feed_lines(bytes, 1);
+    b.finish()
+}
+
+/// Streams a scheduler CSV in line chunks, so a multi-GB `per_iteration_requests.csv` is never
+/// held whole (its rows are counted, not kept).
+pub struct SchedulerStream {
+    builder: TableBuilder,
+    carry: Vec<u8>,
+    next_line: u64,
+}
+
+/// Bytes gathered before a chunk of lines is parsed.
+pub(super) const STREAM_BATCH: usize = 1 << 20;
+
+impl SchedulerStream {
+    pub fn new(path: &str, kind: SchedulerFile) -> Self {
+        Self {
+            builder: TableBuilder::new(path, kind),
+            carry: Vec::new(),
+            next_line: 1,
+        }
+    }
+
+    fn flush(&mut self, all: bool) {
+        let cut = if all {
+            self.carry.len()
+        } else {
+            match memchr::memrchr(b'\n', &self.carry) {
+                Some(i) => i + 1,
+                None => return,
+            }
+        };
+        if cut == 0 {
+            return;
+        }
+        let rest = self.carry.split_off(cut);
+        let chunk = std::mem::replace(&mut self.carry, rest);
+        self.builder.feed_lines(&chunk, self.next_line);
+        self.next_line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
+    }
+}
+
+impl StreamParser for SchedulerStream {
+    fn feed(&mut self, chunk: &[u8]) {
+        self.carry.extend_from_slice(chunk);
+        if self.carry.len() >= STREAM_BATCH {
+            self.flush(false);
+        }
+    }
+
+    fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
+        self.flush(true);
+        let SchedulerStream { builder, .. } = *self;
+        out.push(Record::Scheduler(Box::new(builder.finish())));
+        Ok(true)
+    }
+}
+
+/// Append one row of the table's kind; `false` when the row lacks its key and is skipped.
+fn push_row(rows: &mut SchedulerRows, r: &mut Row, line: u64) -> bool {
+    match rows {
+        SchedulerRows::Requests(v) => {
+            let request_id = r.text(0).to_owned();
+            if request_id.is_empty() {
+                return false;
+            }
+            v.push(RequestRow {
+                request_id,
+                line,
+                arrival_ns: r.num(1, "arrival_time"),
+                first_scheduled_ns: r.num(2, "first_scheduled_time"),
+                completion_ns: r.num(3, "completion_time"),
+                waiting_ns: r.num(4, "waiting_time"),
+                execution_ns: r.num(5, "execution_time"),
+                e2e_ns: r.num(6, "e2e_latency"),
+                input_tokens: r.num(7, "input_tokens"),
+                output_tokens: r.num(8, "output_tokens"),
+                ttft_ns: r.num(9, "ttft"),
+                tpot_ns: r.num(10, "tpot"),
+                throughput: r.num(11, "throughput"),
+                preemption_count: r.num(12, "preemption_count"),
+                eviction_count: r.num(13, "eviction_count"),
+                kv_cache_blocks: r.num(14, "kv_cache_blocks"),
+            });
+        }
+        SchedulerRows::Iterations(v) => {
+            let iteration_id = r.num(0, "iteration_id");
+            if iteration_id.is_nan() {
+                return false;
+            }
+            v.push(IterationRow {
+                iteration_id,
+                start_ns: r.num(1, "start_time"),
+                end_ns: r.num(2, "end_time"),
+                duration_ns: r.num(3, "duration"),
+                scheduling_overhead_ns: r.num(4, "scheduling_overhead"),
+                forward_ns: r.num(5, "forward_duration"),
+                output_processing_ns: r.num(6, "output_processing_duration"),
+                batch_size: r.num(7, "batch_size"),
+                total_tokens: r.num(8, "total_tokens"),
+                prefill_tokens: r.num(9, "prefill_tokens"),
+                decode_tokens: r.num(10, "decode_tokens"),
+                kv_used: r.num(11, "kv_cache_used"),
+                kv_total: r.num(12, "kv_cache_total"),
+                running: r.num(13, "running_count"),
+                waiting: r.num(14, "waiting_count"),
+                preempted: r.num(15, "preempted_count"),
+                action: r.text(16).to_owned(),
+            });
+        }
+        SchedulerRows::IterationRequests(c) => {
+            let iteration_id = r.num(0, "iteration_id");
+            if iteration_id.is_nan() || r.text(1).is_empty() {
+                return false;
+            }
+            let state = r.text(2).to_ascii_lowercase();
+            if state == "waiting" {
+                let reason = match r.text(4) {
+                    "" => "(not stated)",
+                    reason => reason,
+                };
+                *c.waiting_reasons.entry(reason.to_owned()).or_default() += 1;
+            }
+            *c.states.entry(state).or_default() += 1;
+            c.rows += 1;
+        }
+        SchedulerRows::Events(v) => {
+            let event_type = r.text(1).to_owned();
+            if event_type.is_empty() {
+                return false;
+            }
+            v.push(EventRow {
+                t_ns: r.num(0, "timestamp"),
+                event_type,
+                request_id: r.text(2).to_owned(),
+                details: r.text(3).to_owned(),
+                line,
+            });
+        }
+        SchedulerRows::Transitions(v) => {
+            let request_id = r.text(0).to_owned();
+            let to = r.text(2).to_ascii_lowercase();
+            if request_id.is_empty() || to.is_empty() {
+                return false;
+            }
+            let from = Some(r.text(3).to_ascii_lowercase()).filter(|s| !s.is_empty());
+            v.push(TransitionRow {
+                request_id,
+                t_ns: r.num(1, "timestamp"),
+                from,
+                to,
+                duration_in_prev_ns: r.num(4, "duration_in_prev_state"),
+                line,
+            });
+        }
+    }
+    true
+}
