@@ -2,6 +2,7 @@
 //! diagnostics — the same facts `runlens summary` prints.
 
 use leptos::prelude::*;
+use runlens_core::formats::file_name;
 use runlens_core::Dataset;
 
 use super::worker_client::WorkerClient;
@@ -66,7 +67,7 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl 
                 let findings = l.log.findings.iter().map(|f| view! { <li class="diag">{f.to_string()}</li> }).collect_view();
                 view! {
                     <tr>
-                        <td title=l.log.path.clone()>{l.log.path.rsplit('/').next().unwrap_or(&l.log.path).to_owned()}</td>
+                        <td title=l.log.path.clone()>{file_name(&l.log.path).to_owned()}</td>
                         <td>{if dialects.is_empty() { "launch/memory only".to_owned() } else { dialects }}</td>
                         <td class="num">{c.lines_total}</td>
                         <td class="num">{c.lines_understood}</td>
@@ -87,17 +88,7 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl 
             .scheduler
             .iter()
             .map(|a| {
-                let files: Vec<String> = a
-                    .files
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{} ({} rows)",
-                            runlens_core::formats::file_name(&f.path),
-                            f.rows
-                        )
-                    })
-                    .collect();
+                let files: Vec<String> = a.files.iter().map(|f| f.label()).collect();
                 (format!("Scheduler logs: {}", a.dir), files.join(", "))
             })
             .chain(ds.p2p.iter().map(|a| {

@@ -49,13 +49,7 @@ pub type WorkerFlags = (String, String, Vec<(String, String)>);
 pub fn worker_flags(ds: &Dataset, run_key: &str) -> Vec<WorkerFlags> {
     let mut out = Vec::new();
     for l in ds.worker_logs.iter().filter(|l| l.run_key == run_key) {
-        let name = l
-            .log
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or(&l.log.path)
-            .to_owned();
+        let name = runlens_core::formats::file_name(&l.log.path).to_owned();
         for cmd in &l.log.launches {
             out.push((
                 name.clone(),

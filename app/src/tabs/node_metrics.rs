@@ -178,7 +178,7 @@ pub fn NodeMetricsTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) ->
                     let tokens = m.iter().rev().find_map(|s| s.kv_tokens).map(|t| t.to_string()).unwrap_or_else(|| "–".into());
                     view! {
                         <tr>
-                            <td>{l.log.path.rsplit('/').next().unwrap_or(&l.log.path).to_owned()}</td>
+                            <td>{runlens_core::formats::file_name(&l.log.path).to_owned()}</td>
                             <td class="num">{f(last(|s| s.avail_mem_gb))}</td>
                             <td class="num">{f(last(|s| s.mem_usage_gb))}</td>
                             <td class="num">{f(last(|s| s.kv_size_gb))}</td>

@@ -473,7 +473,7 @@ pub fn SchedulerTab(
                     </select></label>
                 </Show>
                 <span class="caption" id="sched-files">{move || analysis.with(|a| a.as_ref().map(|a| a.files.iter().map(|f| {
-                    let mut s = format!("{} ({} rows)", runlens_core::formats::file_name(&f.path), f.rows);
+                    let mut s = f.label();
                     if !f.missing_columns.is_empty() { s.push_str(&format!(" — missing {}", f.missing_columns.join(", "))); }
                     s
                 }).collect::<Vec<_>>().join(" · ")).unwrap_or_default())}</span>

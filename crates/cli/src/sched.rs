@@ -58,17 +58,7 @@ pub fn render_sched(ds: &Dataset, json: bool) -> String {
     let mut out = format!("scheduler log sets: {}\n", ds.scheduler.len());
     for a in &ds.scheduler {
         let h = &a.headline;
-        let files: Vec<String> = a
-            .files
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} ({} rows)",
-                    runlens_core::formats::file_name(&f.path),
-                    f.rows
-                )
-            })
-            .collect();
+        let files: Vec<String> = a.files.iter().map(|f| f.label()).collect();
         out.push_str(&format!("\n{}\n  files: {}\n", a.dir, files.join(", ")));
         out.push_str(&format!("  requests: {}\n", h.requests));
         out.push_str(&format!(

@@ -257,13 +257,7 @@ pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
     columns.extend(fields.iter().cloned());
     let mut rows = Vec::new();
     for l in &ds.worker_logs {
-        let worker = l
-            .log
-            .path
-            .rsplit('/')
-            .next()
-            .unwrap_or(&l.log.path)
-            .to_owned();
+        let worker = crate::formats::file_name(&l.log.path).to_owned();
         for s in &l.log.series {
             let col_of: Vec<Option<usize>> = fields
                 .iter()

@@ -3,9 +3,8 @@
 //! result files — each recorded with where it came from; GPU counts by both accountings;
 //! completeness; one point per concurrency.
 
-use super::paths::{
-    isl_osl_from_path, last_component, number_after, parent, parse_dir_name, DirName,
-};
+use super::paths::{isl_osl_from_path, number_after, parent, parse_dir_name, DirName};
+use crate::formats::file_name;
 use crate::formats::srt_metadata::{normalize_date, MetadataVersion, RunMetadata};
 use crate::metrics;
 use crate::model::{
@@ -34,7 +33,7 @@ impl<'a> RunSources<'a> {
             root,
             meta,
             config,
-            dir: parse_dir_name(last_component(root)),
+            dir: parse_dir_name(file_name(root)),
         }
     }
 
@@ -87,7 +86,7 @@ impl<'a> RunSources<'a> {
                     .map(|j| sourced(j, Provenance::DirectoryName))
             })
             .unwrap_or_else(|| {
-                let name = last_component(self.root);
+                let name = file_name(self.root);
                 let name = if name.is_empty() { "loose files" } else { name };
                 sourced(name.to_owned(), Provenance::DirectoryName)
             })
@@ -217,7 +216,7 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
         // G1/G2 result names carry the GPU split: `…_gpus_16_ctx_8_gen_8.json`, `…_ctx4_gen8.json`;
         // other producers state a GPU count inside the result.
         for p in points {
-            let name = last_component(&p.source);
+            let name = file_name(&p.source);
             let (ctx, gen) = (number_after(name, "ctx"), number_after(name, "gen"));
             if let Some(total) = p.gpus_reported.or(ctx.zip(gen).map(|(c, g)| c + g)) {
                 gpus.worker_based = Some(total);

@@ -105,10 +105,6 @@ pub fn parent(path: &str) -> &str {
     path.rfind('/').map(|i| &path[..i]).unwrap_or("")
 }
 
-pub fn last_component(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 /// The run root of a result file (see the module doc).
 /// The run directory a file sits in, if an ancestor is known to be one (it holds metadata or a
 /// recipe) or is named like a job; deepest first.

@@ -194,6 +194,17 @@ pub struct SchedulerFileInfo {
     pub extra_columns: Vec<String>,
 }
 
+impl SchedulerFileInfo {
+    /// `per_request.csv (60 rows)`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} ({} rows)",
+            crate::formats::file_name(&self.path),
+            self.rows
+        )
+    }
+}
+
 /// The numbers `runlens sched` prints.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Headline {
