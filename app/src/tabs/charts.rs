@@ -44,6 +44,13 @@ fn value_axis(name: &str, gap: i32) -> Axis {
         .name_gap(gap)
 }
 
+/// The frame of a line chart over a numeric X axis: title, tooltip, legend and titled axes.
+pub fn line_frame(title: &str, subtitle: &str, x_name: &str, y_name: &str) -> Chart {
+    base(title, subtitle, Trigger::Axis)
+        .x_axis(value_axis(x_name, 28).scale(true))
+        .y_axis(value_axis(y_name, 60))
+}
+
 /// Lines over a numeric X axis; `None` when no series has a point.
 pub fn xy_chart(
     title: &str,
@@ -58,9 +65,7 @@ pub fn xy_chart(
     {
         return None;
     }
-    let mut chart = base(title, subtitle, Trigger::Axis)
-        .x_axis(value_axis(x_name, 28).scale(true))
-        .y_axis(value_axis(y_name, 60));
+    let mut chart = line_frame(title, subtitle, x_name, y_name);
     for s in series {
         let mut line = Line::new().name(s.name).show_symbol(false).data(s.points);
         if let Some(stack) = s.stack {

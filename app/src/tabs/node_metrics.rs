@@ -4,14 +4,12 @@
 //! every chart; and the memory / KV allocation of each worker. The worker computes the series
 //! (`runlens_core::aggregate::node_charts`); this module draws them.
 
-use charming::component::{Axis, Grid, Legend, Title};
-use charming::element::{AxisType, NameLocation, Tooltip, Trigger};
 use charming::series::Line;
-use charming::Chart;
 use leptos::prelude::*;
 use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
 use runlens_core::Dataset;
 
+use super::charts::line_frame;
 use crate::components::chart::Chart as ChartView;
 use crate::components::worker_client::WorkerClient;
 use crate::protocol::ToWorker;
@@ -31,35 +29,12 @@ fn reduction_note(chart: &NodeChart) -> String {
 }
 
 pub fn node_chart_option(chart: &NodeChart) -> String {
-    let mut c = Chart::new()
-        .title(
-            Title::new()
-                .text(chart.title.as_str())
-                .subtext(reduction_note(chart))
-                .left(10),
-        )
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(
-            Legend::new()
-                .bottom(0)
-                .type_(charming::component::LegendType::Scroll),
-        )
-        .grid(Grid::new().left(70).right(30).top(60).bottom(75))
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .scale(true)
-                .name("Time since run start (s)")
-                .name_location(NameLocation::Middle)
-                .name_gap(28),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name(chart.y_name.as_str())
-                .name_location(NameLocation::Middle)
-                .name_gap(52),
-        );
+    let mut c = line_frame(
+        &chart.title,
+        &reduction_note(chart),
+        "Time since run start (s)",
+        &chart.y_name,
+    );
     for s in &chart.series {
         let data: Vec<Vec<f64>> = s
             .elapsed_s

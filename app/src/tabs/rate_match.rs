@@ -4,15 +4,13 @@
 //! pace; decode below prefill means decode is the bottleneck. The series come from the worker's
 //! Node Metrics answer (cluster grouping), so nothing is computed here but the division.
 
-use charming::component::{Axis, Grid, Legend, Title};
-use charming::element::{AxisType, NameLocation, Tooltip, Trigger};
 use charming::series::Line;
-use charming::Chart;
 use leptos::prelude::*;
 use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
 use runlens_core::model::{Run, Topology};
 use runlens_core::Dataset;
 
+use super::charts::line_frame;
 use crate::components::chart::Chart as ChartView;
 use crate::components::worker_client::WorkerClient;
 use crate::protocol::ToWorker;
@@ -59,49 +57,30 @@ pub fn rate_match_option(
                 .map(|(x, y)| vec![*x, y / d])
                 .collect()
         };
-    let chart = Chart::new()
-        .title(
-            Title::new()
-                .text(format!("Prefill input vs decode generation ({scope})"))
-                .subtext(format!("Job {}", run.job_id.value))
-                .left(10),
-        )
-        .tooltip(Tooltip::new().trigger(Trigger::Axis))
-        .legend(Legend::new().bottom(0))
-        .grid(Grid::new().left(80).right(30).top(60).bottom(70))
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .scale(true)
-                .name("Time since run start (s)")
-                .name_location(NameLocation::Middle)
-                .name_gap(28),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name(format!("Rate ({unit})"))
-                .name_location(NameLocation::Middle)
-                .name_gap(60),
-        )
-        .series(
-            Line::new()
-                .name(format!(
-                    "Prefill input rate [{unit}] ({})",
-                    ranks(prefill.members)
-                ))
-                .show_symbol(false)
-                .data(scaled(prefill, isl)),
-        )
-        .series(
-            Line::new()
-                .name(format!(
-                    "Decode generation rate [{unit}] ({})",
-                    ranks(decode.members)
-                ))
-                .show_symbol(false)
-                .data(scaled(decode, osl)),
-        );
+    let chart = line_frame(
+        &format!("Prefill input vs decode generation ({scope})"),
+        &format!("Job {}", run.job_id.value),
+        "Time since run start (s)",
+        &format!("Rate ({unit})"),
+    )
+    .series(
+        Line::new()
+            .name(format!(
+                "Prefill input rate [{unit}] ({})",
+                ranks(prefill.members)
+            ))
+            .show_symbol(false)
+            .data(scaled(prefill, isl)),
+    )
+    .series(
+        Line::new()
+            .name(format!(
+                "Decode generation rate [{unit}] ({})",
+                ranks(decode.members)
+            ))
+            .show_symbol(false)
+            .data(scaled(decode, osl)),
+    );
     Some(chart.to_string())
 }
 
