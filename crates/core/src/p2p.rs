@@ -283,7 +283,9 @@ pub fn analyse(dir: &str, logs: &[&P2pLog]) -> P2pAnalysis {
         };
     }
 
-    a.connections = connections(logs, &lane_of, &a.lanes, &rel);
+    // `a.events` holds every event of `logs`, in order, each with its lane.
+    let event_lanes: Vec<usize> = a.events.iter().map(|e| e.lane).collect();
+    a.connections = connections(logs, &event_lanes, &a.lanes, &rel);
     a.time_to_first_connection_s = {
         let init = a
             .events
@@ -323,11 +325,10 @@ fn rank_resolver(log: &P2pLog) -> impl Fn(&P2pEvent) -> Option<u32> {
     }
 }
 
-type LaneIndex = BTreeMap<(String, Option<u32>), usize>;
-
+/// Connection sides from the events of `logs`; `event_lanes` is the lane of each event, in order.
 fn connections(
     logs: &[&P2pLog],
-    lane_of: &LaneIndex,
+    event_lanes: &[usize],
     lanes: &[Lane],
     rel: &dyn Fn(Option<f64>) -> Option<f64>,
 ) -> Vec<Connection> {
@@ -335,11 +336,11 @@ fn connections(
     let mut senders: Vec<Side> = Vec::new();
     let mut receivers: Vec<Side> = Vec::new();
     let mut open: BTreeMap<usize, (bool, usize)> = BTreeMap::new();
+    let mut event_lane = event_lanes.iter().copied();
     for log in logs {
-        let rank_of = rank_resolver(log);
         for e in &log.events {
-            let Some(&lane) = lane_of.get(&(log.path.clone(), rank_of(e))) else {
-                continue;
+            let Some(lane) = event_lane.next() else {
+                break;
             };
             let t = rel(e.t_s);
             let remote = e.detail("remote_address").unwrap_or("").to_owned();

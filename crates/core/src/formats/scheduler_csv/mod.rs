@@ -16,7 +16,7 @@ mod columns;
 mod table;
 
 use columns::normalise;
-pub use table::{parse_table, SchedulerStream, TableBuilder};
+pub use table::{parse_table, SchedulerStream};
 
 /// Which of the five files a table came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -30,14 +30,6 @@ pub enum SchedulerFile {
 }
 
 impl SchedulerFile {
-    pub const ALL: [SchedulerFile; 5] = [
-        SchedulerFile::PerRequest,
-        SchedulerFile::PerIteration,
-        SchedulerFile::PerIterationRequests,
-        SchedulerFile::Events,
-        SchedulerFile::StateTransitions,
-    ];
-
     pub fn file_name(self) -> &'static str {
         match self {
             SchedulerFile::PerRequest => "per_request.csv",
