@@ -3,7 +3,7 @@
 //! Files cannot be serialised, so a [`ToWorker::Ingest`] message travels as a two-element JS
 //! array `[json, File[]]` whose `paths` line up with the files.
 
-use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
+use runlens_core::analysis::aggregate::{Grouping, NodeMetricSeries, Reducer};
 use runlens_core::{Dataset, Progress};
 use serde::{Deserialize, Serialize};
 
@@ -42,12 +42,12 @@ pub enum FromWorker {
         dataset: Box<Dataset>,
         elapsed_ms: f64,
     },
-    /// Answer to [`ToWorker::NodeCharts`].
+    /// Answer to [`ToWorker::NodeCharts`]: the run's node metric series (the page names them).
     NodeCharts {
         run_key: String,
         grouping: Grouping,
         reducer: Reducer,
-        charts: Vec<NodeChart>,
+        series: Vec<NodeMetricSeries>,
     },
     /// The load could not run at all (individual bad files are diagnostics in the dataset).
     Failed { message: String },

@@ -121,8 +121,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         reducer,
     } = request
     {
-        let charts = LAST.with(|ds| {
-            runlens_core::aggregate::node_charts(
+        let series = LAST.with(|ds| {
+            runlens_core::analysis::aggregate::node_metric_series(
                 &ds.borrow(),
                 &run_key,
                 grouping,
@@ -136,7 +136,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                 run_key,
                 grouping,
                 reducer,
-                charts,
+                series,
             },
         );
     }
@@ -207,11 +207,13 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             }
         }
         let dataset = ingest.dataset();
-        LAST.with(|last| *last.borrow_mut() = dataset.clone());
+        let page = page_dataset(&dataset);
+        // The worker keeps the full dataset, whose logs are shared with the ingest's records.
+        LAST.with(|last| *last.borrow_mut() = dataset);
         post(
             scope,
             &FromWorker::Loaded {
-                dataset: Box::new(page_dataset(dataset)),
+                dataset: Box::new(page),
                 elapsed_ms: now_ms() - started,
             },
         );
@@ -221,17 +223,18 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
 /// What the page receives: everything but the worker-log sample columns, which can run to
 /// hundreds of MB for a large run. They stay here; coverage, findings, memory snapshots and
 /// launch commands (all small) go to the page.
-pub fn page_dataset(mut ds: runlens_core::Dataset) -> runlens_core::Dataset {
-    for l in &mut ds.worker_logs {
-        for s in &mut l.log.series {
-            s.time_s = Vec::new();
-            s.line = Vec::new();
-            for c in &mut s.columns {
-                c.values = Vec::new();
-            }
-        }
-    }
-    ds
+pub fn page_dataset(ds: &runlens_core::Dataset) -> runlens_core::Dataset {
+    let mut page = ds.clone();
+    page.worker_logs = ds
+        .worker_logs
+        .iter()
+        .map(|l| runlens_core::model::RunWorkerLog {
+            run_key: l.run_key.clone(),
+            run_start_s: l.run_start_s,
+            log: std::sync::Arc::new(l.log.without_samples()),
+        })
+        .collect();
+    page
 }
 
 /// Entry point of the worker binary.
@@ -258,7 +261,7 @@ mod tests {
         let mut ingest = Ingest::new();
         ingest.add_bytes("r/n1_decode_w0.err", text.as_bytes());
         let full = ingest.dataset();
-        let page = page_dataset(full.clone());
+        let page = page_dataset(&full);
         let (f, p) = (&full.worker_logs[0].log, &page.worker_logs[0].log);
         assert_eq!(f.sample_count(), 1);
         assert_eq!(p.sample_count(), 0);
@@ -286,7 +289,7 @@ mod protocol_tests {
             let mut ingest = Ingest::new();
             ingest.add_bytes(set, &bytes);
             let msg = FromWorker::Loaded {
-                dataset: Box::new(page_dataset(ingest.dataset())),
+                dataset: Box::new(page_dataset(&ingest.dataset())),
                 elapsed_ms: 1.0,
             };
             serde_json::from_str::<FromWorker>(&msg.to_json())
@@ -312,7 +315,7 @@ mod protocol_tests {
             }
         }
         let msg = FromWorker::Loaded {
-            dataset: Box::new(page_dataset(ingest.dataset())),
+            dataset: Box::new(page_dataset(&ingest.dataset())),
             elapsed_ms: 1.0,
         };
         let json = msg.to_json();

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::{build, run, setup, Result};
+use crate::{build, fixtures, run, setup, Result};
 
 pub fn test() -> Result {
     setup::setup()?;
@@ -15,6 +15,7 @@ pub fn test() -> Result {
         "-D",
         "warnings",
     ]))?;
+    fixtures::check()?;
     run(Command::new("cargo").args(["test", "--workspace"]))?;
     build::build()?;
     run(Command::new("node").args(["--test", "--test-reporter=spec", "tests/"]))

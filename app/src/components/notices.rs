@@ -21,7 +21,7 @@ pub fn Notices(dataset: Signal<Option<Dataset>>) -> impl IntoView {
         let (profiling, skipped): (Vec<_>, Vec<_>) = ds
             .skipped
             .iter()
-            .partition(|s| s.reason.starts_with("Profiling"));
+            .partition(|s| s.reason == runlens_core::model::SkipReason::ProfilingJob);
         let list = |runs: Vec<&runlens_core::model::SkippedRun>| {
             runs.into_iter()
                 .map(

@@ -2,7 +2,7 @@
 //! diagnostics — the same facts `runlens summary` prints.
 
 use leptos::prelude::*;
-use runlens_core::formats::file_name;
+use runlens_core::text::paths::file_name;
 use runlens_core::Dataset;
 
 use super::worker_client::WorkerClient;
@@ -41,7 +41,7 @@ pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl 
             })
             .collect_view();
         let skipped = ds.skipped.iter().map(|s| view! {
-            <li><strong>{s.job_id.clone()}</strong>" ("<code>{s.root.clone()}</code>"): "{s.reason.clone()}</li>
+            <li><strong>{s.job_id.clone()}</strong>" ("<code>{s.root.clone()}</code>"): "{s.reason.to_string()}</li>
         }).collect_view();
         let unrecognized = ds
             .unrecognized

@@ -2,8 +2,10 @@
 //! `Ready`, and turns its messages into signal updates.
 
 use leptos::prelude::*;
-use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
+use runlens_core::analysis::aggregate::{Grouping, Reducer};
 use runlens_core::{Dataset, Progress};
+
+use crate::tabs::node_catalogue::{charts_of, NodeChart};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
@@ -122,10 +124,10 @@ impl WorkerClient {
                 run_key,
                 grouping,
                 reducer,
-                charts,
+                series,
             } => self
                 .node_charts
-                .set(Some((run_key, grouping, reducer, charts))),
+                .set(Some((run_key, grouping, reducer, charts_of(series)))),
             FromWorker::Failed { message } => self.state.set(LoadState::Failed(message)),
         }
     }

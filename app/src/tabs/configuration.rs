@@ -4,8 +4,8 @@
 //! folded, and environment variables by category — for every layout generation, `logs/` included.
 
 use leptos::prelude::*;
-use runlens_core::formats::node_config::env_category;
-use runlens_core::formats::worker_log::launch::flags_from_argv;
+use runlens_core::model::node_config::env_category;
+use runlens_core::text::pairs::flags_from_argv;
 use runlens_core::Dataset;
 
 /// Values longer than this are folded behind a click.
@@ -49,7 +49,7 @@ pub type WorkerFlags = (String, String, Vec<(String, String)>);
 pub fn worker_flags(ds: &Dataset, run_key: &str) -> Vec<WorkerFlags> {
     let mut out = Vec::new();
     for l in ds.worker_logs.iter().filter(|l| l.run_key == run_key) {
-        let name = runlens_core::formats::file_name(&l.log.path).to_owned();
+        let name = runlens_core::text::paths::file_name(&l.log.path).to_owned();
         for cmd in &l.log.launches {
             out.push((
                 name.clone(),

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod configuration;
 pub mod latency;
+pub mod node_catalogue;
 pub mod node_metrics;
 pub mod p2p;
 pub mod pareto;

@@ -2,11 +2,14 @@
 //! prefill, decode, disaggregation flow, vLLM engine stats, TRT-LLM iterations, aggregated
 //! workers — per worker, per DP rank or for the whole cluster, with the mean or sum named on
 //! every chart; and the memory / KV allocation of each worker. The worker computes the series
-//! (`runlens_core::aggregate::node_charts`); this module draws them.
+//! (`runlens_core::analysis::aggregate::node_metric_series`), named by `node_catalogue`; this
+//! module draws them.
 
 use charming::series::Line;
 use leptos::prelude::*;
-use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
+use runlens_core::analysis::aggregate::{Grouping, Reducer};
+
+use crate::tabs::node_catalogue::NodeChart;
 use runlens_core::Dataset;
 
 use super::charts::line_frame;
@@ -148,12 +151,12 @@ pub fn NodeMetricsTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) ->
                 .filter(|l| l.run_key == run && !l.log.memory.is_empty())
                 .map(|l| {
                     let m = &l.log.memory;
-                    let last = |f: fn(&runlens_core::timeseries::MemorySample) -> Option<f64>| m.iter().rev().find_map(f);
+                    let last = |f: fn(&runlens_core::model::MemorySample) -> Option<f64>| m.iter().rev().find_map(f);
                     let f = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into());
                     let tokens = m.iter().rev().find_map(|s| s.kv_tokens).map(|t| t.to_string()).unwrap_or_else(|| "–".into());
                     view! {
                         <tr>
-                            <td>{runlens_core::formats::file_name(&l.log.path).to_owned()}</td>
+                            <td>{runlens_core::text::paths::file_name(&l.log.path).to_owned()}</td>
                             <td class="num">{f(last(|s| s.avail_mem_gb))}</td>
                             <td class="num">{f(last(|s| s.mem_usage_gb))}</td>
                             <td class="num">{f(last(|s| s.kv_size_gb))}</td>
@@ -218,7 +221,8 @@ pub fn NodeMetricsTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runlens_core::aggregate::node_charts;
+    use crate::tabs::node_catalogue::charts_of;
+    use runlens_core::analysis::aggregate::node_metric_series;
     use runlens_core::Ingest;
 
     #[test]
@@ -228,7 +232,13 @@ mod tests {
         let mut ingest = Ingest::new();
         ingest.add_bytes("r/n1_decode_w0.err", text.as_bytes());
         let ds = ingest.dataset();
-        let charts = node_charts(&ds, "r", Grouping::Cluster, Reducer::Sum, 1.0);
+        let charts = charts_of(node_metric_series(
+            &ds,
+            "r",
+            Grouping::Cluster,
+            Reducer::Sum,
+            1.0,
+        ));
         let json: serde_json::Value = serde_json::from_str(&node_chart_option(&charts[0])).unwrap();
         let title = if json["title"].is_array() {
             &json["title"][0]

@@ -11,9 +11,9 @@ use charming::element::{
 use charming::series::{Line, Scatter};
 use charming::Chart;
 use leptos::prelude::*;
-use runlens_core::diagnostics::Severity;
-use runlens_core::formats::p2p_nccl::P2pKind;
-use runlens_core::p2p::{P2pAnalysis, Side};
+use runlens_core::model::p2p::{P2pAnalysis, Side};
+use runlens_core::model::P2pKind;
+use runlens_core::model::Severity;
 use runlens_core::Dataset;
 
 use super::charts::csv;
@@ -208,9 +208,9 @@ pub fn P2pTab(dataset: Signal<Option<Dataset>>, chosen: RwSignal<usize>) -> impl
                     <h3>"Findings"</h3>
                     <ul id="p2p-findings" class="findings">
                         {a.findings.iter().map(|f| {
-                            let class = match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
+                            let class = match f.severity() { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "info" };
                             let at = format!("{}{}", f.file, f.line.map(|l| format!(":{l}")).unwrap_or_default());
-                            view! { <li class=class><span class="where">{at}</span>" "{f.message.clone()}</li> }
+                            view! { <li class=class><span class="where">{at}</span>" "{f.to_string()}</li> }
                         }).collect_view()}
                     </ul>
                     <h3>"Connections"</h3>

@@ -12,8 +12,8 @@ use charming::element::{
 use charming::series::Line;
 use charming::Chart;
 use leptos::prelude::*;
-use runlens_core::export::{point_columns, point_rows};
-use runlens_core::metrics::pareto_frontier;
+use runlens_core::analysis::export::{point_columns, point_rows};
+use runlens_core::analysis::metrics::pareto_frontier;
 use runlens_core::model::BenchmarkPoint;
 use runlens_core::Dataset;
 

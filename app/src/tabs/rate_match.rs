@@ -6,9 +6,11 @@
 
 use charming::series::Line;
 use leptos::prelude::*;
-use runlens_core::aggregate::{Grouping, NodeChart, Reducer};
+use runlens_core::analysis::aggregate::{Grouping, NodeMetric, Reducer};
 use runlens_core::model::{Run, Topology};
 use runlens_core::Dataset;
+
+use crate::tabs::node_catalogue::NodeChart;
 
 use super::charts::line_frame;
 use crate::components::chart::Chart as ChartView;
@@ -22,15 +24,15 @@ pub fn rate_match_option(
     per_request: bool,
     reducer: Reducer,
 ) -> Option<String> {
-    let line = |id: &str| {
+    let line = |metric: NodeMetric| {
         charts
             .iter()
-            .find(|c| c.id == id)
+            .find(|c| c.metric == metric && !c.aggregated_workers)
             .and_then(|c| c.series.first())
     };
     let (prefill, decode) = (
-        line("prefill-input-throughput")?,
-        line("decode-gen-throughput")?,
+        line(NodeMetric::PrefillInputThroughput)?,
+        line(NodeMetric::DecodeGenThroughput)?,
     );
     let (isl, osl) = (
         run.isl.as_ref().map(|v| f64::from(v.value)),
@@ -48,15 +50,16 @@ pub fn rate_match_option(
         Reducer::Mean => "per-node average",
         Reducer::Sum => "cluster total",
     };
-    let scaled =
-        |s: &runlens_core::aggregate::AggregatedSeries, div: Option<f64>| -> Vec<Vec<f64>> {
-            let d = if per_request { div.unwrap_or(1.0) } else { 1.0 };
-            s.elapsed_s
-                .iter()
-                .zip(&s.values)
-                .map(|(x, y)| vec![*x, y / d])
-                .collect()
-        };
+    let scaled = |s: &runlens_core::analysis::aggregate::AggregatedSeries,
+                  div: Option<f64>|
+     -> Vec<Vec<f64>> {
+        let d = if per_request { div.unwrap_or(1.0) } else { 1.0 };
+        s.elapsed_s
+            .iter()
+            .zip(&s.values)
+            .map(|(x, y)| vec![*x, y / d])
+            .collect()
+    };
     let chart = line_frame(
         &format!("Prefill input vs decode generation ({scope})"),
         &format!("Job {}", run.job_id.value),
@@ -159,15 +162,15 @@ pub fn RateMatchTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> i
             let ds = ds.as_ref()?;
             let r = ds.runs.iter().find(|r| r.key == key)?;
             let services = ds.node_services(&key);
-            let count = |s: runlens_core::timeseries::Service| services.iter().filter(|(_, v)| v.contains(&s)).count();
+            let count = |s: runlens_core::model::Service| services.iter().filter(|(_, v)| v.contains(&s)).count();
             let split = match (r.gpus.prefill, r.gpus.decode) {
                 (Some(p), Some(d)) => format!("{p} / {d}"),
                 _ => "–".into(),
             };
             Some(view! {
                 <div class="cards" id="rate-facts">
-                    <div class="card"><div class="value">{count(runlens_core::timeseries::Service::Prefill)}</div><div class="label">"Prefill nodes (logs)"</div></div>
-                    <div class="card"><div class="value">{count(runlens_core::timeseries::Service::Decode)}</div><div class="label">"Decode nodes (logs)"</div></div>
+                    <div class="card"><div class="value">{count(runlens_core::model::Service::Prefill)}</div><div class="label">"Prefill nodes (logs)"</div></div>
+                    <div class="card"><div class="value">{count(runlens_core::model::Service::Decode)}</div><div class="label">"Decode nodes (logs)"</div></div>
                     <div class="card"><div class="value">{split}</div><div class="label">"GPU split (prefill / decode)"</div></div>
                     <div class="card"><div class="value">{r.isl_osl_label().unwrap_or_else(|| "–".into())}</div><div class="label">"ISL/OSL"</div></div>
                 </div>
@@ -213,7 +216,8 @@ pub fn RateMatchTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> i
 #[cfg(test)]
 mod tests {
     use super::*;
-    use runlens_core::aggregate::node_charts;
+    use crate::tabs::node_catalogue::charts_of;
+    use runlens_core::analysis::aggregate::node_metric_series;
     use runlens_core::Ingest;
 
     #[test]
@@ -227,7 +231,13 @@ mod tests {
         ingest.add_bytes("g.tar.gz", &bytes);
         let ds = ingest.dataset();
         let run = ds.runs.iter().find(|r| r.job_id.value == "3003").unwrap();
-        let charts = node_charts(&ds, &run.key, Grouping::Cluster, Reducer::Sum, 1.0);
+        let charts = charts_of(node_metric_series(
+            &ds,
+            &run.key,
+            Grouping::Cluster,
+            Reducer::Sum,
+            1.0,
+        ));
         let tokens: serde_json::Value =
             serde_json::from_str(&rate_match_option(run, &charts, false, Reducer::Sum).unwrap())
                 .unwrap();

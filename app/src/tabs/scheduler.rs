@@ -9,8 +9,9 @@ use charming::element::{AxisType, ItemStyle, NameLocation, Tooltip, Trigger};
 use charming::series::Bar;
 use charming::Chart;
 use leptos::prelude::*;
-use runlens_core::scheduler::{Distribution, SchedulerAnalysis, SlowRequest};
-use runlens_core::stats::{bucket_means, Summary};
+use runlens_core::analysis::stats::bucket_means;
+use runlens_core::model::scheduler::{Distribution, SchedulerAnalysis, SlowRequest};
+use runlens_core::model::Summary;
 use runlens_core::Dataset;
 
 use super::charts::{bar_chart, cell, csv, fmt_num, xy_chart, XySeries};

@@ -1,7 +1,7 @@
 //! The `diagnose` printer: what each worker log was understood as, what was ignored that looks
 //! like a metric, and the health findings — then every other diagnostic and unread file.
 
-use runlens_core::timeseries::LogDialect;
+use runlens_core::model::LogDialect;
 use runlens_core::Dataset;
 
 fn dialect(d: LogDialect) -> &'static str {

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use runlens_core::export::{node_rows, point_columns, point_rows, Cell};
+use runlens_core::analysis::export::{node_rows, point_columns, point_rows, Cell};
 use runlens_core::Dataset;
 
 pub fn write_csv(ds: &Dataset, out: impl Write) -> std::io::Result<()> {

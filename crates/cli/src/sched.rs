@@ -2,10 +2,7 @@
 //! the P2P NCCL connection timeline (ranks, connections with durations, incomplete ones,
 //! warnings) — as text or JSON.
 
-use runlens_core::diagnostics::Severity;
-use runlens_core::p2p::P2pAnalysis;
-use runlens_core::scheduler::SchedulerAnalysis;
-use runlens_core::stats::Summary;
+use runlens_core::model::{P2pAnalysis, SchedulerAnalysis, Severity, Summary};
 use runlens_core::Dataset;
 use serde_json::{json, Value};
 
@@ -100,8 +97,8 @@ fn nccl_json(a: &P2pAnalysis) -> Value {
         })).collect::<Vec<_>>(),
         "incomplete": a.connections.iter().filter(|c| !c.complete).count(),
         "time_to_first_connection_s": f(a.time_to_first_connection_s),
-        "findings": a.findings.iter().filter(|x| x.severity != Severity::Info).map(|x| json!({
-            "severity": x.severity, "message": x.message, "file": x.file, "line": x.line,
+        "findings": a.findings.iter().filter(|x| x.severity() != Severity::Info).map(|x| json!({
+            "severity": x.severity(), "kind": x.kind, "message": x.to_string(), "file": x.file, "line": x.line,
         })).collect::<Vec<_>>(),
         "kv_warnings": a.kv_warnings.iter().map(|w| json!({
             "request_id": w.request_id, "mismatches": w.mismatches, "none": w.none,
@@ -148,14 +145,14 @@ pub fn render_nccl(ds: &Dataset, json: bool) -> String {
             a.connections.iter().filter(|c| !c.complete).count(),
             secs(a.time_to_first_connection_s)
         ));
-        for x in a.findings.iter().filter(|x| x.severity != Severity::Info) {
+        for x in a.findings.iter().filter(|x| x.severity() != Severity::Info) {
             let at = x.line.map(|l| format!(":{l}")).unwrap_or_default();
-            let sev = if x.severity == Severity::Error {
+            let sev = if x.severity() == Severity::Error {
                 "error"
             } else {
                 "warning"
             };
-            out.push_str(&format!("  {sev}: {}{at}: {}\n", x.file, x.message));
+            out.push_str(&format!("  {sev}: {}{at}: {x}\n", x.file));
         }
     }
     out

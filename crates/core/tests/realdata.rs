@@ -1,4 +1,4 @@
-//! Real sa-bench / benchmark_serving results from `../shared/realdata/bench-results`: every number
+//! Real sa-bench / benchmark_serving results from `fixtures/realdata/bench-results`: every number
 //! runlens reports must equal the file's own field, read here independently with serde_json.
 
 use std::path::PathBuf;
@@ -8,13 +8,13 @@ use runlens_core::Ingest;
 use serde_json::Value;
 
 fn bench_results() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata/bench-results")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/realdata/bench-results")
 }
 
 /// Real result files in benchmark_serving's own shape (flat keys, `max_concurrency`).
 fn sa_bench_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(bench_results())
-        .expect("shared/realdata/bench-results is beside the checkout")
+        .expect("fixtures/realdata/bench-results is in the repository")
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let text = std::fs::read_to_string(p).unwrap_or_default();
@@ -170,7 +170,7 @@ fn a_folder_of_sweeps_becomes_one_run_per_sweep() {
 }
 
 fn aiperf_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/realdata/aiperf")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/realdata/aiperf")
 }
 
 fn only_point(name: &str, bytes: &[u8]) -> BenchmarkPoint {

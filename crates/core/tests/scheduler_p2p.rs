@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use runlens_core::diagnostics::Severity;
-use runlens_core::stats::Summary;
+use runlens_core::model::{Severity, Summary};
 use runlens_core::{Dataset, Ingest};
 use serde_json::Value;
 
@@ -246,15 +245,18 @@ fn p2p_outcomes_equal_the_scenarios() {
         let errors: Vec<_> = a
             .findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| f.severity() == Severity::Error)
             .collect();
         assert_eq!(
             errors.len() as u64,
             t["errors"].as_u64().unwrap(),
             "{name}: {errors:?}"
         );
-        if let Some(m) = t["error_mentions"].as_str() {
-            assert!(errors[0].message.contains(m), "{}", errors[0].message);
+        if let Some(other) = t["error_other_side"].as_str() {
+            // The finding is typed: the other side's state is a variant, not a sentence.
+            let kind = serde_json::to_value(&errors[0].kind).unwrap();
+            assert_eq!(kind["finding"], "incomplete_connection", "{name}: {kind}");
+            assert_eq!(kind["other"]["other"], other, "{name}: {kind}");
             assert!(errors[0]
                 .file
                 .ends_with(t["error_line"]["file"].as_str().unwrap()));

@@ -1,10 +1,10 @@
-//! Every real SGLang and vLLM log in `../shared/realdata`: the number of samples equals the
+//! Every real SGLang and vLLM log in `fixtures/realdata`: the number of samples equals the
 //! number of metric lines in the file (counted here independently, by plain substring search),
 //! spot values match the text, and no metric line is left unexplained.
 
 use std::path::PathBuf;
 
-use runlens_core::timeseries::{LogDialect, SampleKind, WorkerLog};
+use runlens_core::model::{LogDialect, SampleKind, WorkerLog};
 use runlens_core::Ingest;
 
 const METRIC_MARKERS: &[&str] = &[
@@ -17,7 +17,7 @@ const METRIC_MARKERS: &[&str] = &[
 fn realdata(dir: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../../shared/realdata")
+            .join("../../fixtures/realdata")
             .join(dir),
     )
     .unwrap()
@@ -37,7 +37,7 @@ fn parse(path: &PathBuf) -> Option<WorkerLog> {
         .worker_logs
         .into_iter()
         .next()
-        .map(|l| l.log)
+        .map(|l| (*l.log).clone())
 }
 
 /// Lines with a metric marker, each counted once; progress-bar `\r` segments count separately.
@@ -83,7 +83,7 @@ fn every_real_log_yields_one_sample_per_metric_line() {
 
 fn realdata_file(dir: &str, name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/realdata")
+        .join("../../fixtures/realdata")
         .join(dir)
         .join(name)
 }
@@ -286,8 +286,6 @@ fn generated_logs_of_every_dialect_match_their_ground_truth() {
 
 #[test]
 fn hostile_bytes_never_panic_the_log_parser() {
-    use runlens_core::formats::worker_log::WorkerLogParser;
-    use runlens_core::formats::StreamParser;
     let cases: Vec<Vec<u8>> = vec![
         vec![0xff, 0xfe, 0x00, b'\n', 0xc3, 0x28, b'\r'],
         vec![b'x'; 10 << 20],
@@ -300,12 +298,8 @@ fn hostile_bytes_never_panic_the_log_parser() {
     ];
     for bytes in cases {
         for chunk in [1usize, 3, 4096, usize::MAX] {
-            let mut p: Box<dyn StreamParser> = Box::new(WorkerLogParser::new("n_decode_w0.err"));
-            for c in bytes.chunks(chunk.min(bytes.len().max(1))) {
-                p.feed(c);
-            }
-            let mut out = Vec::new();
-            let _ = p.finish(&mut out);
+            let chunk = chunk.min(bytes.len().max(1));
+            runlens_core::parse_with_every_format("n_decode_w0.err", &bytes, chunk);
         }
     }
 }

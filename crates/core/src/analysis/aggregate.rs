@@ -8,8 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::RunWorkerLog;
-use crate::timeseries::SampleKind;
+use crate::model::{RunWorkerLog, SampleKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,6 +155,11 @@ pub fn aggregate(
         .collect()
 }
 
+/// Seconds since `start` for each timestamp (NaN stays NaN).
+pub fn align(time_s: &[f64], start: f64) -> Vec<f64> {
+    time_s.iter().map(|t| t - start).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,7 +183,7 @@ mod tests {
                 Record::WorkerLog(l) => RunWorkerLog {
                     run_key: "r".into(),
                     run_start_s: l.start_s(),
-                    log: *l,
+                    log: l,
                 },
                 _ => unreachable!(),
             })
@@ -248,227 +252,170 @@ mod tests {
     }
 }
 
-/// One chart of the Node Metrics view.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NodeChart {
-    /// Stable DOM-friendly id (`decode-gen-throughput`).
-    pub id: String,
-    /// Section: `Prefill`, `Decode`, `Aggregated`, `Engine (vLLM)`, `Iterations (TRT-LLM)`.
-    pub section: String,
-    pub title: String,
-    /// Y axis name with unit.
-    pub y_name: String,
-    pub series: Vec<AggregatedSeries>,
-}
-
-/// What a chart plots: from which sample kind, which field (first one present wins), scaled.
-struct ChartSpec {
-    id: &'static str,
-    section: &'static str,
-    title: &'static str,
-    y_name: &'static str,
-    kind: SampleKind,
-    fields: &'static [&'static str],
-    scale: f64,
-}
-
-const fn spec(
-    id: &'static str,
-    section: &'static str,
-    title: &'static str,
-    y_name: &'static str,
-    kind: SampleKind,
-    fields: &'static [&'static str],
-    scale: f64,
-) -> ChartSpec {
-    ChartSpec {
-        id,
-        section,
-        title,
-        y_name,
-        kind,
-        fields,
-        scale,
-    }
+/// A node metric runlens aggregates: data only (sample kind, field names, scale); titles, sections
+/// and chart ids belong to the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeMetric {
+    /// Prefill: Input throughput (Input throughput (tokens/s)).
+    PrefillInputThroughput,
+    /// Prefill: Inflight requests (Inflight requests).
+    PrefillInflight,
+    /// Prefill: KV cache utilisation (KV cache used (%)).
+    PrefillKv,
+    /// Prefill: Queued requests (Queued requests).
+    PrefillQueue,
+    /// Decode: Running requests (Running requests).
+    DecodeRunning,
+    /// Decode: Generation throughput (Generation throughput (tokens/s)).
+    DecodeGenThroughput,
+    /// Decode: KV cache utilisation (KV cache used (%)).
+    DecodeKv,
+    /// Decode: Queued requests (Queued requests).
+    DecodeQueue,
+    /// Disaggregation flow: Prealloc queue (Requests).
+    DecodePrealloc,
+    /// Disaggregation flow: Transfer queue (Requests).
+    DecodeTransfer,
+    /// Engine (vLLM): Prompt throughput (Prompt throughput (tokens/s)).
+    EnginePromptThroughput,
+    /// Engine (vLLM): Generation throughput (Generation throughput (tokens/s)).
+    EngineGenerationThroughput,
+    /// Engine (vLLM): Running requests (Running requests).
+    EngineRunning,
+    /// Engine (vLLM): Waiting requests (Waiting requests).
+    EngineWaiting,
+    /// Engine (vLLM): GPU KV cache usage (KV cache used (%)).
+    EngineKv,
+    /// Iterations (TRT-LLM): Scheduled requests (Requests).
+    IterationScheduled,
+    /// Iterations (TRT-LLM): KV cache utilisation (KV cache used (%)).
+    IterationKv,
+    /// Iterations (TRT-LLM): Host step time (Step time (ms)).
+    IterationStepTime,
 }
 
 const KV_FIELDS: &[&str] = &["token_usage", "full_token_usage"];
 
-const NODE_CHARTS: &[ChartSpec] = &[
-    spec(
-        "prefill-input-throughput",
-        "Prefill",
-        "Input throughput",
-        "Input throughput (tokens/s)",
-        SampleKind::Prefill,
-        &["input_throughput"],
-        1.0,
-    ),
-    spec(
-        "prefill-inflight",
-        "Prefill",
-        "Inflight requests",
-        "Inflight requests",
-        SampleKind::Prefill,
-        &["inflight_req"],
-        1.0,
-    ),
-    spec(
-        "prefill-kv",
-        "Prefill",
-        "KV cache utilisation",
-        "KV cache used (%)",
-        SampleKind::Prefill,
-        KV_FIELDS,
-        100.0,
-    ),
-    spec(
-        "prefill-queue",
-        "Prefill",
-        "Queued requests",
-        "Queued requests",
-        SampleKind::Prefill,
-        &["queue_req"],
-        1.0,
-    ),
-    spec(
-        "decode-running",
-        "Decode",
-        "Running requests",
-        "Running requests",
-        SampleKind::Decode,
-        &["running_req"],
-        1.0,
-    ),
-    spec(
-        "decode-gen-throughput",
-        "Decode",
-        "Generation throughput",
-        "Generation throughput (tokens/s)",
-        SampleKind::Decode,
-        &["gen_throughput"],
-        1.0,
-    ),
-    spec(
-        "decode-kv",
-        "Decode",
-        "KV cache utilisation",
-        "KV cache used (%)",
-        SampleKind::Decode,
-        KV_FIELDS,
-        100.0,
-    ),
-    spec(
-        "decode-queue",
-        "Decode",
-        "Queued requests",
-        "Queued requests",
-        SampleKind::Decode,
-        &["queue_req"],
-        1.0,
-    ),
-    spec(
-        "decode-prealloc",
-        "Disaggregation flow",
-        "Prealloc queue",
-        "Requests",
-        SampleKind::Decode,
-        &["prealloc_req"],
-        1.0,
-    ),
-    spec(
-        "decode-transfer",
-        "Disaggregation flow",
-        "Transfer queue",
-        "Requests",
-        SampleKind::Decode,
-        &["transfer_req"],
-        1.0,
-    ),
-    spec(
-        "engine-prompt-throughput",
-        "Engine (vLLM)",
-        "Prompt throughput",
-        "Prompt throughput (tokens/s)",
-        SampleKind::EngineStats,
-        &["prompt_throughput"],
-        1.0,
-    ),
-    spec(
-        "engine-generation-throughput",
-        "Engine (vLLM)",
-        "Generation throughput",
-        "Generation throughput (tokens/s)",
-        SampleKind::EngineStats,
-        &["generation_throughput"],
-        1.0,
-    ),
-    spec(
-        "engine-running",
-        "Engine (vLLM)",
-        "Running requests",
-        "Running requests",
-        SampleKind::EngineStats,
-        &["running"],
-        1.0,
-    ),
-    spec(
-        "engine-waiting",
-        "Engine (vLLM)",
-        "Waiting requests",
-        "Waiting requests",
-        SampleKind::EngineStats,
-        &["waiting", "pending"],
-        1.0,
-    ),
-    spec(
-        "engine-kv",
-        "Engine (vLLM)",
-        "GPU KV cache usage",
-        "KV cache used (%)",
-        SampleKind::EngineStats,
-        &["gpu_kv_cache_usage"],
-        1.0,
-    ),
-    spec(
-        "iteration-scheduled",
-        "Iterations (TRT-LLM)",
-        "Scheduled requests",
-        "Requests",
-        SampleKind::Iteration,
-        &["num_scheduled_requests", "num_active_requests"],
-        1.0,
-    ),
-    spec(
-        "iteration-kv",
-        "Iterations (TRT-LLM)",
-        "KV cache utilisation",
-        "KV cache used (%)",
-        SampleKind::Iteration,
-        &["kv_cache_util"],
-        100.0,
-    ),
-    spec(
-        "iteration-step-time",
-        "Iterations (TRT-LLM)",
-        "Host step time",
-        "Step time (ms)",
-        SampleKind::Iteration,
-        &["host_step_time", "iter_latency_ms"],
-        1.0,
-    ),
-];
+impl NodeMetric {
+    /// Every metric, in the order the page shows them.
+    pub const ALL: [NodeMetric; 18] = [
+        NodeMetric::PrefillInputThroughput,
+        NodeMetric::PrefillInflight,
+        NodeMetric::PrefillKv,
+        NodeMetric::PrefillQueue,
+        NodeMetric::DecodeRunning,
+        NodeMetric::DecodeGenThroughput,
+        NodeMetric::DecodeKv,
+        NodeMetric::DecodeQueue,
+        NodeMetric::DecodePrealloc,
+        NodeMetric::DecodeTransfer,
+        NodeMetric::EnginePromptThroughput,
+        NodeMetric::EngineGenerationThroughput,
+        NodeMetric::EngineRunning,
+        NodeMetric::EngineWaiting,
+        NodeMetric::EngineKv,
+        NodeMetric::IterationScheduled,
+        NodeMetric::IterationKv,
+        NodeMetric::IterationStepTime,
+    ];
 
-/// Every Node Metrics chart of one run that has data, with the chosen grouping and reduction.
-/// Aggregated (`agg`) workers' prefill and decode lines go to their own section.
-pub fn node_charts(
-    ds: &crate::Dataset,
+    /// The sample kind whose lines carry it.
+    pub fn kind(self) -> SampleKind {
+        match self {
+            NodeMetric::PrefillInputThroughput => SampleKind::Prefill,
+            NodeMetric::PrefillInflight => SampleKind::Prefill,
+            NodeMetric::PrefillKv => SampleKind::Prefill,
+            NodeMetric::PrefillQueue => SampleKind::Prefill,
+            NodeMetric::DecodeRunning => SampleKind::Decode,
+            NodeMetric::DecodeGenThroughput => SampleKind::Decode,
+            NodeMetric::DecodeKv => SampleKind::Decode,
+            NodeMetric::DecodeQueue => SampleKind::Decode,
+            NodeMetric::DecodePrealloc => SampleKind::Decode,
+            NodeMetric::DecodeTransfer => SampleKind::Decode,
+            NodeMetric::EnginePromptThroughput => SampleKind::EngineStats,
+            NodeMetric::EngineGenerationThroughput => SampleKind::EngineStats,
+            NodeMetric::EngineRunning => SampleKind::EngineStats,
+            NodeMetric::EngineWaiting => SampleKind::EngineStats,
+            NodeMetric::EngineKv => SampleKind::EngineStats,
+            NodeMetric::IterationScheduled => SampleKind::Iteration,
+            NodeMetric::IterationKv => SampleKind::Iteration,
+            NodeMetric::IterationStepTime => SampleKind::Iteration,
+        }
+    }
+
+    /// Field names that carry it, in preference order (the first present in a run is used).
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            NodeMetric::PrefillInputThroughput => &["input_throughput"],
+            NodeMetric::PrefillInflight => &["inflight_req"],
+            NodeMetric::PrefillKv => KV_FIELDS,
+            NodeMetric::PrefillQueue => &["queue_req"],
+            NodeMetric::DecodeRunning => &["running_req"],
+            NodeMetric::DecodeGenThroughput => &["gen_throughput"],
+            NodeMetric::DecodeKv => KV_FIELDS,
+            NodeMetric::DecodeQueue => &["queue_req"],
+            NodeMetric::DecodePrealloc => &["prealloc_req"],
+            NodeMetric::DecodeTransfer => &["transfer_req"],
+            NodeMetric::EnginePromptThroughput => &["prompt_throughput"],
+            NodeMetric::EngineGenerationThroughput => &["generation_throughput"],
+            NodeMetric::EngineRunning => &["running"],
+            NodeMetric::EngineWaiting => &["waiting", "pending"],
+            NodeMetric::EngineKv => &["gpu_kv_cache_usage"],
+            NodeMetric::IterationScheduled => &["num_scheduled_requests", "num_active_requests"],
+            NodeMetric::IterationKv => &["kv_cache_util"],
+            NodeMetric::IterationStepTime => &["host_step_time", "iter_latency_ms"],
+        }
+    }
+
+    /// Whether it is a percentage of one cache: averaged across members even when the user sums
+    /// counts and rates.
+    pub fn is_percent(self) -> bool {
+        matches!(
+            self,
+            NodeMetric::PrefillKv
+                | NodeMetric::DecodeKv
+                | NodeMetric::EngineKv
+                | NodeMetric::IterationKv
+        )
+    }
+
+    /// Factor from the logged value to the charted unit (KV usage fractions → %).
+    pub fn scale(self) -> f64 {
+        if matches!(
+            self,
+            NodeMetric::PrefillKv | NodeMetric::DecodeKv | NodeMetric::IterationKv
+        ) {
+            100.0
+        } else {
+            1.0
+        }
+    }
+}
+
+/// The aggregated series of one node metric of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeMetricSeries {
+    pub metric: NodeMetric,
+    /// From aggregated (`agg`) workers, whose prefill and decode lines are kept apart.
+    pub aggregated_workers: bool,
+    /// The field that carried it in this run.
+    pub field: String,
+    /// The reduction actually used (percentages are always averaged).
+    pub reducer: Reducer,
+    pub series: Vec<AggregatedSeries>,
+}
+
+/// Every node metric of one run that has data, with the chosen grouping and reduction.
+/// Aggregated (`agg`) workers' prefill and decode lines are reported separately.
+pub fn node_metric_series(
+    ds: &crate::model::Dataset,
     run_key: &str,
     grouping: Grouping,
     reducer: Reducer,
     bucket_s: f64,
-) -> Vec<NodeChart> {
-    use crate::timeseries::Service;
+) -> Vec<NodeMetricSeries> {
+    use crate::model::Service;
     let logs: Vec<&RunWorkerLog> = ds
         .worker_logs
         .iter()
@@ -477,47 +424,43 @@ pub fn node_charts(
     let (agg, other): (Vec<&RunWorkerLog>, Vec<&RunWorkerLog>) = logs
         .iter()
         .partition(|l| l.log.identity.service == Service::Agg);
-    let mut charts = Vec::new();
-    for (group, section_prefix) in [(&other, ""), (&agg, "Aggregated workers: ")] {
-        for spec in NODE_CHARTS {
-            let field = spec.fields.iter().find(|f| {
+    let mut out = Vec::new();
+    for (group, aggregated_workers) in [(&other, false), (&agg, true)] {
+        for metric in NodeMetric::ALL {
+            let field = metric.fields().iter().find(|f| {
                 group.iter().any(|l| {
                     l.log
                         .series
                         .iter()
-                        .any(|s| s.kind == spec.kind && s.column(f).is_some())
+                        .any(|s| s.kind == metric.kind() && s.column(f).is_some())
                 })
             });
             let Some(field) = field else { continue };
-            // Percentages of one cache are averaged even when the user sums counts and rates.
-            let reducer = if spec.scale == 100.0 || spec.y_name.ends_with("(%)") {
+            let reducer = if metric.is_percent() {
                 Reducer::Mean
             } else {
                 reducer
             };
-            let mut series = aggregate(group, spec.kind, field, grouping, reducer, bucket_s);
-            if spec.scale != 1.0 {
+            let mut series = aggregate(group, metric.kind(), field, grouping, reducer, bucket_s);
+            let scale = metric.scale();
+            if scale != 1.0 {
                 series
                     .iter_mut()
-                    .for_each(|s| s.values.iter_mut().for_each(|v| *v *= spec.scale));
+                    .for_each(|s| s.values.iter_mut().for_each(|v| *v *= scale));
             }
             if series.iter().all(|s| s.values.is_empty()) {
                 continue;
             }
-            charts.push(NodeChart {
-                id: if section_prefix.is_empty() {
-                    spec.id.to_owned()
-                } else {
-                    format!("agg-{}", spec.id)
-                },
-                section: format!("{section_prefix}{}", spec.section),
-                title: spec.title.to_owned(),
-                y_name: spec.y_name.to_owned(),
+            out.push(NodeMetricSeries {
+                metric,
+                aggregated_workers,
+                field: (*field).to_owned(),
+                reducer,
                 series,
             });
         }
     }
-    charts
+    out
 }
 
 #[cfg(test)]
@@ -531,21 +474,21 @@ mod chart_tests {
         let mut ingest = crate::Ingest::new();
         ingest.add_bytes("r/n1_decode_w0.err", text.as_bytes());
         let ds = ingest.dataset();
-        let charts = node_charts(
+        let charts = node_metric_series(
             &ds,
             &ds.worker_logs[0].run_key,
             Grouping::Cluster,
             Reducer::Mean,
             1.0,
         );
-        let ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+        let metrics: Vec<NodeMetric> = charts.iter().map(|c| c.metric).collect();
         assert_eq!(
-            ids,
+            metrics,
             vec![
-                "decode-running",
-                "decode-gen-throughput",
-                "decode-kv",
-                "decode-queue"
+                NodeMetric::DecodeRunning,
+                NodeMetric::DecodeGenThroughput,
+                NodeMetric::DecodeKv,
+                NodeMetric::DecodeQueue
             ]
         );
         let kv = &charts[2];
@@ -555,7 +498,7 @@ mod chart_tests {
             "token usage shown in percent"
         );
         assert_eq!(kv.series[0].elapsed_s, vec![0.0, 1.0]);
-        let summed = node_charts(
+        let summed = node_metric_series(
             &ds,
             &ds.worker_logs[0].run_key,
             Grouping::Cluster,
@@ -567,5 +510,7 @@ mod chart_tests {
             vec![50.0, 52.0],
             "utilisation is never summed"
         );
+        assert_eq!(summed[2].reducer, Reducer::Mean);
+        assert_eq!(summed[1].reducer, Reducer::Sum);
     }
 }

@@ -242,7 +242,7 @@ pub const NODE_COLUMNS: [&str; 10] = [
 /// One row per parsed worker-log sample: the fixed columns, then every field (snake_case) seen
 /// in any log, in order of first appearance. Returns (column names, rows).
 pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
-    use crate::formats::worker_log::timestamps::format_epoch;
+    use crate::text::time::format_epoch;
     let mut fields: Vec<String> = Vec::new();
     for l in &ds.worker_logs {
         for s in &l.log.series {
@@ -257,7 +257,7 @@ pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
     columns.extend(fields.iter().cloned());
     let mut rows = Vec::new();
     for l in &ds.worker_logs {
-        let worker = crate::formats::file_name(&l.log.path).to_owned();
+        let worker = crate::text::paths::file_name(&l.log.path).to_owned();
         for s in &l.log.series {
             let col_of: Vec<Option<usize>> = fields
                 .iter()

@@ -4,7 +4,7 @@
 //! Output TPS/User = 1000 / mean TPOT (ms). Missing or zero inputs give `None`, never 0 or NaN,
 //! so charts drop such points instead of plotting them at the origin.
 
-use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts};
+use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts, Run};
 
 /// `numerator / gpus`, `None` when either is missing or the denominator is zero.
 pub fn per_gpu(numerator: Option<f64>, gpus: Option<u32>) -> Option<f64> {
@@ -38,6 +38,16 @@ pub fn derive(point: &BenchmarkPoint, counts: &GpuCounts) -> DerivedMetrics {
             .or(point.reported_total_tps_per_gpu),
         output_tps_per_user: tps_per_user(point.tpot_ms.mean),
         output_tps_per_user_median: tps_per_user(point.tpot_ms.median),
+    }
+}
+
+/// Derive every point's metrics from its run's GPU counts.
+pub fn derive_all(runs: &mut [Run]) {
+    for run in runs {
+        let gpus = run.gpus;
+        for p in &mut run.points {
+            p.derived = derive(p, &gpus);
+        }
     }
 }
 

@@ -7,158 +7,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-use crate::diagnostics::Severity;
-use crate::formats::p2p_nccl::{P2pEvent, P2pKind, P2pLog};
-
-/// Which side of disaggregation a lane is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Prefill,
-    Decode,
-    Unknown,
-}
-
-impl Role {
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Prefill => "prefill",
-            Role::Decode => "decode",
-            Role::Unknown => "role unknown",
-        }
-    }
-}
-
-/// One engine rank in one file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Lane {
-    pub name: String,
-    pub file: String,
-    pub rank: Option<u32>,
-    pub role: Role,
-    /// Its ZMQ address (from engine init, the ZMQ breakpoint or a 🤝 line).
-    pub address: Option<String>,
-    pub first_s: Option<f64>,
-    pub last_s: Option<f64>,
-    /// Index into [`P2pAnalysis::events`] of its last event.
-    pub last_event: Option<usize>,
-    pub events: usize,
-}
-
-/// One event on the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TimelineEvent {
-    pub lane: usize,
-    /// Seconds from the first timestamp of the directory's logs.
-    pub t_s: Option<f64>,
-    pub kind: P2pKind,
-    pub label: String,
-    pub file: String,
-    pub line: u64,
-}
-
-/// One side of a connection attempt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Side {
-    pub lane: usize,
-    /// The address this side connects to (or was contacted from).
-    pub remote: String,
-    /// `create_connect START` (sender) or `Received NEW command` (receiver).
-    pub start_s: Option<f64>,
-    /// Called `ncclCommInitRank` (the blocking call).
-    pub enter_s: Option<f64>,
-    pub success_s: Option<f64>,
-    pub file: String,
-    /// Last line that concerned this side.
-    pub last_line: u64,
-}
-
-impl Side {
-    pub fn duration_s(&self) -> Option<f64> {
-        Some(self.success_s? - self.start_s.or(self.enter_s)?)
-    }
-}
-
-/// A connection between a sending (prefill) and a receiving (decode) rank.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Connection {
-    pub sender: Option<Side>,
-    pub receiver: Option<Side>,
-    pub sender_address: Option<String>,
-    pub receiver_address: Option<String>,
-    /// `ncclCommInitRank` returned on at least one side (it returns on both or neither).
-    pub complete: bool,
-    /// From the first start to the last success.
-    pub duration_s: Option<f64>,
-}
-
-/// Something a person debugging the connector should look at.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Finding {
-    pub severity: Severity,
-    pub message: String,
-    pub file: String,
-    pub line: Option<u64>,
-}
-
-/// kv_cache warnings of one request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KvWarning {
-    pub request_id: String,
-    pub mismatches: u64,
-    pub none: u64,
-    pub file: String,
-    pub line: u64,
-}
-
-/// Everything derived from the P2P logs of one directory.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct P2pAnalysis {
-    pub dir: String,
-    pub files: Vec<String>,
-    /// `MM-DD HH:MM:SS` of time zero, as the logs print it.
-    pub start_label: Option<String>,
-    pub lanes: Vec<Lane>,
-    pub events: Vec<TimelineEvent>,
-    pub connections: Vec<Connection>,
-    pub findings: Vec<Finding>,
-    pub kv_warnings: Vec<KvWarning>,
-    /// From the first engine init to the first successful connection.
-    pub time_to_first_connection_s: Option<f64>,
-}
-
-/// One analysis per directory of logs.
-pub fn analyse_all(logs: &[&P2pLog]) -> Vec<P2pAnalysis> {
-    crate::discovery::paths::group_by_dir(logs, |l| &l.path)
-        .into_iter()
-        .map(|(dir, logs)| analyse(&dir, &logs))
-        .collect()
-}
-
-fn time_label(t: f64) -> String {
-    const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    let secs = t.max(0.0) as u32;
-    let day_of_year = secs / 86_400;
-    let month = DAYS_BEFORE
-        .iter()
-        .rposition(|&d| d <= day_of_year)
-        .unwrap_or(0);
-    let day = day_of_year - DAYS_BEFORE[month] + 1;
-    let s = secs % 86_400;
-    format!(
-        "{:02}-{:02} {:02}:{:02}:{:02}",
-        month + 1,
-        day,
-        s / 3600,
-        (s / 60) % 60,
-        s % 60
-    )
-}
+use crate::model::p2p::{
+    Connection, KvWarning, Lane, OtherSide, P2pAnalysis, P2pEvent, P2pFinding, P2pFindingKind,
+    P2pKind, P2pLog, Role, Side, Stall, TimelineEvent,
+};
+use crate::text::paths::file_name;
+use crate::text::time::format_month_day_time;
 
 fn file_role(path: &str) -> Role {
-    let name = crate::formats::file_name(path).to_ascii_lowercase();
+    let name = file_name(path).to_ascii_lowercase();
     if name.contains("prefill") {
         Role::Prefill
     } else if name.contains("decode") {
@@ -216,7 +73,7 @@ pub fn analyse(dir: &str, logs: &[&P2pLog]) -> P2pAnalysis {
         .iter()
         .flat_map(|l| l.events.iter().filter_map(|e| e.t_s))
         .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
-    a.start_label = t0.map(time_label);
+    a.start_label = t0.map(format_month_day_time);
     let rel = |t: Option<f64>| Some(t? - t0?);
 
     // Lanes: (file, rank). Events without a rank join the file's only rank when it has one.
@@ -276,7 +133,7 @@ pub fn analyse(dir: &str, logs: &[&P2pLog]) -> P2pAnalysis {
         if l.role == Role::Unknown {
             l.role = file_role(&l.file);
         }
-        let file = crate::formats::file_name(&l.file);
+        let file = file_name(&l.file);
         l.name = match l.rank {
             Some(r) => format!("Rank {r} · {} · {file}", l.role.label()),
             None => format!("{} · {file}", l.role.label()),
@@ -494,13 +351,7 @@ fn kv_warnings(logs: &[&P2pLog]) -> Vec<KvWarning> {
     v
 }
 
-fn secs(t: Option<f64>) -> String {
-    t.filter(|t| t.is_finite())
-        .map(|t| format!("t={t:.1} s"))
-        .unwrap_or_else(|| "an unknown time".into())
-}
-
-fn findings(a: &P2pAnalysis, logs: &[&P2pLog]) -> Vec<Finding> {
+fn findings(a: &P2pAnalysis, logs: &[&P2pLog]) -> Vec<P2pFinding> {
     let mut out = Vec::new();
     let lane_name = |i: usize| a.lanes[i].name.clone();
     for c in &a.connections {
@@ -514,83 +365,78 @@ fn findings(a: &P2pAnalysis, logs: &[&P2pLog]) -> Vec<Finding> {
             (None, Some(r)) => (r, None),
             (None, None) => continue,
         };
-        let what = match (side.enter_s, side.start_s) {
-            (Some(t), _) => format!(
-                "entered ncclCommInitRank at {} and never returned",
-                secs(Some(t))
-            ),
-            (None, Some(t)) => format!(
-                "started the connection at {} and never reached ncclCommInitRank",
-                secs(Some(t))
-            ),
-            _ => "began a connection that never completed".into(),
+        let stall = match (side.enter_s, side.start_s) {
+            (Some(at_s), _) => Stall::InInit { at_s },
+            (None, Some(at_s)) => Stall::BeforeInit { at_s },
+            _ => Stall::Unknown,
         };
-        let other_text = match other {
-            Some(r) if r.enter_s.is_some() => format!(
-                "; {} entered it too at {} — both sides blocked",
-                lane_name(r.lane),
-                secs(r.enter_s)
-            ),
-            Some(r) => format!(
-                "; {} received the request but never called ncclCommInitRank (it blocks until both sides call it)",
-                lane_name(r.lane)
-            ),
+        let other = match other {
+            Some(r) if r.enter_s.is_some() => OtherSide::AlsoBlocked {
+                lane: lane_name(r.lane),
+                at_s: r.enter_s,
+            },
+            Some(r) => OtherSide::NeverCalledInit {
+                lane: lane_name(r.lane),
+            },
             None if c.sender.is_some()
-                && !a.lanes.iter().any(|l| l.address.as_deref() == Some(target.as_str())) =>
+                && !a
+                    .lanes
+                    .iter()
+                    .any(|l| l.address.as_deref() == Some(target.as_str())) =>
             {
-                format!("; no log of the other side ({target}) is loaded — it never started, or its log was not dropped")
+                OtherSide::NoLog {
+                    address: target.clone(),
+                }
             }
-            None if c.sender.is_some() => format!(
-                "; the other side ({target}) never received the NEW command, so it never called ncclCommInitRank"
-            ),
-            None => String::new(),
+            None if c.sender.is_some() => OtherSide::NeverReceived {
+                address: target.clone(),
+            },
+            None => OtherSide::Unknown,
         };
-        out.push(Finding {
-            severity: Severity::Error,
-            message: format!(
-                "Connection {from} → {target} incomplete: {} {what}{other_text}.",
-                lane_name(side.lane)
-            ),
+        out.push(P2pFinding {
+            kind: P2pFindingKind::IncompleteConnection {
+                from,
+                target,
+                lane: lane_name(side.lane),
+                stall,
+                other,
+            },
             file: side.file.clone(),
             line: Some(side.last_line),
         });
     }
     for log in logs {
         for e in log.events.iter().filter(|e| e.kind == P2pKind::Error) {
-            out.push(Finding {
-                severity: Severity::Error,
-                message: format!("error: {}", event_label(e)),
+            out.push(P2pFinding {
+                kind: P2pFindingKind::EngineError {
+                    label: event_label(e),
+                },
                 file: log.path.clone(),
                 line: Some(e.line),
             });
         }
     }
     for w in &a.kv_warnings {
-        let mut parts = Vec::new();
-        if w.mismatches > 0 {
-            parts.push(format!("{} kv_cache mismatch warning(s)", w.mismatches));
-        }
-        if w.none > 0 {
-            parts.push(format!("{} kv_cache is None warning(s)", w.none));
-        }
-        out.push(Finding {
-            severity: Severity::Warning,
-            message: format!("Request {}: {}.", w.request_id, parts.join(" and ")),
+        out.push(P2pFinding {
+            kind: P2pFindingKind::KvCacheWarnings {
+                request_id: w.request_id.clone(),
+                mismatches: w.mismatches,
+                none: w.none,
+            },
             file: w.file.clone(),
             line: Some(w.line),
         });
     }
+    let first_file = a.files.first().cloned().unwrap_or_default();
     match a.time_to_first_connection_s {
-        Some(t) => out.push(Finding {
-            severity: Severity::Info,
-            message: format!("First successful connection {t:.1} s after the first engine init."),
-            file: a.files.first().cloned().unwrap_or_default(),
+        Some(after_s) => out.push(P2pFinding {
+            kind: P2pFindingKind::FirstConnection { after_s },
+            file: first_file,
             line: None,
         }),
-        None if !a.connections.is_empty() => out.push(Finding {
-            severity: Severity::Warning,
-            message: "No connection ever completed.".into(),
-            file: a.files.first().cloned().unwrap_or_default(),
+        None if !a.connections.is_empty() => out.push(P2pFinding {
+            kind: P2pFindingKind::NoConnectionCompleted,
+            file: first_file,
             line: None,
         }),
         None => {}
@@ -598,9 +444,12 @@ fn findings(a: &P2pAnalysis, logs: &[&P2pLog]) -> Vec<Finding> {
     for l in &a.lanes {
         if let Some(i) = l.last_event {
             let e = &a.events[i];
-            out.push(Finding {
-                severity: Severity::Info,
-                message: format!("{} stopped at {}: {}", l.name, secs(e.t_s), e.label),
+            out.push(P2pFinding {
+                kind: P2pFindingKind::LaneStopped {
+                    lane: l.name.clone(),
+                    t_s: e.t_s,
+                    label: e.label.clone(),
+                },
                 file: e.file.clone(),
                 line: Some(e.line),
             });
@@ -613,6 +462,7 @@ fn findings(a: &P2pAnalysis, logs: &[&P2pLog]) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::formats::p2p_nccl::parse_p2p_line;
+    use crate::model::Severity;
 
     fn log(path: &str, text: &str) -> P2pLog {
         P2pLog {
@@ -644,11 +494,17 @@ WARNING 11-01 10:30:50 [p2p_nccl_engine.py:267] 🚨 [Rank 0] ENTERING ncclCommI
         assert!(!c.complete);
         assert_eq!(c.sender.as_ref().unwrap().enter_s, Some(5.0));
         let hang = &a.findings[0];
-        assert_eq!(hang.severity, Severity::Error);
+        assert_eq!(hang.severity(), Severity::Error);
         assert!(
-            hang.message.contains("no log of the other side"),
-            "{}",
-            hang.message
+            matches!(
+                &hang.kind,
+                P2pFindingKind::IncompleteConnection {
+                    stall: Stall::InInit { at_s },
+                    other: OtherSide::NoLog { address },
+                    ..
+                } if *at_s == 5.0 && address == "127.0.0.1:14580"
+            ),
+            "{hang:?}"
         );
         assert_eq!(hang.line, Some(4));
         assert_eq!(a.start_label.as_deref(), Some("11-01 10:30:45"));
@@ -674,6 +530,6 @@ INFO 11-01 10:30:51 [p2p_nccl_engine.py:473] 🤝ncclCommInitRank Success, 127.0
         assert!(c.receiver.is_some());
         assert_eq!(c.duration_s, Some(1.0));
         assert_eq!(a.time_to_first_connection_s, Some(6.0));
-        assert!(a.findings.iter().all(|f| f.severity == Severity::Info));
+        assert!(a.findings.iter().all(|f| f.severity() == Severity::Info));
     }
 }

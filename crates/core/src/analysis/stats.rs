@@ -2,29 +2,7 @@
 //! between ranks, as pandas), equal-width histograms, empirical CDFs and bucket means for
 //! drawing long columns with fewer points.
 
-use serde::{Deserialize, Serialize};
-
-use crate::timeseries::nan_as_null;
-
-/// Count, mean and percentiles of the finite values of a column.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Summary {
-    pub count: usize,
-    #[serde(with = "nan_as_null")]
-    pub mean: f64,
-    #[serde(with = "nan_as_null")]
-    pub p50: f64,
-    #[serde(with = "nan_as_null")]
-    pub p90: f64,
-    #[serde(with = "nan_as_null")]
-    pub p95: f64,
-    #[serde(with = "nan_as_null")]
-    pub p99: f64,
-    #[serde(with = "nan_as_null")]
-    pub min: f64,
-    #[serde(with = "nan_as_null")]
-    pub max: f64,
-}
+use crate::model::summary::{Bin, Summary};
 
 /// Percentile of sorted values, linear between closest ranks (pandas' default `quantile`).
 fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -71,14 +49,6 @@ pub fn summarize(values: &[f64]) -> Summary {
         min: v[0],
         max: v[v.len() - 1],
     }
-}
-
-/// One histogram bin `[lo, hi)` (the last bin includes `hi`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Bin {
-    pub lo: f64,
-    pub hi: f64,
-    pub count: u64,
 }
 
 /// Equal-width histogram of the finite values.

@@ -1,15 +1,17 @@
 //! Assembling one run: every attribute from the best source that has it — `{jobid}.json`
 //! metadata, then the recipe (`config.yaml`) and job logs, then the directory name, then the
 //! result files — each recorded with where it came from; GPU counts by both accountings;
-//! completeness; one point per concurrency.
+//! completeness; one point per concurrency. Derived metrics are computed later, by the
+//! analyses.
 
-use super::paths::{isl_osl_from_path, number_after, parent, parse_dir_name, DirName};
-use crate::formats::file_name;
-use crate::formats::srt_metadata::{normalize_date, MetadataVersion, RunMetadata};
-use crate::metrics;
+use super::paths::{parse_dir_name, DirName};
+use crate::formats::duplicate_rank;
 use crate::model::{
-    BenchmarkPoint, Generation, GpuCounts, Provenance, RoleCounts, Run, Sourced, Topology,
+    BenchmarkPoint, Generation, GpuCounts, MetadataVersion, Provenance, RoleCounts, Run,
+    RunMetadata, Sourced, Topology,
 };
+use crate::text::paths::{file_name, isl_osl_from_path, number_after, parent};
+use crate::text::time::normalize_date;
 
 /// What is known about a run before its points: metadata, recipe, directory name.
 pub struct RunSources<'a> {
@@ -55,24 +57,11 @@ impl<'a> RunSources<'a> {
 
     /// The metadata and recipe merged field by field (metadata first).
     fn merged(&self) -> RunMetadata {
-        let (m, c) = (
-            self.meta.cloned().unwrap_or_default(),
-            self.config.cloned().unwrap_or_default(),
-        );
-        RunMetadata {
-            gpus_per_node: m.gpus_per_node.or(c.gpus_per_node),
-            prefill_nodes: m.prefill_nodes.or(c.prefill_nodes),
-            decode_nodes: m.decode_nodes.or(c.decode_nodes),
-            agg_nodes: m.agg_nodes.or(c.agg_nodes),
-            prefill_workers: m.prefill_workers.or(c.prefill_workers),
-            decode_workers: m.decode_workers.or(c.decode_workers),
-            agg_workers: m.agg_workers.or(c.agg_workers),
-            gpus_per_prefill: m.gpus_per_prefill.or(c.gpus_per_prefill),
-            gpus_per_decode: m.gpus_per_decode.or(c.gpus_per_decode),
-            gpus_per_agg: m.gpus_per_agg.or(c.gpus_per_agg),
-            mode: m.mode.or(c.mode),
-            ..Default::default()
+        let mut merged = self.meta.cloned().unwrap_or_default();
+        if let Some(config) = self.config {
+            merged.fill_missing_from(config);
         }
+        merged
     }
 
     pub fn job_id(&self) -> Sourced<String> {
@@ -171,35 +160,19 @@ pub fn gpu_counts_from_metadata(m: &RunMetadata) -> GpuCounts {
     }
 }
 
-/// Preference between tools that report the same concurrency of one run (AIPerf writes a JSON
-/// and a CSV of the same numbers; rollups repeat per-concurrency files): lower is better.
-fn tool_rank(tool: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "sa-bench-json",
-        "aiperf-json",
-        "aiperf-csv",
-        "genai-perf-json",
-        "inferencex-json",
-        "serving-console",
-        "srt-rollup-json",
-        "srt-rollup-csv",
-    ];
-    ORDER.iter().position(|t| *t == tool).unwrap_or(ORDER.len())
-}
-
 /// Keep, per concurrency, only the points of the best-ranked tool that reported it.
 fn drop_lesser_duplicates(points: &mut Vec<BenchmarkPoint>) {
     let best = |c: Option<u32>, points: &[BenchmarkPoint]| {
         points
             .iter()
             .filter(|p| p.concurrency == c)
-            .map(|p| tool_rank(&p.tool))
+            .map(|p| duplicate_rank(&p.tool))
             .min()
-            .unwrap_or(usize::MAX)
+            .unwrap_or(u8::MAX)
     };
     let keep: Vec<bool> = points
         .iter()
-        .map(|p| tool_rank(&p.tool) == best(p.concurrency, points))
+        .map(|p| duplicate_rank(&p.tool) == best(p.concurrency, points))
         .collect();
     let mut i = 0;
     points.retain(|_| {
@@ -253,14 +226,7 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
             earliest.map(|d| sourced(d, Provenance::Results))
         });
 
-    let mut owned: Vec<BenchmarkPoint> = points
-        .iter()
-        .map(|p| {
-            let mut p = (*p).clone();
-            p.derived = metrics::derive(&p, &gpus);
-            p
-        })
-        .collect();
+    let mut owned: Vec<BenchmarkPoint> = points.iter().map(|p| (*p).clone()).collect();
     owned.sort_by(|a, b| {
         a.concurrency
             .cmp(&b.concurrency)
@@ -314,11 +280,7 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
                 .first()
                 .map(|p| sourced(p.tool.clone(), Provenance::Results))
         }),
-        container: src.pick(|m| {
-            m.container
-                .as_deref()
-                .and_then(crate::formats::slurm_job_log::container_display_name)
-        }),
+        container: src.pick(|m| m.container.clone()),
         model: src
             .pick(|m| m.model.clone())
             .or_else(|| results_text(|p| p.model_id.clone())),

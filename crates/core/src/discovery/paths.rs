@@ -9,8 +9,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::formats::srt_metadata::normalize_date;
 use crate::model::Topology;
+use crate::text::paths::{concurrency_token, parent};
+use crate::text::time::normalize_date;
 
 /// What a run directory's name says: `{jobid}_{xP_yD|nA}_{YYYYMMDD_HHMMSS}`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -58,51 +59,9 @@ pub fn parse_dir_name(name: &str) -> DirName {
     }
 }
 
-/// `…_isl_8192_osl_1024…` anywhere in the path → `(8192, 1024)`.
-pub fn isl_osl_from_path(path: &str) -> Option<(u32, u32)> {
-    let i = path.rfind("isl_")?;
-    let rest = &path[i + 4..];
-    let isl_digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let isl = rest[..isl_digits].parse().ok()?;
-    let rest = rest[isl_digits..].strip_prefix("_osl_")?;
-    let osl = rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
-        .parse()
-        .ok()?;
-    Some((isl, osl))
-}
-
-/// Number following `marker` (optionally after `_`) in `name`: `gpus_16`, `gpus16`.
-pub fn number_after(name: &str, marker: &str) -> Option<u32> {
-    let i = name.find(marker)?;
-    let rest = name[i + marker.len()..].trim_start_matches('_');
-    rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
-        .parse()
-        .ok()
-}
-
 pub fn is_job_dir(name: &str) -> bool {
     let first = name.split('_').next().unwrap_or("");
     !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Items grouped by the directory of their path, directories in order.
-pub fn group_by_dir<'a, T>(
-    items: &[&'a T],
-    path_of: impl Fn(&T) -> &str,
-) -> std::collections::BTreeMap<String, Vec<&'a T>> {
-    let mut by_dir: std::collections::BTreeMap<String, Vec<&'a T>> = Default::default();
-    for item in items {
-        by_dir
-            .entry(parent(path_of(item)).to_owned())
-            .or_default()
-            .push(*item);
-    }
-    by_dir
-}
-
-/// Directory part of a `/`-separated path (`""` for a bare name).
-pub fn parent(path: &str) -> &str {
-    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
 }
 
 /// The run root of a result file (see the module doc).
@@ -150,7 +109,7 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
         } else {
             parts[i]
         };
-        if let Some((start, end, _)) = crate::formats::concurrency_token(part) {
+        if let Some((start, end, _)) = concurrency_token(part) {
             let masked = format!("{}*{}", &part[..start], &part[end..]);
             let mut root: Vec<&str> = parts[..i].to_vec();
             root.push(&masked);
@@ -223,6 +182,7 @@ mod tests {
 
     #[test]
     fn isl_osl_from_result_paths() {
+        use crate::text::paths::isl_osl_from_path;
         assert_eq!(
             isl_osl_from_path("r/sa-bench_isl_8192_osl_1024/x.json"),
             Some((8192, 1024))

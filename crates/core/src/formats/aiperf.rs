@@ -13,9 +13,10 @@
 
 use serde_json::Value;
 
-use super::{concurrency_from_path, contains, file_name, Format, Record};
-use crate::diagnostics::FormatError;
-use crate::model::{BenchmarkPoint, LatencyStats};
+use super::{Format, Record};
+use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
+use crate::text::contains;
+use crate::text::paths::{concurrency_from_path, file_name};
 
 pub struct AiperfJson;
 pub struct AiperfCsv;
@@ -33,6 +34,14 @@ fn to_ms(unit: &str) -> f64 {
 impl Format for AiperfJson {
     fn name(&self) -> &'static str {
         "aiperf-json"
+    }
+
+    fn describes(&self) -> &'static str {
+        "AIPerf profile_export_aiperf.json"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        1
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -138,6 +147,14 @@ impl Format for AiperfJson {
 impl Format for AiperfCsv {
     fn name(&self) -> &'static str {
         "aiperf-csv"
+    }
+
+    fn describes(&self) -> &'static str {
+        "AIPerf profile_export_aiperf.csv"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        2
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {

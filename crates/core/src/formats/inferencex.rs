@@ -10,15 +10,23 @@
 
 use serde_json::Value;
 
-use super::{contains, json_object, Format, Record};
-use crate::diagnostics::FormatError;
-use crate::model::{BenchmarkPoint, LatencyStats};
+use super::{json_object, Format, Record};
+use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
+use crate::text::contains;
 
 pub struct InferenceXJson;
 
 impl Format for InferenceXJson {
     fn name(&self) -> &'static str {
         "inferencex-json"
+    }
+
+    fn describes(&self) -> &'static str {
+        "InferenceX aggregated result JSON"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        4
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {

@@ -1,12 +1,17 @@
 //! The format registry: every file format runlens reads is one module here implementing
 //! [`Format`], and one line in [`REGISTRY`].
 //!
-//! A format sniffs a file from its path and first bytes, then parses the whole file into
-//! [`Record`]s. Formats never decide presentation and never see other files; grouping records
-//! into runs is [`crate::discovery`]'s job.
+//! A format sniffs a file from its path and first bytes and says how it reads what it claims
+//! ([`Reader`]): whole (small JSON/YAML/CSV summaries), as its own stream (large CSV tables), or
+//! line by line. Line formats do not wrap each other: every line format that claims a log gets
+//! its lines from one shared pass ([`LinePass`]), so the worker-metrics, P2P and future
+//! connector extractors read a 1 GB log once. Formats use only the model and the text helpers;
+//! they never decide presentation and never see other files (grouping records into runs is
+//! discovery's job).
 
 pub mod aiperf;
 pub mod inferencex;
+mod json;
 pub mod node_config;
 pub mod p2p_nccl;
 pub mod recipe_yaml;
@@ -18,43 +23,103 @@ pub mod slurm_job_log;
 pub mod srt_metadata;
 pub mod worker_log;
 
-use crate::diagnostics::FormatError;
-use crate::model::BenchmarkPoint;
+pub(crate) use json::json_object;
+
+use crate::model::{
+    BenchmarkPoint, FormatError, NodeConfig, P2pLog, RunMetadata, SchedulerTable, WorkerLog,
+};
+use crate::text::lines::LineSplitter;
 
 /// Bytes of a file offered to [`Format::sniff`].
 pub const SNIFF_BYTES: usize = 4096;
+
+/// Longest log line handed to line extractors; the rest of a longer line is skipped (a 1 MB
+/// line is not a metric).
+pub const MAX_LINE: usize = 1 << 20;
 
 /// What a format extracted from one file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     /// Run metadata (`{jobid}.json`).
-    Metadata(Box<srt_metadata::RunMetadata>),
-    /// An srt-slurm recipe (`config.yaml`), used where metadata is silent.
-    Config(Box<srt_metadata::RunMetadata>),
+    Metadata(Box<RunMetadata>),
+    /// An srt-slurm recipe (`config.yaml`) or job log, used where metadata is silent.
+    Config(Box<RunMetadata>),
     /// One benchmark result.
     Point(Box<BenchmarkPoint>),
     /// A node configuration dump (`*_config.json`).
-    NodeConfig(Box<node_config::NodeConfig>),
+    NodeConfig(Box<NodeConfig>),
     /// Time series, memory snapshots and launch commands of one worker log file.
-    WorkerLog(Box<crate::timeseries::WorkerLog>),
+    WorkerLog(std::sync::Arc<WorkerLog>),
     /// One vLLM scheduler-logging CSV (`per_request.csv`, …).
-    Scheduler(Box<scheduler_csv::SchedulerTable>),
+    Scheduler(Box<SchedulerTable>),
     /// The P2P NCCL connector lines of one vLLM log.
-    P2p(Box<p2p_nccl::P2pLog>),
+    P2p(Box<P2pLog>),
+}
+
+impl Record {
+    /// The file the record was read from.
+    pub fn path(&self) -> &str {
+        match self {
+            Record::Metadata(m) | Record::Config(m) => &m.path,
+            Record::Point(p) => &p.source,
+            Record::NodeConfig(c) => &c.path,
+            Record::WorkerLog(l) => &l.path,
+            Record::Scheduler(t) => &t.path,
+            Record::P2p(l) => &l.path,
+        }
+    }
+}
+
+/// How a format reads a file it claims.
+pub enum Reader {
+    /// Read whole (up to the ingest limit) and given to [`Format::parse`].
+    Whole,
+    /// Fed chunk by chunk to the format's own stream parser.
+    Stream(Box<dyn StreamParser>),
+    /// Fed line by line; every line format that claims the file shares one pass.
+    Lines(Box<dyn LineExtractor>),
 }
 
 /// One file format.
 pub trait Format: Sync {
-    /// Short stable name shown in diagnostics (`sa-bench-json`).
+    /// Short stable name shown in diagnostics and recorded on points (`sa-bench-json`).
     fn name(&self) -> &'static str;
+    /// What the format reads, in one line, for the "What can I drop here?" list.
+    fn describes(&self) -> &'static str;
     /// Whether this format wants the file, from its path (`/`-separated) and first bytes.
     fn sniff(&self, path: &str, head: &[u8]) -> bool;
-    /// Parse the whole file. Records are appended to `out`.
-    fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError>;
-    /// Formats of large line-oriented files return a parser fed chunk by chunk, so a file is
-    /// never held whole in memory; others are read whole and given to [`Format::parse`].
-    fn streaming(&self, _path: &str) -> Option<Box<dyn StreamParser>> {
-        None
+    /// How the format reads the file.
+    fn reader(&self, _path: &str) -> Reader {
+        Reader::Whole
+    }
+    /// Parse the whole file held in memory; records are appended to `out`. Stream and line
+    /// formats get this for free.
+    fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
+        let found = match self.reader(path) {
+            Reader::Whole => return Err(FormatError::Empty),
+            Reader::Stream(mut p) => {
+                p.feed(bytes);
+                p.finish(out)?
+            }
+            Reader::Lines(e) => {
+                let mut pass = LinePass::new(vec![e]);
+                pass.feed(bytes);
+                Box::new(pass).finish(out)?
+            }
+        };
+        if found {
+            Ok(())
+        } else {
+            Err(FormatError::Shape {
+                expected: self.describes(),
+                found: "none of its lines".into(),
+            })
+        }
+    }
+    /// Preference when two formats report the same point of one run (AIPerf writes a JSON and a
+    /// CSV of the same numbers; rollups repeat per-concurrency files): lower wins.
+    fn duplicate_rank(&self) -> u8 {
+        u8::MAX
     }
 }
 
@@ -65,7 +130,67 @@ pub trait StreamParser {
     fn finish(self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError>;
 }
 
-/// Every known format, tried in order; the first whose `sniff` accepts a file parses it.
+/// A reader of log lines, one of several sharing a [`LinePass`].
+pub trait LineExtractor {
+    /// One line without its `\n` (a trailing `\r` is kept), numbered from 1.
+    fn line(&mut self, line_no: u64, line: &[u8]);
+    /// Emit records. `Ok(false)`: nothing of this format was in the file.
+    fn finish(self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError>;
+}
+
+/// One pass over a log's lines feeding every line extractor that claimed the file.
+pub struct LinePass {
+    splitter: LineSplitter,
+    line_no: u64,
+    extractors: Vec<Box<dyn LineExtractor>>,
+}
+
+impl LinePass {
+    pub fn new(extractors: Vec<Box<dyn LineExtractor>>) -> Self {
+        Self {
+            splitter: LineSplitter::new(MAX_LINE),
+            line_no: 0,
+            extractors,
+        }
+    }
+}
+
+impl StreamParser for LinePass {
+    fn feed(&mut self, chunk: &[u8]) {
+        let (line_no, extractors) = (&mut self.line_no, &mut self.extractors);
+        self.splitter.feed(chunk, |line| {
+            *line_no += 1;
+            for e in extractors.iter_mut() {
+                e.line(*line_no, line);
+            }
+        });
+    }
+
+    fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
+        let (line_no, extractors) = (&mut self.line_no, &mut self.extractors);
+        self.splitter.finish(|line| {
+            *line_no += 1;
+            for e in extractors.iter_mut() {
+                e.line(*line_no, line);
+            }
+        });
+        let mut found = false;
+        let mut first_error = None;
+        for e in std::mem::take(&mut self.extractors) {
+            match e.finish(out) {
+                Ok(f) => found |= f,
+                Err(err) => first_error = first_error.or(Some(err)),
+            }
+        }
+        match first_error {
+            Some(e) if !found => Err(e),
+            _ => Ok(found),
+        }
+    }
+}
+
+/// Every known format. Whole and stream formats are tried in order and the first that claims a
+/// file reads it alone; line formats (last) all read a file they claim, in one pass.
 pub static REGISTRY: &[&dyn Format] = &[
     &srt_metadata::SrtMetadata,
     &recipe_yaml::RecipeYaml,
@@ -83,114 +208,31 @@ pub static REGISTRY: &[&dyn Format] = &[
     &worker_log::WorkerLogFormat,
 ];
 
-/// The first registered format that claims the file.
-pub fn sniff(path: &str, head: &[u8]) -> Option<&'static dyn Format> {
-    REGISTRY.iter().copied().find(|f| f.sniff(path, head))
-}
-
-/// Last path component.
-pub fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
-/// Byte range of the concurrency digits one path component states, and their value:
-/// `concurrency_16`, `…_conc16_…`, `c16none`, `kimi_conc32.json`.
-pub fn concurrency_token(component: &str) -> Option<(usize, usize, u32)> {
-    let mut offset = 0;
-    let tokens: Vec<(usize, &str)> = component
-        .split(['_', '-', '.'])
-        .map(|t| {
-            let start = offset;
-            offset += t.len() + 1;
-            (start, t)
-        })
-        .collect();
-    tokens.iter().enumerate().find_map(|(i, &(start, t))| {
-        let lower = t.to_ascii_lowercase();
-        if lower == "concurrency" || lower == "conc" {
-            let &(s, n) = tokens.get(i + 1)?;
-            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
-            return (digits == n.len() && digits > 0)
-                .then(|| Some((s, s + digits, n.parse().ok()?)))
-                .flatten();
+/// How a file is read: by the one whole/stream format that claims it first, or by every line
+/// format that claims it, in one pass. `None`: no format wants it.
+pub fn reader_for(path: &str, head: &[u8]) -> Option<(&'static str, Reader)> {
+    let mut lines: Vec<Box<dyn LineExtractor>> = Vec::new();
+    let mut names: Vec<&'static str> = Vec::new();
+    for f in REGISTRY.iter().filter(|f| f.sniff(path, head)) {
+        match f.reader(path) {
+            Reader::Lines(e) => {
+                lines.push(e);
+                names.push(f.name());
+            }
+            other if lines.is_empty() => return Some((f.name(), other)),
+            _ => {}
         }
-        let prefix = ["concurrency", "conc", "c"]
-            .iter()
-            .find(|p| lower.starts_with(*p))?;
-        let rest = &t[prefix.len()..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let tail_ok = rest[digits..].bytes().all(|b| b.is_ascii_alphabetic());
-        let at = start + prefix.len();
-        (digits > 0 && tail_ok)
-            .then(|| Some((at, at + digits, rest[..digits].parse().ok()?)))
-            .flatten()
-    })
-}
-
-/// Concurrency stated by a path; the deepest component that states one wins.
-pub fn concurrency_from_path(path: &str) -> Option<u32> {
-    path.rsplit('/')
-        .find_map(|c| concurrency_token(c).map(|t| t.2))
-}
-
-/// Parse a whole file as a JSON object; empty files, invalid JSON and other values are errors.
-pub(crate) fn json_object(
-    bytes: &[u8],
-    expected: &'static str,
-) -> Result<serde_json::Value, FormatError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(FormatError::Empty);
     }
-    let v: serde_json::Value = serde_json::from_slice(bytes)?;
-    if !v.is_object() {
-        let found = match &v {
-            serde_json::Value::Array(_) => "an array",
-            serde_json::Value::Null => "null",
-            serde_json::Value::String(_) => "a string",
-            _ => "a scalar",
-        };
-        return Err(FormatError::Shape {
-            expected,
-            found: found.into(),
-        });
-    }
-    Ok(v)
+    let name = *names.last()?;
+    Some((name, Reader::Stream(Box::new(LinePass::new(lines)))))
 }
 
-/// Whether `haystack` contains `needle` (byte search, no allocation).
-pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+/// The format registered under `name`.
+pub fn by_name(name: &str) -> Option<&'static dyn Format> {
+    REGISTRY.iter().copied().find(|f| f.name() == name)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn concurrency_in_paths_of_every_tool() {
-        assert_eq!(
-            concurrency_from_path(
-                "r/aiperf_isl_1_osl_2_17/concurrency_16/profile_export_aiperf.json"
-            ),
-            Some(16)
-        );
-        assert_eq!(
-            concurrency_from_path("m1517_direct_results/c16none/profile_export_aiperf.csv"),
-            Some(16)
-        );
-        assert_eq!(
-            concurrency_from_path("x/agentic_kimi_tp4_conc16_kvdram_fp4/aiperf_artifacts/p.json"),
-            Some(16)
-        );
-        assert_eq!(
-            concurrency_from_path("x/vllm_bench_serve_conc64.log"),
-            Some(64)
-        );
-        assert_eq!(
-            concurrency_from_path(
-                "x/artifacts/Qwen3_conversation_20251229/profile_export_aiperf.json"
-            ),
-            None
-        );
-    }
+/// [`Format::duplicate_rank`] of the format that wrote a point (`u8::MAX` when unknown).
+pub fn duplicate_rank(tool: &str) -> u8 {
+    by_name(tool).map_or(u8::MAX, |f| f.duplicate_rank())
 }

@@ -6,94 +6,22 @@
 //!   "runtime_info": {"command_line_args": ["python3", "-m", "dynamo.sglang", "--tp-size", "8", …]}, …}`.
 //! Missing top-level keys are reported as the reference's validation warnings.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{contains, file_name, json_object, Format, Record};
-use crate::diagnostics::{Diagnostic, FormatError};
+use super::{json_object, Format, Record};
+use crate::model::{Diagnostic, FormatError, GpuInfo, NodeConfig, Parallelism};
+use crate::text::contains;
+use crate::text::paths::file_name;
 
 pub struct NodeConfigJson;
-
-/// Parallel sizes of a worker, from flags, server args or a config dump.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Parallelism {
-    pub tp: Option<u32>,
-    pub dp: Option<u32>,
-    pub ep: Option<u32>,
-    pub pp: Option<u32>,
-}
-
-impl Parallelism {
-    /// From flag or argument names as SGLang, vLLM and TRT-LLM spell them.
-    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let mut p = Parallelism::default();
-        for (k, v) in pairs {
-            let n = v.trim().parse::<u32>().ok();
-            match k.trim_start_matches('-').replace('-', "_").as_str() {
-                "tp_size" | "tp" | "tensor_parallel_size" => p.tp = p.tp.or(n),
-                "dp_size" | "dp" | "data_parallel_size" => p.dp = p.dp.or(n),
-                "ep_size" | "ep" | "expert_parallel_size" | "moe_expert_parallel_size" => {
-                    p.ep = p.ep.or(n)
-                }
-                "pp_size" | "pp" | "pipeline_parallel_size" => p.pp = p.pp.or(n),
-                _ => {}
-            }
-        }
-        p
-    }
-}
-
-/// One GPU as the dump describes it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GpuInfo {
-    pub name: Option<String>,
-    pub memory_total: Option<String>,
-    pub driver_version: Option<String>,
-}
-
-/// Environment variable categories of the Configuration view.
-pub const ENV_CATEGORIES: &[(&str, &[&str])] = &[
-    ("NCCL", &["NCCL_"]),
-    ("SGLANG", &["SGLANG_", "SGL_", "DYN_SKIP_SGLANG"]),
-    ("CUDA", &["CUDA_"]),
-    ("MOONCAKE", &["MC_", "MOONCAKE_"]),
-    ("UCX", &["UCX_"]),
-    ("NIXL", &["NIXL_"]),
-    ("OMPI", &["OMPI_", "PMIX_"]),
-    ("VLLM", &["VLLM_"]),
-    ("TRTLLM", &["TRTLLM_", "TLLM_", "TENSORRT_LLM"]),
-];
-
-/// The category of an environment variable (`other` when none fits).
-pub fn env_category(name: &str) -> &'static str {
-    ENV_CATEGORIES
-        .iter()
-        .find(|(_, prefixes)| prefixes.iter().any(|p| name.starts_with(p)))
-        .map_or("other", |(c, _)| c)
-}
-
-/// A node configuration dump.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NodeConfig {
-    pub path: String,
-    /// File name without `_config.json` (the node, possibly with its role).
-    pub node: String,
-    pub gpu_count: Option<u32>,
-    pub gpus: Vec<GpuInfo>,
-    /// `config.server_args` flattened to text values, in file order.
-    pub server_args: Vec<(String, String)>,
-    pub environment: Vec<(String, String)>,
-    /// `runtime_info.command_line_args`.
-    pub command_line: Vec<String>,
-    pub parallelism: Parallelism,
-    pub versions: Vec<(String, String)>,
-    /// Validation warnings (missing `config`, `gpu_info`, `environment`, …).
-    pub warnings: Vec<Diagnostic>,
-}
 
 impl Format for NodeConfigJson {
     fn name(&self) -> &'static str {
         "node-config-json"
+    }
+
+    fn describes(&self) -> &'static str {
+        "Dynamo node configuration dumps *_config.json (GPUs, server args, environment)"
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -210,6 +138,7 @@ fn node_config(path: &str, v: &Value) -> NodeConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::node_config::env_category;
 
     #[test]
     fn dump_with_server_args_and_command_line() {

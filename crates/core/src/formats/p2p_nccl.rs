@@ -4,76 +4,16 @@
 //! breakpoints, 🚨 critical, 🚧 kv_cache warnings. Any prefix before the level (`(pid)`,
 //! `(EngineCore_DP0 pid=N)`, a container timestamp, ANSI colour) is skipped.
 //!
-//! Such a file is usually a whole vLLM server log too, so the stream parser also runs the
-//! worker-log parser over the same bytes and emits both records.
+//! Such a file is usually a whole vLLM server log too: this is a line extractor, so it shares
+//! the one pass over the file with the worker-log extractor (engine stats are kept) instead of
+//! wrapping it.
 
-use serde::{Deserialize, Serialize};
-
-use super::worker_log::WorkerLogParser;
-use super::{contains, Format, Record, StreamParser};
-use crate::diagnostics::FormatError;
-
-/// What a P2P line says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum P2pKind {
-    /// 💯 `P2pNcclEngine init, rank:…, zmq_address:…, send_type:…`.
-    EngineInit,
-    /// 🤝 `ncclCommInitRank Success, A👉B, MyRank:R`.
-    CommSuccess,
-    /// 🔍 `[Rank N] location | k=v, …`.
-    Breakpoint,
-    /// 🚨 `[Rank N] message`.
-    Critical,
-    /// 🚧 `kv_cache does not match, block_ids:…, num_block:…, request_id:…`.
-    KvMismatch,
-    /// 🚧 `kv_cache is None, <request id>`.
-    KvNone,
-    /// Another WARNING line of the P2P connector or engine.
-    Warning,
-    /// An ERROR line of the P2P connector or engine.
-    Error,
-}
-
-/// One P2P line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct P2pEvent {
-    /// 1-based line in the file.
-    pub line: u64,
-    /// Seconds since the start of the (unstated) year: logs carry `MM-DD HH:MM:SS` only.
-    pub t_s: Option<f64>,
-    pub level: String,
-    /// `[file.py:line]` of the log call, when printed.
-    pub source: String,
-    pub kind: P2pKind,
-    /// `[Rank N]` of breakpoints and criticals, `rank:` of engine init, `MyRank:` of success.
-    pub rank: Option<u32>,
-    /// Process id of a `(… pid=N)` or `(pid=N)` prefix: lines without a rank get the rank of
-    /// their process.
-    #[serde(default)]
-    pub pid: Option<u32>,
-    /// Breakpoint location, or the message's gist for other kinds.
-    pub location: String,
-    /// `k=v` / `k:v` pairs of the message (engine init, breakpoints, success, kv warnings).
-    pub details: Vec<(String, String)>,
-}
-
-impl P2pEvent {
-    pub fn detail(&self, key: &str) -> Option<&str> {
-        self.details
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// The P2P lines of one file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct P2pLog {
-    pub path: String,
-    pub lines: u64,
-    pub events: Vec<P2pEvent>,
-}
+use super::{Format, LineExtractor, Reader, Record};
+use crate::model::{FormatError, P2pEvent, P2pKind, P2pLog};
+use crate::text::ansi::strip_ansi_str;
+use crate::text::contains;
+use crate::text::pairs::message_pairs;
+use crate::text::time::month_day_time;
 
 pub struct P2pNcclLog;
 
@@ -91,8 +31,12 @@ impl Format for P2pNcclLog {
         "vllm-p2p-nccl-log"
     }
 
+    fn describes(&self) -> &'static str {
+        "vLLM P2P NCCL connector lines in vLLM logs (engine init, ncclCommInitRank, breakpoints, kv_cache warnings)"
+    }
+
     /// P2P markers in the head, or any vLLM log (the engine prints its first P2P line after model
-    /// loading, often past the head): the wrapped worker-log parse makes that free for logs
+    /// loading, often past the head): sharing the worker-log pass makes that nearly free for logs
     /// without P2P lines.
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
         SNIFF_MARKERS.iter().any(|m| contains(head, m))
@@ -100,14 +44,8 @@ impl Format for P2pNcclLog {
                 && head.windows(4).any(|w| w.eq_ignore_ascii_case(b"vllm")))
     }
 
-    fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
-        let mut p = Box::new(P2pParser::new(path));
-        p.feed(bytes);
-        p.finish(out).map(|_| ())
-    }
-
-    fn streaming(&self, path: &str) -> Option<Box<dyn StreamParser>> {
-        Some(Box::new(P2pParser::new(path)))
+    fn reader(&self, path: &str) -> Reader {
+        Reader::Lines(Box::new(P2pParser::new(path)))
     }
 }
 
@@ -116,8 +54,6 @@ const MAX_LINE: usize = 64 << 10;
 
 pub struct P2pParser {
     log: P2pLog,
-    carry: Vec<u8>,
-    worker: Box<WorkerLogParser>,
     source_finder: memchr::memmem::Finder<'static>,
 }
 
@@ -129,14 +65,15 @@ impl P2pParser {
                 lines: 0,
                 events: Vec::new(),
             },
-            carry: Vec::new(),
-            worker: Box::new(WorkerLogParser::new(path)),
             source_finder: memchr::memmem::Finder::new(b"p2p_nccl"),
         }
     }
+}
 
-    fn line(&mut self, bytes: &[u8]) {
-        self.log.lines += 1;
+impl LineExtractor for P2pParser {
+    fn line(&mut self, line_no: u64, bytes: &[u8]) {
+        self.log.lines = line_no;
+        let bytes = &bytes[..bytes.len().min(MAX_LINE)];
         // Cheap pre-filter: every P2P line has an emoji or symbol (lead byte 0xE2 or 0xF0), or
         // names the P2P source file.
         if memchr::memchr2(0xF0, 0xE2, bytes).is_none() && self.source_finder.find(bytes).is_none()
@@ -144,42 +81,17 @@ impl P2pParser {
             return;
         }
         let text = String::from_utf8_lossy(bytes);
-        if let Some(e) = parse_p2p_line(&text, self.log.lines) {
+        if let Some(e) = parse_p2p_line(&text, line_no) {
             self.log.events.push(e);
         }
     }
-}
 
-impl StreamParser for P2pParser {
-    fn feed(&mut self, mut chunk: &[u8]) {
-        self.worker.feed(chunk);
-        while let Some(nl) = memchr::memchr(b'\n', chunk) {
-            if self.carry.is_empty() {
-                self.line(&chunk[..nl]);
-            } else {
-                let room = MAX_LINE.saturating_sub(self.carry.len());
-                self.carry.extend_from_slice(&chunk[..nl.min(room)]);
-                let carry = std::mem::take(&mut self.carry);
-                self.line(&carry);
-            }
-            chunk = &chunk[nl + 1..];
-        }
-        let room = MAX_LINE.saturating_sub(self.carry.len());
-        self.carry
-            .extend_from_slice(&chunk[..chunk.len().min(room)]);
-    }
-
-    fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
-        if !self.carry.is_empty() {
-            let carry = std::mem::take(&mut self.carry);
-            self.line(&carry);
-        }
-        let worker_found = self.worker.finish(out)?;
+    fn finish(self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
         let found = !self.log.events.is_empty();
         if found {
             out.push(Record::P2p(Box::new(self.log)));
         }
-        Ok(found || worker_found)
+        Ok(found)
     }
 }
 
@@ -187,54 +99,7 @@ const LEVELS: &[&str] = &["INFO", "WARNING", "ERROR", "DEBUG", "CRITICAL", "WARN
 
 /// Remove ANSI colour sequences and a trailing CR.
 fn clean(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            if chars.peek() == Some(&'[') {
-                chars.next();
-                for c in chars.by_ref() {
-                    if c.is_ascii_alphabetic() {
-                        break;
-                    }
-                }
-            }
-            continue;
-        }
-        out.push(c);
-    }
-    out.trim_end_matches(['\r', '\n']).to_owned()
-}
-
-/// `MM-DD HH:MM:SS[.fff]` at the start of `s` → (seconds in a non-leap year, bytes used).
-fn month_day_time(s: &str) -> Option<(f64, usize)> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let t = s.get(r)?;
-        t.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| t.parse().ok())?
-    };
-    if b.len() < 14 || b[2] != b'-' || b[5] != b' ' || b[8] != b':' || b[11] != b':' {
-        return None;
-    }
-    let (month, day) = (digits(0..2)?, digits(3..5)?);
-    let (h, m, sec) = (digits(6..8)?, digits(9..11)?, digits(12..14)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
-        return None;
-    }
-    const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    let mut t =
-        f64::from((DAYS_BEFORE[month as usize - 1] + day - 1) * 86_400 + h * 3600 + m * 60 + sec);
-    let mut used = 14;
-    if b.get(14) == Some(&b'.') || b.get(14) == Some(&b',') {
-        let frac: String = s[15..].chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(f) = format!("0.{frac}").parse::<f64>() {
-            t += f;
-        }
-        used += 1 + frac.len();
-    }
-    Some((t, used))
+    strip_ansi_str(line.trim_end_matches(['\r', '\n']))
 }
 
 /// `(level, time, rest)` of a vLLM-formatted line, after any prefix.
@@ -247,7 +112,7 @@ fn header(line: &str) -> Option<(&'static str, f64, &str)> {
             .min_by_key(|(i, _)| *i)?;
         let after = &line[at + level.len()..];
         if let Some(rest) = after.strip_prefix(' ') {
-            if let Some((t, used)) = month_day_time(rest.trim_start()) {
+            if let Some((t, used)) = month_day_time(rest.trim_start().as_bytes(), 1970) {
                 let rest = rest.trim_start();
                 return Some((level, t, rest[used..].trim_start()));
             }
@@ -255,35 +120,6 @@ fn header(line: &str) -> Option<(&'static str, f64, &str)> {
         from = at + level.len();
     }
     None
-}
-
-/// Split `k=v, k=v` (or `k:v`) at top-level commas; brackets keep lists whole.
-fn pairs(s: &str, sep: char) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut start = 0;
-    let bytes: Vec<(usize, char)> = s.char_indices().collect();
-    let mut push = |part: &str| {
-        let part = part.trim();
-        if let Some((k, v)) = part.split_once(sep) {
-            if !k.trim().is_empty() && !k.contains(' ') {
-                out.push((k.trim().to_owned(), v.trim().to_owned()));
-            }
-        }
-    };
-    for &(i, c) in &bytes {
-        match c {
-            '[' | '(' | '{' => depth += 1,
-            ']' | ')' | '}' => depth -= 1,
-            ',' if depth <= 0 => {
-                push(&s[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    push(&s[start..]);
-    out
 }
 
 /// `[Rank N] rest` → (N, rest).
@@ -333,7 +169,7 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
         e.kind = P2pKind::EngineInit;
         e.location = "P2pNcclEngine init".into();
         let body = msg[i + "P2pNcclEngine init".len()..].trim_start_matches([',', ' ']);
-        e.details = pairs(body, ':');
+        e.details = message_pairs(body, ':');
         e.rank = e.detail("rank").and_then(|r| r.parse().ok());
     } else if let Some(i) = msg.find("ncclCommInitRank Success,") {
         e.kind = P2pKind::CommSuccess;
@@ -358,7 +194,7 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
         e.rank = rank;
         let (location, details) = rest.split_once(" | ").unwrap_or((rest, ""));
         e.location = location.trim().to_owned();
-        e.details = pairs(details, '=');
+        e.details = message_pairs(details, '=');
     } else if let Some(body) = msg.strip_prefix("🚨") {
         e.kind = P2pKind::Critical;
         let (rank, rest) = rank_prefix(body);
@@ -367,7 +203,7 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
     } else if let Some(i) = msg.find("kv_cache does not match") {
         e.kind = P2pKind::KvMismatch;
         e.location = "kv_cache does not match".into();
-        e.details = pairs(&msg[i + "kv_cache does not match".len()..], ':');
+        e.details = message_pairs(&msg[i + "kv_cache does not match".len()..], ':');
     } else if let Some(i) = msg.find("kv_cache is None") {
         e.kind = P2pKind::KvNone;
         e.location = "kv_cache is None".into();

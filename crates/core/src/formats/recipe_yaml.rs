@@ -13,15 +13,21 @@
 
 use serde_json::Value;
 
-use super::srt_metadata::{at, flat_layout, text, RunMetadata};
-use super::{file_name, Format, Record};
-use crate::diagnostics::FormatError;
+use super::json::{at, text};
+use super::srt_metadata::flat_layout;
+use super::{Format, Record};
+use crate::model::{FormatError, RunMetadata};
+use crate::text::paths::file_name;
 
 pub struct RecipeYaml;
 
 impl Format for RecipeYaml {
     fn name(&self) -> &'static str {
         "srt-recipe-yaml"
+    }
+
+    fn describes(&self) -> &'static str {
+        "srt-slurm recipes config.yaml"
     }
 
     fn sniff(&self, path: &str, _head: &[u8]) -> bool {

@@ -11,9 +11,9 @@
 
 use serde_json::Value;
 
-use super::{aiperf::AiperfJson, file_name, Format, Record};
-use crate::diagnostics::FormatError;
-use crate::model::{BenchmarkPoint, LatencyStats};
+use super::{aiperf::AiperfJson, Format, Record};
+use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
+use crate::text::paths::file_name;
 
 pub struct RollupCsv;
 pub struct RollupJson;
@@ -21,6 +21,14 @@ pub struct RollupJson;
 impl Format for RollupCsv {
     fn name(&self) -> &'static str {
         "srt-rollup-csv"
+    }
+
+    fn describes(&self) -> &'static str {
+        "srt-slurm benchmark-rollup.csv"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        7
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -96,6 +104,14 @@ impl Format for RollupCsv {
 impl Format for RollupJson {
     fn name(&self) -> &'static str {
         "srt-rollup-json"
+    }
+
+    fn describes(&self) -> &'static str {
+        "srt-slurm benchmark-rollup.json"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        6
     }
 
     fn sniff(&self, path: &str, _head: &[u8]) -> bool {

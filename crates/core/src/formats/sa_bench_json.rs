@@ -15,9 +15,10 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{contains, file_name, Format, Record};
-use crate::diagnostics::FormatError;
-use crate::model::{BenchmarkPoint, LatencyStats};
+use super::{Format, Record};
+use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
+use crate::text::contains;
+use crate::text::paths::{concurrency_from_path, file_name, number_after};
 
 pub struct SaBenchJson;
 
@@ -43,6 +44,14 @@ const MARKER_KEYS: &[&[u8]] = &[
 impl Format for SaBenchJson {
     fn name(&self) -> &'static str {
         "sa-bench-json"
+    }
+
+    fn describes(&self) -> &'static str {
+        "sa-bench / vLLM benchmark_serving / vllm bench serve result JSON, one per concurrency"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        0
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -169,11 +178,11 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
     let concurrency = s
         .u64(&["max_concurrency"])
         .and_then(|c| u32::try_from(c).ok())
-        .or_else(|| concurrency_from_file_name(file_name(path)));
+        .or_else(|| concurrency_from_path(file_name(path)));
     Ok(BenchmarkPoint {
         source: path.to_owned(),
         tool: "sa-bench-json".into(),
-        gpus_reported: crate::discovery::number_after(file_name(path), "gpus"),
+        gpus_reported: number_after(file_name(path), "gpus"),
         concurrency,
         // `"request_rate": "inf"` means unlimited.
         request_rate: s.f64(&["request_rate"]).or_else(|| {
@@ -201,22 +210,6 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
     })
 }
 
-/// `concurrency_64`, `conc64`, `…_concurrency_8_req_rate_inf…` → the number after the marker.
-pub fn concurrency_from_file_name(name: &str) -> Option<u32> {
-    for marker in ["concurrency_", "concurrency", "conc_", "conc"] {
-        let mut rest = name;
-        while let Some(i) = rest.find(marker) {
-            let after = &rest[i + marker.len()..];
-            let digits: &str = &after[..after.bytes().take_while(u8::is_ascii_digit).count()];
-            if let Ok(n) = digits.parse() {
-                return Some(n);
-            }
-            rest = after;
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,23 +221,6 @@ mod tests {
             Some(Record::Point(p)) => Ok(*p),
             other => panic!("expected a point, got {other:?}"),
         }
-    }
-
-    #[test]
-    fn concurrency_from_names_of_every_generation() {
-        assert_eq!(
-            concurrency_from_file_name("results_concurrency_64_gpus_8.json"),
-            Some(64)
-        );
-        assert_eq!(
-            concurrency_from_file_name("isl_1_osl_2_concurrency_16_req_rate_inf_ctx4_gen8.json"),
-            Some(16)
-        );
-        assert_eq!(
-            concurrency_from_file_name("kimik2.5_8k1k_conc32.json"),
-            Some(32)
-        );
-        assert_eq!(concurrency_from_file_name("results.json"), None);
     }
 
     #[test]

@@ -14,9 +14,10 @@
 //! Each concurrency usually runs twice (warm-up, then the measured run): the last block of a
 //! concurrency wins.
 
-use super::{concurrency_from_path, contains, file_name, Format, Record};
-use crate::diagnostics::FormatError;
-use crate::model::{BenchmarkPoint, LatencyStats};
+use super::{Format, Record};
+use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
+use crate::text::contains;
+use crate::text::paths::{concurrency_from_path, file_name};
 
 pub struct ServingConsole;
 
@@ -25,6 +26,14 @@ const BLOCK_START: &str = "Serving Benchmark Result";
 impl Format for ServingConsole {
     fn name(&self) -> &'static str {
         "serving-console"
+    }
+
+    fn describes(&self) -> &'static str {
+        "benchmark console output with a \"Serving Benchmark Result\" table (benchmark.out, vllm bench serve logs)"
+    }
+
+    fn duplicate_rank(&self) -> u8 {
+        5
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {

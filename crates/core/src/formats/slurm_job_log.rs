@@ -3,9 +3,9 @@
 //! `CONTAINER_IMAGE=/lustre/fsw/user+sglang-v0.5.4.sqsh` or
 //! `srun --container-image=/lustre/…/nvidia+sglang+v0.5.4.sqsh …`.
 
-use super::srt_metadata::RunMetadata;
-use super::{file_name, Format, Record};
-use crate::diagnostics::FormatError;
+use super::{Format, Record};
+use crate::model::{FormatError, RunMetadata};
+use crate::text::paths::file_name;
 
 pub struct SlurmJobLog;
 
@@ -15,6 +15,10 @@ const HEAD_LINES: usize = 100;
 impl Format for SlurmJobLog {
     fn name(&self) -> &'static str {
         "slurm-job-log"
+    }
+
+    fn describes(&self) -> &'static str {
+        "srt-slurm job logs log.out / log.err (container image)"
     }
 
     fn sniff(&self, path: &str, _head: &[u8]) -> bool {
@@ -34,7 +38,9 @@ impl Format for SlurmJobLog {
     }
 }
 
-/// `…CONTAINER_IMAGE=/a/b/user+sglang-v0.5.4.sqsh…` → `sglang-v0.5.4` (user prefix and `.sqsh` dropped).
+/// `…CONTAINER_IMAGE=/a/b/user+sglang-v0.5.4.sqsh…` → the image as written
+/// (`/a/b/user+sglang-v0.5.4.sqsh`); [`crate::model::container_display_name`] shortens it for
+/// display.
 pub fn container_in_line(line: &str) -> Option<String> {
     let start = ["CONTAINER_IMAGE=", "--container-image="]
         .iter()
@@ -43,37 +49,33 @@ pub fn container_in_line(line: &str) -> Option<String> {
         .split_whitespace()
         .next()?
         .trim_matches(['"', '\'']);
-    container_display_name(value)
-}
-
-/// How the dashboard names a container: a `.sqsh` path loses its directory, its `.sqsh` and the
-/// `user+` prefix (`/lustre/u+sglang-v0.5.4.sqsh` → `sglang-v0.5.4`); image names stay as they are.
-pub fn container_display_name(value: &str) -> Option<String> {
-    let value = value.trim();
-    let shown = if value.ends_with(".sqsh") || value.starts_with('/') {
-        let base = value.rsplit('/').next().unwrap_or(value);
-        let base = base.strip_suffix(".sqsh").unwrap_or(base);
-        base.split_once('+').map_or(base, |(_, rest)| rest)
-    } else {
-        value
-    };
-    (!shown.is_empty()).then(|| shown.to_owned())
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::container_display_name;
 
     #[test]
     fn container_names_as_the_dashboard_shows_them() {
+        let shown = |line: &str| container_in_line(line).and_then(|c| container_display_name(&c));
         assert_eq!(
             container_in_line("export CONTAINER_IMAGE=/lustre/u+sglang-v0.5.4.sqsh").as_deref(),
+            Some("/lustre/u+sglang-v0.5.4.sqsh"),
+            "the raw value is kept"
+        );
+        assert_eq!(
+            shown("export CONTAINER_IMAGE=/lustre/u+sglang-v0.5.4.sqsh").as_deref(),
             Some("sglang-v0.5.4")
         );
         assert_eq!(
-            container_in_line("srun --container-image=\"/x/nvidia+dynamo+0.6.sqsh\" --mpi=pmix")
-                .as_deref(),
+            shown("srun --container-image=\"/x/nvidia+dynamo+0.6.sqsh\" --mpi=pmix").as_deref(),
             Some("dynamo+0.6")
+        );
+        assert_eq!(
+            shown("CONTAINER_IMAGE=lmsysorg/sglang:v0.5.4").as_deref(),
+            Some("lmsysorg/sglang:v0.5.4")
         );
         assert_eq!(container_in_line("nothing here"), None);
     }

@@ -7,60 +7,24 @@
 //! "container"}, "resources": {"gpu_type", "gpus_per_node", "prefill_nodes": null, …},
 //! "backend_type", "benchmark": {"type", "isl", "osl"}, "tags": []}`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{contains, file_name, json_object, Format, Record};
-use crate::diagnostics::FormatError;
+use super::json::{at, count, text};
+use super::{json_object, Format, Record};
+use crate::model::{FormatError, MetadataVersion, RunMetadata};
+use crate::text::contains;
+use crate::text::paths::file_name;
+use crate::text::time::normalize_date;
 
 pub struct SrtMetadata;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum MetadataVersion {
-    V1,
-    V2,
-}
-
-/// Run metadata normalised across versions; absent and null fields are `None`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct RunMetadata {
-    pub path: String,
-    pub version: Option<MetadataVersion>,
-    pub job_id: Option<String>,
-    pub job_name: Option<String>,
-    /// `YYYY-MM-DD HH:MM:SS`.
-    pub run_date: Option<String>,
-    pub container: Option<String>,
-    pub model: Option<String>,
-    pub gpu_type: Option<String>,
-    pub gpus_per_node: Option<u32>,
-    pub prefill_nodes: Option<u32>,
-    pub decode_nodes: Option<u32>,
-    pub agg_nodes: Option<u32>,
-    pub prefill_workers: Option<u32>,
-    pub decode_workers: Option<u32>,
-    pub agg_workers: Option<u32>,
-    pub gpus_per_prefill: Option<u32>,
-    pub gpus_per_decode: Option<u32>,
-    pub gpus_per_agg: Option<u32>,
-    /// `aggregated` or `disaggregated` when stated.
-    pub mode: Option<String>,
-    pub backend: Option<String>,
-    /// Benchmark type (`sa-bench`, `torch-profiler`, `mooncake-router`, …).
-    pub profiler: Option<String>,
-    pub isl: Option<u32>,
-    pub osl: Option<u32>,
-    pub concurrencies: Vec<u32>,
-    pub tags: Vec<String>,
-    /// A recipe with a `profiling:` block that is enabled (G2 profiling runs).
-    pub profiling_enabled: bool,
-    /// Additional frontends (v1.0 `num_additional_frontends`).
-    pub frontends: Option<u32>,
-}
 
 impl Format for SrtMetadata {
     fn name(&self) -> &'static str {
         "srt-slurm-metadata"
+    }
+
+    fn describes(&self) -> &'static str {
+        "srt-slurm run metadata {jobid}.json (v1.0 and v2.0)"
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -78,28 +42,6 @@ impl Format for SrtMetadata {
         let value = json_object(bytes, "a JSON object")?;
         out.push(Record::Metadata(Box::new(metadata_from_json(path, &value))));
         Ok(())
-    }
-}
-
-pub(crate) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(k))
-        .filter(|v| !v.is_null())
-}
-
-pub(crate) fn text(v: &Value, path: &[&str]) -> Option<String> {
-    match at(v, path)? {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-pub(crate) fn count(v: &Value, path: &[&str]) -> Option<u32> {
-    match at(v, path)? {
-        Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
     }
 }
 
@@ -121,28 +63,6 @@ pub fn parse_concurrency_list(v: &Value) -> Vec<u32> {
         Value::Number(n) => n.as_u64().map(|n| vec![n as u32]).unwrap_or_default(),
         _ => Vec::new(),
     }
-}
-
-/// `20251110_192145` or `2025-11-10 19:21:45` → `2025-11-10 19:21:45`.
-pub fn normalize_date(raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    let b = raw.as_bytes();
-    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-    if b.len() == 15 && (b[8] == b'_' || b[8] == b'-') && digits(&b[..8]) && digits(&b[9..]) {
-        return Some(format!(
-            "{}-{}-{} {}:{}:{}",
-            &raw[0..4],
-            &raw[4..6],
-            &raw[6..8],
-            &raw[9..11],
-            &raw[11..13],
-            &raw[13..15]
-        ));
-    }
-    if b.len() >= 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b' ' || b[10] == b'T') {
-        return Some(format!("{} {}", &raw[..10], &raw[11..19]));
-    }
-    None
 }
 
 fn metadata_from_json(path: &str, v: &Value) -> RunMetadata {

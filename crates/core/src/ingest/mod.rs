@@ -1,21 +1,31 @@
-//! Ingestion: the one entry point that turns inputs into a [`Dataset`].
+//! Ingestion: the one entry point that turns inputs into a [`Dataset`], and the top layer of
+//! the crate.
 //!
 //! Callers (the CLI walking directories, the web worker reading dropped `File`s) hand every
-//! input to [`Ingest::add_input`] as a `Read + Seek` stream. Each plain file of the expanded tree
-//! is sniffed from its first bytes; only files a format claims are read whole and parsed, the
-//! rest are listed as unrecognised without being read further. State accumulates across calls, so
-//! a second drop adds to the first, and [`Ingest::dataset`] can be taken at any time.
+//! input to [`Ingest::add_input`] as a `Read + Seek` stream. Archives are expanded as streams by
+//! [`vfs`]; each plain file is sniffed from its first bytes and read the way its format asks
+//! (whole, streamed, or line by line by every line format that claims it); the rest are listed
+//! as unrecognised without being read further. A worker's `.out` and `.err` are merged as they
+//! arrive. State accumulates across calls, so a second drop adds to the first, and
+//! [`Ingest::dataset`] can be taken at any time: it groups the records (discovery), derives the
+//! metrics and runs the scheduler and P2P analyses, caching those per directory until a file of
+//! that directory is added or removed.
+
+pub mod vfs;
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
-use crate::formats::{self, Record, SNIFF_BYTES};
-use crate::model::{Dataset, UnrecognizedFile};
-use crate::{discovery, vfs};
+use crate::analysis::{metrics, p2p, scheduler};
+use crate::discovery::{self, Partition};
+use crate::formats::{self, Reader, Record, SNIFF_BYTES};
+use crate::model::{Dataset, Diagnostic, P2pAnalysis, SchedulerAnalysis, UnrecognizedFile};
+use crate::text::paths::{file_name, group_by_dir, parent};
 
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
 pub const MAX_PARSED_FILE_BYTES: u64 = 1 << 30;
@@ -42,6 +52,10 @@ pub struct Progress {
 #[derive(Default)]
 pub struct Ingest {
     records: Vec<Record>,
+    /// Analyses per directory of scheduler CSVs / P2P logs, valid until a file of the
+    /// directory is added or removed.
+    scheduler_cache: RefCell<BTreeMap<String, SchedulerAnalysis>>,
+    p2p_cache: RefCell<BTreeMap<String, P2pAnalysis>>,
     unrecognized: Vec<UnrecognizedFile>,
     diagnostics: Vec<Diagnostic>,
     bytes_done: u64,
@@ -136,7 +150,9 @@ impl Ingest {
             tracker: tracker.clone(),
             _t: Default::default(),
         };
-        let mut records = std::mem::take(&mut self.records);
+        // New records are gathered, then added one by one (merging a worker's files,
+        // invalidating cached analyses).
+        let mut records: Vec<Record> = Vec::new();
         let mut unrecognized = std::mem::take(&mut self.unrecognized);
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
         let result = {
@@ -161,7 +177,9 @@ impl Ingest {
         if let Err(e) = result {
             diagnostics.push(Diagnostic::error(name, e.to_string()));
         }
-        self.records = records;
+        for r in records {
+            self.add_record(r);
+        }
         self.unrecognized = unrecognized;
         self.diagnostics = diagnostics;
         let mut t = tracker.borrow_mut();
@@ -182,6 +200,39 @@ impl Ingest {
         );
     }
 
+    /// Keep one record: a worker log joins an earlier file of the same worker (`.out` and
+    /// `.err`), the smaller path first; scheduler and P2P records invalidate their directory's
+    /// cached analysis.
+    fn add_record(&mut self, record: Record) {
+        match record {
+            Record::WorkerLog(mut log) => {
+                let existing = self.records.iter_mut().find_map(|r| match r {
+                    Record::WorkerLog(l) if l.same_worker(&log) => Some(l),
+                    _ => None,
+                });
+                match existing {
+                    Some(base) => {
+                        if log.path < base.path {
+                            std::mem::swap(base, &mut log);
+                        }
+                        let other = Arc::try_unwrap(log).unwrap_or_else(|l| (*l).clone());
+                        Arc::make_mut(base).merge(other);
+                    }
+                    None => self.records.push(Record::WorkerLog(log)),
+                }
+            }
+            Record::Scheduler(t) => {
+                self.scheduler_cache.get_mut().remove(parent(&t.path));
+                self.records.push(Record::Scheduler(t));
+            }
+            Record::P2p(l) => {
+                self.p2p_cache.get_mut().remove(parent(&l.path));
+                self.records.push(Record::P2p(l));
+            }
+            other => self.records.push(other),
+        }
+    }
+
     /// Forget everything read from under `root` (a run's directory), so a run can be removed
     /// without reloading the rest. Returns how many records were dropped.
     pub fn remove_under(&mut self, root: &str) -> usize {
@@ -193,25 +244,30 @@ impl Ingest {
                     .is_some_and(|rest| rest.starts_with('/'))
         };
         let before = self.records.len();
-        self.records.retain(|r| {
-            let path = match r {
-                Record::Metadata(m) | Record::Config(m) => &m.path,
-                Record::Point(p) => &p.source,
-                Record::WorkerLog(l) => &l.path,
-                Record::NodeConfig(c) => &c.path,
-                Record::Scheduler(t) => &t.path,
-                Record::P2p(l) => &l.path,
-            };
-            !inside(path)
-        });
+        self.records.retain(|r| !inside(r.path()));
         self.unrecognized.retain(|u| !inside(&u.path));
         self.diagnostics.retain(|d| !inside(&d.file));
+        self.scheduler_cache.get_mut().retain(|dir, _| !inside(dir));
+        self.p2p_cache.get_mut().retain(|dir, _| !inside(dir));
         before - self.records.len()
     }
 
-    /// The dataset from everything added so far.
+    /// The dataset from everything added so far: records grouped into runs, derived metrics,
+    /// and one scheduler / P2P analysis per directory (cached).
     pub fn dataset(&self) -> Dataset {
-        let mut ds = discovery::build_dataset(&self.records);
+        let records = Partition::of(&self.records);
+        let mut ds = discovery::build_dataset(&records);
+        metrics::derive_all(&mut ds.runs);
+        for t in &records.scheduler {
+            ds.diagnostics.extend(t.problems.iter().cloned());
+        }
+        ds.scheduler = cached_per_dir(
+            &self.scheduler_cache,
+            &records.scheduler,
+            |t| &t.path,
+            scheduler::analyse,
+        );
+        ds.p2p = cached_per_dir(&self.p2p_cache, &records.p2p, |l| &l.path, p2p::analyse);
         ds.unrecognized = self.unrecognized.clone();
         ds.diagnostics
             .splice(0..0, self.diagnostics.iter().cloned());
@@ -219,6 +275,28 @@ impl Ingest {
         ds.files_seen = self.files_seen;
         ds
     }
+}
+
+/// One analysis per directory of `items`, reused from `cache` when its directory did not change.
+fn cached_per_dir<T, A: Clone>(
+    cache: &RefCell<BTreeMap<String, A>>,
+    items: &[&T],
+    path_of: impl Fn(&T) -> &str,
+    analyse: impl Fn(&str, &[&T]) -> A,
+) -> Vec<A> {
+    let mut cache = cache.borrow_mut();
+    let groups = group_by_dir(items, path_of);
+    let dirs: BTreeSet<&String> = groups.keys().collect();
+    cache.retain(|dir, _| dirs.contains(dir));
+    groups
+        .iter()
+        .map(|(dir, items)| {
+            cache
+                .entry(dir.clone())
+                .or_insert_with(|| analyse(dir, items))
+                .clone()
+        })
+        .collect()
 }
 
 fn read_file(
@@ -231,7 +309,7 @@ fn read_file(
 ) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(SNIFF_BYTES.min(size as usize).max(16));
     (&mut *r).take(SNIFF_BYTES as u64).read_to_end(&mut bytes)?;
-    let Some(format) = formats::sniff(path, &bytes) else {
+    let Some((format, reader)) = formats::reader_for(path, &bytes) else {
         unrecognized.push(UnrecognizedFile {
             path: path.to_owned(),
             size,
@@ -239,58 +317,57 @@ fn read_file(
         });
         return Ok(());
     };
-    if let Some(mut parser) = format.streaming(path) {
-        parser.feed(&bytes);
-        let mut chunk = vec![0u8; STREAM_CHUNK];
-        loop {
-            let n = r.read(&mut chunk)?;
-            if n == 0 {
-                break;
+    let failed = |e: crate::model::FormatError| {
+        let mut d = Diagnostic::error(path, format!("not a valid {format} file: {e}"));
+        d.line = e.line();
+        d
+    };
+    let mut parser = match reader {
+        Reader::Stream(p) => p,
+        Reader::Lines(e) => Box::new(formats::LinePass::new(vec![e])),
+        Reader::Whole => {
+            if size > MAX_PARSED_FILE_BYTES {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    format!("{format} file of {size} bytes is too large to parse whole; skipped"),
+                ));
+                return Ok(());
             }
-            parser.feed(&chunk[..n]);
-        }
-        let mut out = Vec::new();
-        match parser.finish(&mut out) {
-            Ok(true) => records.extend(out),
-            Ok(false) => unrecognized.push(UnrecognizedFile {
-                path: path.to_owned(),
-                size,
-                reason: "log file: no metric, memory or launch-command lines found".into(),
-            }),
-            Err(e) => {
-                let mut d =
-                    Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
-                d.line = e.line();
-                diagnostics.push(d);
+            r.read_to_end(&mut bytes)?;
+            let mut out = Vec::new();
+            let parsed = formats::by_name(format).map(|f| f.parse(path, &bytes, &mut out));
+            match parsed {
+                Some(Ok(())) => records.extend(out),
+                Some(Err(e)) => diagnostics.push(failed(e)),
+                None => {}
             }
+            return Ok(());
         }
-        return Ok(());
+    };
+    parser.feed(&bytes);
+    let mut chunk = vec![0u8; STREAM_CHUNK];
+    loop {
+        let n = r.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        parser.feed(&chunk[..n]);
     }
-    if size > MAX_PARSED_FILE_BYTES {
-        diagnostics.push(Diagnostic::warning(
-            path,
-            format!(
-                "{} file of {size} bytes is too large to parse whole; skipped",
-                format.name()
-            ),
-        ));
-        return Ok(());
-    }
-    r.read_to_end(&mut bytes)?;
     let mut out = Vec::new();
-    match format.parse(path, &bytes, &mut out) {
-        Ok(()) => records.extend(out),
-        Err(e) => {
-            let mut d = Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
-            d.line = e.line();
-            diagnostics.push(d);
-        }
+    match parser.finish(&mut out) {
+        Ok(true) => records.extend(out),
+        Ok(false) => unrecognized.push(UnrecognizedFile {
+            path: path.to_owned(),
+            size,
+            reason: "log file: no metric, memory or launch-command lines found".into(),
+        }),
+        Err(e) => diagnostics.push(failed(e)),
     }
     Ok(())
 }
 
 fn unrecognized_reason(path: &str, head: &[u8]) -> String {
-    let name = formats::file_name(path);
+    let name = file_name(path);
     if head.is_empty() {
         "empty file".into()
     } else if name.ends_with(".json") {
@@ -305,6 +382,7 @@ fn unrecognized_reason(path: &str, head: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Service;
 
     #[test]
     fn corrupt_archive_keeps_earlier_runs_and_names_the_file() {
@@ -345,6 +423,74 @@ mod tests {
             ds.runs[0].root, "a/11",
             "a sibling with the same prefix stays"
         );
+    }
+
+    #[test]
+    fn out_and_err_of_one_worker_are_merged() {
+        let mut ingest = Ingest::new();
+        // The `.out` arrives first; the merged worker is still named by its `.err`.
+        ingest.add_bytes("3667_1P_4D_20251110_192145/cn01_decode_w0.out", b"+ python3 -m dynamo.sglang --tp-size 4 --dp-size 2\n[2025-11-10 19:30:01 TP0] Decode batch, #running-req: 2, gen throughput (token/s): 6.0\n");
+        ingest.add_bytes("3667_1P_4D_20251110_192145/cn01_decode_w0.err", b"[2025-11-10 19:30:00 TP0] Decode batch, #running-req: 1, gen throughput (token/s): 5.0\n");
+        ingest.add_bytes("3667_1P_4D_20251110_192145/cn02_prefill_w0.err", b"[2025-11-10 19:29:58 TP0] Prefill batch, #new-seq: 1, input throughput (token/s): 9.0\n");
+        let ds = ingest.dataset();
+        assert_eq!(ds.worker_logs.len(), 2);
+        let decode = ds
+            .worker_logs
+            .iter()
+            .find(|l| l.log.identity.service == Service::Decode)
+            .unwrap();
+        assert!(decode.log.path.ends_with(".err"));
+        assert_eq!(decode.log.sample_count(), 2);
+        assert_eq!(decode.log.merged_paths.len(), 1);
+        assert_eq!(
+            (decode.log.parallelism.tp, decode.log.parallelism.dp),
+            (Some(4), Some(2))
+        );
+        let topology = ds.node_services("3667_1P_4D_20251110_192145");
+        assert_eq!(topology.len(), 2);
+        assert_eq!(topology[0], ("cn01".to_owned(), vec![Service::Decode]));
+        // Both workers share the run's time origin: the prefill line two seconds earlier.
+        let start = decode.run_start_s.unwrap();
+        assert_eq!(decode.log.series[0].time_s[0] - start, 2.0);
+        // The dataset shares the parsed log with the ingest: no copy of the samples.
+        let again = ingest.dataset();
+        let decode2 = again
+            .worker_logs
+            .iter()
+            .find(|l| l.log.identity.service == Service::Decode)
+            .unwrap();
+        assert!(Arc::ptr_eq(&decode.log, &decode2.log));
+    }
+
+    #[test]
+    fn scheduler_analyses_are_cached_per_directory_until_it_changes() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(
+            "a/per_request.csv",
+            b"request_id,arrival_time,completion_time,e2e_latency\nr1,0,1000000,1000000\n",
+        );
+        ingest.add_bytes(
+            "b/per_request.csv",
+            b"request_id,arrival_time,completion_time,e2e_latency\nr1,0,2000000,2000000\n",
+        );
+        let first = ingest.dataset();
+        assert_eq!(first.scheduler.len(), 2);
+        assert_eq!(ingest.scheduler_cache.borrow().len(), 2);
+        ingest.add_bytes(
+            "b/per_iteration.csv",
+            b"iteration_id,start_time,end_time,batch_size\n1,0,10,4\n",
+        );
+        assert_eq!(
+            ingest.scheduler_cache.borrow().len(),
+            1,
+            "only b is recomputed"
+        );
+        let second = ingest.dataset();
+        let json = |a: &SchedulerAnalysis| serde_json::to_string(a).unwrap();
+        assert_eq!(json(&second.scheduler[0]), json(&first.scheduler[0]));
+        assert_eq!(second.scheduler[1].files.len(), 2);
+        ingest.remove_under("a");
+        assert_eq!(ingest.dataset().scheduler.len(), 1);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::io::{self, BufReader, Cursor, Read, Seek};
 
 use flate2::read::MultiGzDecoder;
 
-use crate::diagnostics::InputError;
+use crate::model::InputError;
 
 /// How an input is to be opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

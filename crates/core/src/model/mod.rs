@@ -2,9 +2,29 @@
 //! were skipped and why, files nobody understood, and diagnostics. Everything here is plain
 //! data (serde), so the web worker can send it to the page as one message.
 
+pub mod diagnostics;
+pub mod findings;
+pub mod node_config;
+pub mod p2p;
+pub mod run_metadata;
+pub mod scheduler;
+pub mod serde_nan;
+pub mod summary;
+pub mod worker_log;
+
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
+pub use diagnostics::{Diagnostic, FormatError, InputError, Severity};
+pub use findings::{HealthFinding, LogFinding, SkipReason};
+pub use node_config::{GpuInfo, NodeConfig, Parallelism};
+pub use p2p::{P2pAnalysis, P2pEvent, P2pFinding, P2pKind, P2pLog};
+pub use run_metadata::{MetadataVersion, RunMetadata};
+pub use scheduler::{SchedulerAnalysis, SchedulerFile, SchedulerTable};
+pub use summary::{Bin, Summary};
+pub use worker_log::{
+    Column, Coverage, LaunchCommand, LogDialect, MemorySample, Ranks, SampleKind, Series, Service,
+    WorkerIdentity, WorkerLog,
+};
 
 /// Everything learned from one or more drops.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -22,10 +42,10 @@ pub struct Dataset {
     pub node_configs: Vec<RunNodeConfig>,
     /// vLLM scheduler-logging analyses, one per directory of CSVs.
     #[serde(default)]
-    pub scheduler: Vec<crate::scheduler::SchedulerAnalysis>,
+    pub scheduler: Vec<SchedulerAnalysis>,
     /// P2P NCCL connector timelines, one per directory of logs.
     #[serde(default)]
-    pub p2p: Vec<crate::p2p::P2pAnalysis>,
+    pub p2p: Vec<P2pAnalysis>,
     /// Bytes of input consumed (compressed size for archives).
     pub input_bytes: u64,
     /// Files seen, archive members included.
@@ -35,9 +55,8 @@ pub struct Dataset {
 impl Dataset {
     /// Physical nodes of a run and the services each hosts (from worker-log file names),
     /// sorted by node name.
-    pub fn node_services(&self, run_key: &str) -> Vec<(String, Vec<crate::timeseries::Service>)> {
-        let mut nodes: std::collections::BTreeMap<String, Vec<crate::timeseries::Service>> =
-            Default::default();
+    pub fn node_services(&self, run_key: &str) -> Vec<(String, Vec<Service>)> {
+        let mut nodes: std::collections::BTreeMap<String, Vec<Service>> = Default::default();
         for l in self.worker_logs.iter().filter(|l| l.run_key == run_key) {
             if let Some(node) = &l.log.identity.node {
                 let services = nodes.entry(node.clone()).or_default();
@@ -58,14 +77,15 @@ pub struct RunWorkerLog {
     /// Earliest timestamp of any worker log of the run: subtract it to get seconds since the
     /// run's start on one shared axis.
     pub run_start_s: Option<f64>,
-    pub log: crate::timeseries::WorkerLog,
+    /// Shared with the ingest's records: a dataset never copies the sample columns.
+    pub log: std::sync::Arc<WorkerLog>,
 }
 
 /// A node configuration dump and the run it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunNodeConfig {
     pub run_key: String,
-    pub config: crate::formats::node_config::NodeConfig,
+    pub config: NodeConfig,
 }
 
 /// Which on-disk layout of srt-slurm (or other tool) a run uses; see the format reference §0.1.
@@ -226,6 +246,12 @@ impl Run {
         })
     }
 
+    /// The container as the dashboard names it ([`container_display_name`]); the raw value stays
+    /// in [`Run::container`].
+    pub fn container_label(&self) -> Option<String> {
+        container_display_name(&self.container.as_ref()?.value)
+    }
+
     /// `jobid | 1P/4D | 8192/1024 [gb200] tags`, the run label used in lists.
     pub fn label(&self) -> String {
         let mut label = self.job_id.value.clone();
@@ -247,6 +273,20 @@ impl Run {
     }
 }
 
+/// How the dashboard names a container: a `.sqsh` path loses its directory, its `.sqsh` and the
+/// `user+` prefix (`/lustre/u+sglang-v0.5.4.sqsh` → `sglang-v0.5.4`); image names stay as they are.
+pub fn container_display_name(value: &str) -> Option<String> {
+    let value = value.trim();
+    let shown = if value.ends_with(".sqsh") || value.starts_with('/') {
+        let base = value.rsplit('/').next().unwrap_or(value);
+        let base = base.strip_suffix(".sqsh").unwrap_or(base);
+        base.split_once('+').map_or(base, |(_, rest)| rest)
+    } else {
+        value
+    };
+    (!shown.is_empty()).then(|| shown.to_owned())
+}
+
 /// Statistics of one latency metric, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencyStats {
@@ -262,7 +302,7 @@ pub struct LatencyStats {
 pub struct BenchmarkPoint {
     /// File the numbers were read from.
     pub source: String,
-    /// Format that read it (`sa-bench-json`, `aiperf-json`, …); see [`crate::formats`].
+    /// Format that read it (`sa-bench-json`, `aiperf-json`, …); see the format registry.
     pub tool: String,
     /// GPU count the result itself states (file name `gpus_16`, InferenceX `n_gpus`/`tp`), used
     /// when the run has no metadata.
@@ -297,7 +337,7 @@ pub struct BenchmarkPoint {
     /// Per-request arrays present in the source file (`ttfts`, `itls`, …). They are skipped while
     /// reading the summary; a per-request view re-reads them from `source`.
     pub per_request_arrays: Vec<String>,
-    /// Derived with the run's GPU count; see [`crate::metrics`].
+    /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
 }
 
@@ -323,7 +363,7 @@ pub struct DerivedMetrics {
 pub struct SkippedRun {
     pub job_id: String,
     pub root: String,
-    pub reason: String,
+    pub reason: SkipReason,
 }
 
 /// A file that no format claimed.

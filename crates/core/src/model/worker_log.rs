@@ -1,55 +1,14 @@
 //! Worker-log time series: one columnar series per (worker file, sample kind, rank), memory and
 //! KV snapshots, launch commands, and per-file coverage. Columns are `f32` (NaN where a line did
 //! not carry the field) next to one `f64` column of timestamps, so a 1 GB log stays a few
-//! hundred MB. Timestamps are seconds since the epoch as the log wrote them; [`align`] turns
-//! them into seconds since the run's start.
+//! hundred MB. Timestamps are seconds since the epoch as the log wrote them; `analysis::aggregate::align`
+//! turns them into seconds since the run's start.
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
-
-/// JSON has no NaN: missing values travel as `null` and come back as NaN.
-pub(crate) mod nan_as_null {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-        v.is_finite().then_some(*v).serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
-    }
-
-    pub mod vec_f64 {
-        use super::*;
-
-        pub fn serialize<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(v.iter().map(|x| x.is_finite().then_some(*x)))
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
-            Ok(Vec::<Option<f64>>::deserialize(d)?
-                .into_iter()
-                .map(|x| x.unwrap_or(f64::NAN))
-                .collect())
-        }
-    }
-
-    pub mod vec_f32 {
-        use super::*;
-
-        pub fn serialize<S: Serializer>(v: &[f32], s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(v.iter().map(|x| x.is_finite().then_some(*x)))
-        }
-
-        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
-            Ok(Vec::<Option<f32>>::deserialize(d)?
-                .into_iter()
-                .map(|x| x.unwrap_or(f32::NAN))
-                .collect())
-        }
-    }
-}
+use super::findings::LogFinding;
+use super::serde_nan::nan_as_null;
+use crate::text::paths::parent;
 
 /// What one sample line reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -266,21 +225,21 @@ pub struct Coverage {
 }
 
 /// Everything learned from one worker log file (`.out` and `.err` of a worker are separate
-/// files here; [`crate::discovery`] groups them by identity).
+/// files here; discovery groups them by identity).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkerLog {
     pub path: String,
     /// Other files merged into this worker (the `.out` beside an `.err`).
     pub merged_paths: Vec<String>,
     /// Parallel sizes from the launch command or server arguments.
-    pub parallelism: crate::formats::node_config::Parallelism,
+    pub parallelism: super::node_config::Parallelism,
     pub identity: WorkerIdentity,
     pub series: Vec<Series>,
     pub memory: Vec<MemorySample>,
     pub launches: Vec<LaunchCommand>,
     pub coverage: Coverage,
-    /// Health findings, each naming file and line.
-    pub findings: Vec<Diagnostic>,
+    /// Health findings, each at a line of this file.
+    pub findings: Vec<LogFinding>,
 }
 
 impl WorkerLog {
@@ -302,6 +261,47 @@ impl WorkerLog {
 }
 
 impl WorkerLog {
+    /// Everything but the sample values (coverage, findings, memory, launches, series kinds and
+    /// column names stay): what the page needs of a log whose samples stay in the worker.
+    pub fn without_samples(&self) -> WorkerLog {
+        WorkerLog {
+            path: self.path.clone(),
+            merged_paths: self.merged_paths.clone(),
+            parallelism: self.parallelism,
+            identity: self.identity.clone(),
+            series: self
+                .series
+                .iter()
+                .map(|s| Series {
+                    kind: s.kind,
+                    ranks: s.ranks,
+                    time_s: Vec::new(),
+                    line: Vec::new(),
+                    columns: s
+                        .columns
+                        .iter()
+                        .map(|c| Column {
+                            name: c.name.clone(),
+                            values: Vec::new(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            memory: self.memory.clone(),
+            launches: self.launches.clone(),
+            coverage: self.coverage.clone(),
+            findings: self.findings.clone(),
+        }
+    }
+
+    /// Whether `other` is another file of the same worker: same directory and identity, and
+    /// named by the `<node>_<service>_<id>` convention (loose logs are never merged).
+    pub fn same_worker(&self, other: &WorkerLog) -> bool {
+        self.identity == other.identity
+            && self.identity.service != Service::Unknown
+            && parent(&self.path) == parent(&other.path)
+    }
+
     /// Merge another file of the same worker: same-kind, same-rank series are concatenated in
     /// time order, everything else appended.
     pub fn merge(&mut self, other: WorkerLog) {
@@ -346,11 +346,6 @@ impl WorkerLog {
         p.ep = p.ep.or(other.parallelism.ep);
         p.pp = p.pp.or(other.parallelism.pp);
     }
-}
-
-/// Seconds since `start` for each timestamp (NaN stays NaN).
-pub fn align(time_s: &[f64], start: f64) -> Vec<f64> {
-    time_s.iter().map(|t| t - start).collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,9 @@
 //!
 //! Accepted: `2026-06-05 19:21:14`, `2026-06-05 19:21:14.123`, ISO `2026-04-01T10:00:00.123456Z`,
 //! year-less vLLM `05-29 13:30:57` (year supplied by the caller), time-only `19:21:14` (day 0),
-//! TRT-LLM `MM/DD/YYYY-HH:MM:SS`.
+//! TRT-LLM `MM/DD/YYYY-HH:MM:SS`; run dates of metadata and directory names
+//! ([`normalize_date`]); and the formatting back to text. The one date and time module of the
+//! crate: every parser uses it.
 
 /// Days from 1970-01-01 to a civil date (proleptic Gregorian).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -80,12 +82,16 @@ pub fn month_day_time(b: &[u8], year: i64) -> Option<(f64, usize)> {
     ))
 }
 
-/// TRT-LLM `MM/DD/YYYY-HH:MM:SS`.
+/// TRT-LLM's US-ordered stamps: `MM/DD/YYYY-HH:MM:SS` and `MM-DD-YYYY HH:MM:SS`.
 pub fn us_date_time(b: &[u8]) -> Option<(f64, usize)> {
-    if b.len() < 19 || b[2] != b'/' || b[5] != b'/' || b[10] != b'-' {
+    if b.len() < 19 || !matches!(b[2], b'/' | b'-') || b[5] != b[2] || !matches!(b[10], b'-' | b' ')
+    {
         return None;
     }
     let (mo, d, y) = (digits(&b[0..2])?, digits(&b[3..5])?, digits(&b[6..10])?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
     let (tod, used) = time_of_day(&b[11..])?;
     Some((
         days_from_civil(i64::from(y), mo, d) as f64 * 86_400.0 + tod,
@@ -145,6 +151,47 @@ pub fn format_epoch(t: f64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{milli:03}")
 }
 
+/// Seconds since the epoch → `(date, hours, minutes, seconds)` of the whole second.
+fn civil_seconds(t: f64) -> ((i64, u32, u32), i64, i64, i64) {
+    let secs = t.floor() as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    (civil_from_days(days), rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+/// `2025-11-10 19:21:45` (whole seconds), or empty for NaN.
+pub fn format_date_time(t: f64) -> String {
+    if !t.is_finite() {
+        return String::new();
+    }
+    let ((y, m, d), h, mi, s) = civil_seconds(t);
+    format!("{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+/// `11-01 10:30:45`: month, day and time as vLLM prints them (no year), or empty for NaN.
+pub fn format_month_day_time(t: f64) -> String {
+    if !t.is_finite() {
+        return String::new();
+    }
+    let ((_, m, d), h, mi, s) = civil_seconds(t);
+    format!("{m:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+/// A run date as metadata and directory names write it — `20251110_192145`,
+/// `2025-11-10 19:21:45`, ISO `2025-11-10T19:21:45.123Z` — as `2025-11-10 19:21:45`; `None`
+/// for anything else (never a panic, whatever the bytes).
+pub fn normalize_date(raw: &str) -> Option<String> {
+    let b = raw.trim().as_bytes();
+    if b.len() == 15 && (b[8] == b'_' || b[8] == b'-') {
+        let (y, mo, d) = (digits(&b[0..4])?, digits(&b[4..6])?, digits(&b[6..8])?);
+        let (h, mi, s) = (digits(&b[9..11])?, digits(&b[11..13])?, digits(&b[13..15])?);
+        if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+            return None;
+        }
+        return Some(format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"));
+    }
+    date_time(b).map(|(t, _)| format_date_time(t))
+}
+
 #[cfg(test)]
 mod format_tests {
     use super::*;
@@ -158,6 +205,27 @@ mod format_tests {
             (1999, 12, 31)
         );
         assert_eq!(format_epoch(f64::NAN), "");
+        assert_eq!(format_month_day_time(t), "06-05 19:21:14");
+    }
+
+    #[test]
+    fn run_dates() {
+        assert_eq!(
+            normalize_date("20251110_192145").as_deref(),
+            Some("2025-11-10 19:21:45")
+        );
+        assert_eq!(
+            normalize_date(" 2025-11-10T19:21:45.123Z").as_deref(),
+            Some("2025-11-10 19:21:45")
+        );
+        assert_eq!(normalize_date("yesterday"), None);
+        // A multi-byte character at byte 19 once panicked a string slice here.
+        assert_eq!(normalize_date("2025-11-10 19:21:4é"), None);
+        assert_eq!(
+            normalize_date("2025-11-10 19:21:45é").as_deref(),
+            Some("2025-11-10 19:21:45")
+        );
+        assert_eq!(normalize_date("2025111é_19214"), None);
     }
 }
 
@@ -191,6 +259,9 @@ mod tests {
         assert_eq!(v, t);
         let (u, _) = us_date_time(b"06/05/2026-19:21:14 x").unwrap();
         assert_eq!(u, t);
+        let (u, _) = us_date_time(b"06-05-2026 19:21:14").unwrap();
+        assert_eq!(u, t);
+        assert!(us_date_time(b"06-05/2026 19:21:14").is_none());
         assert!(date_time(b"2026-13-05 19:21:14").is_none());
         assert!(time_of_day(b"9:1:1").is_none());
     }

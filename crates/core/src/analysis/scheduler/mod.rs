@@ -6,13 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
-
-use crate::formats::scheduler_csv::{
-    EventRow, IterationRow, RequestRow, SchedulerFile, SchedulerRows, SchedulerTable,
+use crate::analysis::stats::{bucket_mean, cdf, histogram, summarize};
+use crate::model::scheduler::{
+    Distribution, EventRow, Headline, IterationColumns, IterationRow, IterationStats, Preemption,
+    RequestColumns, RequestRow, SchedulerAnalysis, SchedulerFileInfo, SchedulerRows,
+    SchedulerTable, SlowRequest, MAX_ITERATION_POINTS, SLOWEST_REQUESTS,
 };
-use crate::stats::{bucket_mean, cdf, histogram, summarize, Bin, Summary};
-use crate::timeseries::nan_as_null;
 
 mod timeline;
 
@@ -21,243 +20,19 @@ use timeline::{state_time, timelines_from_events, timelines_from_transitions, Ti
 const NS_PER_MS: f64 = 1e6;
 const NS_PER_S: f64 = 1e9;
 
-/// Iteration series longer than this are averaged in buckets for the page (statistics always
-/// come from every row).
-pub const MAX_ITERATION_POINTS: usize = 4000;
-
-/// Slowest requests (by E2E latency) whose state timelines are kept for the drill-down.
-pub const SLOWEST_REQUESTS: usize = 25;
-
 /// A latency-like request metric with its distribution.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Distribution {
-    pub name: String,
-    pub unit: String,
-    pub summary: Summary,
-    pub histogram: Vec<Bin>,
-    pub cdf: Vec<[f64; 2]>,
-}
-
-impl Distribution {
-    fn of(name: &str, unit: &str, values: &[f64]) -> Self {
-        Self {
-            name: name.into(),
-            unit: unit.into(),
-            summary: summarize(values),
-            histogram: histogram(values, 30),
-            cdf: cdf(values, 200),
-        }
+fn distribution(name: &str, unit: &str, values: &[f64]) -> Distribution {
+    Distribution {
+        name: name.into(),
+        unit: unit.into(),
+        summary: summarize(values),
+        histogram: histogram(values, 30),
+        cdf: cdf(values, 200),
     }
-}
-
-/// Per-request columns (one entry per row of `per_request.csv`, in arrival order).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RequestColumns {
-    pub id: Vec<String>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub arrival_s: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub ttft_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub tpot_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub e2e_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub waiting_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub execution_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub input_tokens: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub output_tokens: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub preemptions: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub evictions: Vec<f64>,
-    /// Time in each state from the request's timeline (NaN without one).
-    #[serde(with = "nan_as_null::vec_f64", default)]
-    pub state_waiting_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64", default)]
-    pub state_running_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64", default)]
-    pub state_preempted_ms: Vec<f64>,
-}
-
-/// Preemption and eviction over all requests.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Preemption {
-    pub requests: usize,
-    /// Requests with `preemption_count > 0`.
-    pub preempted_requests: usize,
-    /// `preempted_requests / requests` (NaN without requests or without the column).
-    #[serde(with = "nan_as_null")]
-    pub rate: f64,
-    pub total_preemptions: u64,
-    pub total_evictions: u64,
-    /// `(preemption count, requests with that count)`, ascending.
-    pub distribution: Vec<(u64, u64)>,
-    /// `request_preempted` rows of `events.csv`, when that file was loaded.
-    pub preempted_events: Option<u64>,
-}
-
-/// Iteration columns, possibly averaged in buckets of `stride` iterations.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IterationColumns {
-    /// Iterations in the file.
-    pub total: usize,
-    /// Iterations averaged per point (1: every iteration).
-    pub stride: usize,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub iteration_id: Vec<f64>,
-    /// Start of the iteration, seconds from scheduler start.
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub t_s: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub duration_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub overhead_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub forward_ms: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub batch_size: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub prefill_tokens: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub decode_tokens: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub running: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub waiting: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub preempted: Vec<f64>,
-    #[serde(with = "nan_as_null::vec_f64")]
-    pub kv_util_pct: Vec<f64>,
-}
-
-/// Statistics over every iteration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IterationStats {
-    pub batch_size: Summary,
-    pub kv_util_pct: Summary,
-    pub duration_ms: Summary,
-    pub overhead_ms: Summary,
-    pub forward_ms: Summary,
-    /// Share of summed iteration time spent scheduling, in %.
-    #[serde(with = "nan_as_null")]
-    pub overhead_share_pct: f64,
-}
-
-/// Time requests spent in one state.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StateTime {
-    pub state: String,
-    pub total_ms: f64,
-    /// Requests that were ever in the state.
-    pub requests: usize,
-    pub mean_ms: f64,
-}
-
-/// A stretch of one request's life in one state, ms from scheduler start.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StateSpan {
-    pub state: String,
-    pub start_ms: f64,
-    pub end_ms: f64,
-}
-
-/// A slow request with its state timeline, for the drill-down.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SlowRequest {
-    pub id: String,
-    #[serde(with = "nan_as_null")]
-    pub e2e_ms: f64,
-    #[serde(with = "nan_as_null")]
-    pub ttft_ms: f64,
-    #[serde(with = "nan_as_null")]
-    pub waiting_ms: f64,
-    #[serde(with = "nan_as_null")]
-    pub execution_ms: f64,
-    #[serde(with = "nan_as_null")]
-    pub preemptions: f64,
-    pub spans: Vec<StateSpan>,
-    /// File the timeline came from (`state_transitions.csv` or `events.csv`), if any.
-    pub timeline_source: Option<String>,
-}
-
-/// A loaded file of the set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SchedulerFileInfo {
-    pub path: String,
-    pub kind: SchedulerFile,
-    pub rows: usize,
-    pub missing_columns: Vec<String>,
-    pub extra_columns: Vec<String>,
-}
-
-impl SchedulerFileInfo {
-    /// `per_request.csv (60 rows)`.
-    pub fn label(&self) -> String {
-        format!(
-            "{} ({} rows)",
-            crate::formats::file_name(&self.path),
-            self.rows
-        )
-    }
-}
-
-/// The numbers `runlens sched` prints.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Headline {
-    pub requests: usize,
-    pub ttft_ms: Summary,
-    pub tpot_ms: Summary,
-    pub e2e_ms: Summary,
-    #[serde(with = "nan_as_null")]
-    pub preemption_rate: f64,
-    #[serde(with = "nan_as_null")]
-    pub kv_util_mean_pct: f64,
-    #[serde(with = "nan_as_null")]
-    pub kv_util_max_pct: f64,
-    #[serde(with = "nan_as_null")]
-    pub batch_size_mean: f64,
-}
-
-/// Everything derived from the scheduler CSVs of one directory.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SchedulerAnalysis {
-    /// Directory holding the CSVs.
-    pub dir: String,
-    pub files: Vec<SchedulerFileInfo>,
-    pub headline: Headline,
-    pub requests: RequestColumns,
-    /// TTFT, TPOT, E2E latency, waiting time, execution time (ms).
-    pub latencies: Vec<Distribution>,
-    /// Input and output tokens per request.
-    pub tokens: Vec<Distribution>,
-    pub preemption: Preemption,
-    pub iterations: IterationColumns,
-    pub iteration_stats: IterationStats,
-    /// `(event type, rows)` of `events.csv`, most frequent first.
-    pub event_counts: Vec<(String, u64)>,
-    /// `(waiting reason, waiting rows)` of `per_iteration_requests.csv`, most frequent first.
-    pub waiting_reasons: Vec<(String, u64)>,
-    /// `(state, rows)` of `per_iteration_requests.csv`.
-    pub iteration_request_states: Vec<(String, u64)>,
-    /// Time in each state over all requests with a timeline.
-    pub state_time: Vec<StateTime>,
-    pub slowest: Vec<SlowRequest>,
 }
 
 pub(crate) fn ms(ns: f64) -> f64 {
     ns / NS_PER_MS
-}
-
-/// Build one analysis per directory from every scheduler table loaded.
-pub fn analyse_all(tables: &[&SchedulerTable]) -> Vec<SchedulerAnalysis> {
-    crate::discovery::paths::group_by_dir(tables, |t| &t.path)
-        .into_iter()
-        .map(|(dir, tables)| analyse(&dir, &tables))
-        .collect()
 }
 
 /// Rows of the first table of a kind (a directory has one file of each).
@@ -314,15 +89,15 @@ pub fn analyse(dir: &str, tables: &[&SchedulerTable]) -> SchedulerAnalysis {
     a.requests = request_columns(requests);
     let r = &a.requests;
     a.latencies = vec![
-        Distribution::of("TTFT", "ms", &r.ttft_ms),
-        Distribution::of("TPOT", "ms", &r.tpot_ms),
-        Distribution::of("E2E latency", "ms", &r.e2e_ms),
-        Distribution::of("Waiting time", "ms", &r.waiting_ms),
-        Distribution::of("Execution time", "ms", &r.execution_ms),
+        distribution("TTFT", "ms", &r.ttft_ms),
+        distribution("TPOT", "ms", &r.tpot_ms),
+        distribution("E2E latency", "ms", &r.e2e_ms),
+        distribution("Waiting time", "ms", &r.waiting_ms),
+        distribution("Execution time", "ms", &r.execution_ms),
     ];
     a.tokens = vec![
-        Distribution::of("Input tokens", "tokens", &r.input_tokens),
-        Distribution::of("Output tokens", "tokens", &r.output_tokens),
+        distribution("Input tokens", "tokens", &r.input_tokens),
+        distribution("Output tokens", "tokens", &r.output_tokens),
     ];
     a.preemption = preemption(r, events);
     a.iteration_stats = iteration_stats(iterations);
@@ -560,6 +335,7 @@ fn slowest(r: &RequestColumns, timelines: &Timelines, source: Option<&str>) -> V
 mod tests {
     use super::*;
     use crate::formats::scheduler_csv::parse_table;
+    use crate::model::SchedulerFile;
 
     #[test]
     fn transitions_give_time_per_state() {

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{ms, StateSpan, StateTime};
-use crate::formats::scheduler_csv::{EventRow, RequestRow, TransitionRow};
+use super::ms;
+use crate::model::scheduler::{EventRow, RequestRow, StateSpan, StateTime, TransitionRow};
 
 pub(super) type Timelines = HashMap<String, Vec<StateSpan>>;
 

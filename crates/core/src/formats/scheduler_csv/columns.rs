@@ -1,7 +1,7 @@
 //! The columns of each scheduler CSV, found by name: the aliases every logger version used,
 //! which absent columns deserve a warning, and typed access to one row's fields.
 
-use super::SchedulerFile;
+use crate::model::SchedulerFile;
 
 pub(super) fn normalise(column: &str) -> String {
     column

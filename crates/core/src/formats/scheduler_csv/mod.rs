@@ -7,10 +7,10 @@
 //! leave their values empty (NaN) with a warning. Malformed rows are reported by line and kept
 //! as far as they go; nothing here panics on any input.
 
-use serde::{Deserialize, Serialize};
-
-use super::{file_name, Format, Record, StreamParser};
-use crate::diagnostics::{Diagnostic, FormatError};
+use super::{Format, Reader, Record};
+use crate::model::scheduler::SchedulerFile;
+use crate::model::FormatError;
+use crate::text::paths::file_name;
 
 mod columns;
 mod table;
@@ -18,179 +18,15 @@ mod table;
 use columns::normalise;
 pub use table::{parse_table, SchedulerStream};
 
-/// Which of the five files a table came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SchedulerFile {
-    PerRequest,
-    PerIteration,
-    PerIterationRequests,
-    Events,
-    StateTransitions,
-}
-
-impl SchedulerFile {
-    pub fn file_name(self) -> &'static str {
-        match self {
-            SchedulerFile::PerRequest => "per_request.csv",
-            SchedulerFile::PerIteration => "per_iteration.csv",
-            SchedulerFile::PerIterationRequests => "per_iteration_requests.csv",
-            SchedulerFile::Events => "events.csv",
-            SchedulerFile::StateTransitions => "state_transitions.csv",
-        }
-    }
-
-    /// The file a name denotes (`per_request.csv`, also with a prefix like `dp0_per_request.csv`).
-    pub fn from_name(name: &str) -> Option<Self> {
-        let lower = name.to_ascii_lowercase();
-        // Longest names first: `per_iteration_requests.csv` also ends in `requests.csv`.
-        [
-            SchedulerFile::PerIterationRequests,
-            SchedulerFile::StateTransitions,
-            SchedulerFile::PerIteration,
-            SchedulerFile::PerRequest,
-            SchedulerFile::Events,
-        ]
-        .into_iter()
-        .find(|k| {
-            lower == k.file_name()
-                || lower
-                    .strip_suffix(k.file_name())
-                    .is_some_and(|p| p.ends_with(['_', '-', '.']))
-        })
-    }
-
-    /// A header column every version of this file has (sniffing checks it).
-    fn key_column(self) -> &'static str {
-        match self {
-            SchedulerFile::PerRequest => "request_id",
-            SchedulerFile::PerIteration => "iteration_id",
-            SchedulerFile::PerIterationRequests => "iteration_id",
-            SchedulerFile::Events => "event_type",
-            SchedulerFile::StateTransitions => "request_id",
-        }
-    }
-}
-
-/// One finished request (`per_request.csv`); times in ns, NaN where absent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RequestRow {
-    pub request_id: String,
-    pub line: u64,
-    pub arrival_ns: f64,
-    pub first_scheduled_ns: f64,
-    pub completion_ns: f64,
-    pub waiting_ns: f64,
-    pub execution_ns: f64,
-    pub e2e_ns: f64,
-    pub input_tokens: f64,
-    pub output_tokens: f64,
-    pub ttft_ns: f64,
-    pub tpot_ns: f64,
-    pub throughput: f64,
-    pub preemption_count: f64,
-    pub eviction_count: f64,
-    pub kv_cache_blocks: f64,
-}
-
-/// One scheduler iteration (`per_iteration.csv`); times in ns, NaN where absent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IterationRow {
-    pub iteration_id: f64,
-    pub start_ns: f64,
-    pub end_ns: f64,
-    pub duration_ns: f64,
-    pub scheduling_overhead_ns: f64,
-    pub forward_ns: f64,
-    pub output_processing_ns: f64,
-    pub batch_size: f64,
-    pub total_tokens: f64,
-    pub prefill_tokens: f64,
-    pub decode_tokens: f64,
-    pub kv_used: f64,
-    pub kv_total: f64,
-    pub running: f64,
-    pub waiting: f64,
-    pub preempted: f64,
-    pub action: String,
-}
-
-/// `per_iteration_requests.csv` counted, not kept (it has a row per request per iteration):
-/// rows by state, and waiting rows by waiting reason.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IterationRequestCounts {
-    pub rows: u64,
-    pub states: std::collections::BTreeMap<String, u64>,
-    pub waiting_reasons: std::collections::BTreeMap<String, u64>,
-}
-
-/// One scheduler event (`events.csv`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EventRow {
-    pub t_ns: f64,
-    pub event_type: String,
-    pub request_id: String,
-    pub details: String,
-    pub line: u64,
-}
-
-/// One state change of a request (`state_transitions.csv`). `from` is absent in the version
-/// that writes `request_id,timestamp,state,duration_in_prev_state`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TransitionRow {
-    pub request_id: String,
-    pub t_ns: f64,
-    pub from: Option<String>,
-    pub to: String,
-    pub duration_in_prev_ns: f64,
-    pub line: u64,
-}
-
-/// Rows of one file, typed by kind.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum SchedulerRows {
-    Requests(Vec<RequestRow>),
-    Iterations(Vec<IterationRow>),
-    IterationRequests(IterationRequestCounts),
-    Events(Vec<EventRow>),
-    Transitions(Vec<TransitionRow>),
-}
-
-impl SchedulerRows {
-    pub fn len(&self) -> usize {
-        match self {
-            SchedulerRows::Requests(r) => r.len(),
-            SchedulerRows::Iterations(r) => r.len(),
-            SchedulerRows::IterationRequests(r) => r.rows as usize,
-            SchedulerRows::Events(r) => r.len(),
-            SchedulerRows::Transitions(r) => r.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// One parsed scheduler CSV.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SchedulerTable {
-    pub path: String,
-    pub kind: SchedulerFile,
-    pub rows: SchedulerRows,
-    /// Expected columns the header lacks (their values are empty).
-    pub missing_columns: Vec<String>,
-    /// Columns the header has that runlens does not use.
-    pub extra_columns: Vec<String>,
-    /// Malformed rows and other problems, by line.
-    pub problems: Vec<Diagnostic>,
-}
-
 pub struct SchedulerCsv;
 
 impl Format for SchedulerCsv {
     fn name(&self) -> &'static str {
         "vllm-scheduler-csv"
+    }
+
+    fn describes(&self) -> &'static str {
+        "vLLM scheduler-logging CSVs (per_request, per_iteration, per_iteration_requests, events, state_transitions)"
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -216,9 +52,11 @@ impl Format for SchedulerCsv {
         Ok(())
     }
 
-    fn streaming(&self, path: &str) -> Option<Box<dyn StreamParser>> {
-        let kind = SchedulerFile::from_name(file_name(path))?;
-        Some(Box::new(SchedulerStream::new(path, kind)))
+    fn reader(&self, path: &str) -> Reader {
+        match SchedulerFile::from_name(file_name(path)) {
+            Some(kind) => Reader::Stream(Box::new(SchedulerStream::new(path, kind))),
+            None => Reader::Whole,
+        }
     }
 }
 
@@ -226,6 +64,7 @@ impl Format for SchedulerCsv {
 mod tests {
     use super::table::STREAM_BATCH;
     use super::*;
+    use crate::model::scheduler::SchedulerRows;
 
     #[test]
     fn names_with_and_without_prefix() {
@@ -295,7 +134,9 @@ mod tests {
             "the stream must cut the file into several batches"
         );
         let whole = parse_table(path, SchedulerFile::PerIterationRequests, csv.as_bytes());
-        let mut stream = SchedulerCsv.streaming(path).unwrap();
+        let Reader::Stream(mut stream) = SchedulerCsv.reader(path) else {
+            panic!("scheduler CSVs stream")
+        };
         for piece in csv.as_bytes().chunks(7) {
             stream.feed(piece);
         }

@@ -3,12 +3,13 @@
 //! counted).
 
 use super::columns::{columns_of, Header, Row, Spec};
-use super::{
+use crate::formats::{Record, StreamParser};
+use crate::model::scheduler::{
     EventRow, IterationRequestCounts, IterationRow, RequestRow, SchedulerFile, SchedulerRows,
     SchedulerTable, TransitionRow,
 };
-use crate::diagnostics::{Diagnostic, FormatError};
-use crate::formats::{Record, StreamParser};
+use crate::model::{Diagnostic, FormatError};
+use crate::text::lines::LineBlocks;
 
 /// Most malformed rows reported one by one; the rest are counted.
 const MAX_ROW_PROBLEMS: usize = 5;
@@ -176,55 +177,42 @@ pub fn parse_table(path: &str, kind: SchedulerFile, bytes: &[u8]) -> SchedulerTa
     b.finish()
 }
 
-/// Streams a scheduler CSV in line chunks, so a multi-GB `per_iteration_requests.csv` is never
-/// held whole (its rows are counted, not kept).
+/// Streams a scheduler CSV in blocks of whole lines, so a multi-GB `per_iteration_requests.csv`
+/// is never held whole (its rows are counted, not kept).
 pub struct SchedulerStream {
     builder: TableBuilder,
-    carry: Vec<u8>,
+    blocks: LineBlocks,
     next_line: u64,
 }
 
-/// Bytes gathered before a chunk of lines is parsed.
+/// Bytes gathered before a block of lines is parsed.
 pub(super) const STREAM_BATCH: usize = 1 << 20;
 
 impl SchedulerStream {
     pub fn new(path: &str, kind: SchedulerFile) -> Self {
         Self {
             builder: TableBuilder::new(path, kind),
-            carry: Vec::new(),
+            blocks: LineBlocks::new(STREAM_BATCH),
             next_line: 1,
         }
     }
 
-    fn flush(&mut self, all: bool) {
-        let cut = if all {
-            self.carry.len()
-        } else {
-            match memchr::memrchr(b'\n', &self.carry) {
-                Some(i) => i + 1,
-                None => return,
-            }
-        };
-        if cut == 0 {
-            return;
-        }
-        let rest = self.carry.split_off(cut);
-        let chunk = std::mem::replace(&mut self.carry, rest);
-        self.builder.feed_lines(&chunk, self.next_line);
-        self.next_line += memchr::memchr_iter(b'\n', &chunk).count() as u64;
+    fn block(builder: &mut TableBuilder, next_line: &mut u64, block: &[u8]) {
+        builder.feed_lines(block, *next_line);
+        *next_line += memchr::memchr_iter(b'\n', block).count() as u64;
     }
 }
 
 impl StreamParser for SchedulerStream {
     fn feed(&mut self, chunk: &[u8]) {
-        self.carry.extend_from_slice(chunk);
-        if self.carry.len() >= STREAM_BATCH {
-            self.flush(false);
-        }
+        let (builder, next_line) = (&mut self.builder, &mut self.next_line);
+        self.blocks
+            .feed(chunk, |b| Self::block(builder, next_line, b));
     }
 
     fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
-        self.flush(true);
+        let (builder, next_line) = (&mut self.builder, &mut self.next_line);
+        self.blocks.finish(|b| Self::block(builder, next_line, b));
         let SchedulerStream { builder, .. } = *self;
         out.push(Record::Scheduler(Box::new(builder.finish())));
         Ok(true)

@@ -4,11 +4,10 @@
 
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, Severity};
-use crate::timeseries::{SampleKind, WorkerLog};
+use crate::model::{HealthFinding, SampleKind, WorkerLog};
 
 /// KV usage (fraction) counted as saturated.
-const KV_HIGH: f32 = 0.95;
+const KV_HIGH: f32 = HealthFinding::KV_HIGH_PCT as f32 / 100.0;
 /// Consecutive saturated samples that make a finding.
 const KV_SUSTAINED_SAMPLES: u32 = 10;
 
@@ -116,20 +115,10 @@ impl Events {
         }
     }
 
-    pub fn findings(&self, path: &str, log: &WorkerLog) -> Vec<Diagnostic> {
+    pub fn findings(&self, log: &WorkerLog) -> Vec<HealthFinding> {
         let mut out = Vec::new();
-        let at = |severity: Severity, line: u64, message: String| Diagnostic {
-            severity,
-            file: path.to_owned(),
-            line: Some(line),
-            message,
-        };
-        if let Some((start, n)) = self.kv_worst {
-            out.push(at(
-                Severity::Warning,
-                start,
-                format!("KV cache usage at or above 95% for {n} consecutive samples"),
-            ));
+        if let Some((line, samples)) = self.kv_worst {
+            out.push(HealthFinding::KvSaturated { line, samples });
         }
         for s in &log.series {
             let queue = s.column("queue_req").or_else(|| s.column("waiting"));
@@ -143,42 +132,31 @@ impl Events {
                 let rising = q.windows(2).filter(|w| w[1] > w[0]).count()
                     > q.windows(2).filter(|w| w[1] < w[0]).count();
                 if last > 10.0 && last > 2.0 * first.max(1.0) && rising {
-                    let line = *s.line.last().unwrap_or(&0);
-                    out.push(at(
-                        Severity::Warning,
-                        line,
-                        format!("{} queue keeps growing: mean {first:.0} in the first quarter, {last:.0} in the last", s.kind.label()),
-                    ));
+                    out.push(HealthFinding::QueueGrowing {
+                        line: *s.line.last().unwrap_or(&0),
+                        kind: s.kind,
+                        first_mean: first,
+                        last_mean: last,
+                    });
                 }
             }
         }
         if let Some(line) = self.retracted_first {
-            out.push(at(
-                Severity::Warning,
-                line,
-                "requests retracted (KV cache exhausted) from this line on".into(),
-            ));
+            out.push(HealthFinding::Retracted { line });
         }
         if let Some(line) = self.preempt_first {
-            out.push(at(
-                Severity::Warning,
+            out.push(HealthFinding::Preempted {
                 line,
-                format!("{} log lines report preempted requests", self.preempt_count),
-            ));
+                lines: self.preempt_count,
+            });
         }
         if self.decode_samples > 0 && self.decode_graph_off == self.decode_samples {
-            out.push(at(
-                Severity::Warning,
-                self.decode_graph_off_first.unwrap_or(0),
-                "CUDA graphs are off in every decode batch".into(),
-            ));
+            out.push(HealthFinding::CudaGraphsOff {
+                line: self.decode_graph_off_first.unwrap_or(0),
+            });
         }
         if let Some(line) = self.traceback_last {
-            out.push(at(
-                Severity::Error,
-                line,
-                "Python traceback: the server raised an exception".into(),
-            ));
+            out.push(HealthFinding::Traceback { line });
         }
         if let Some(last_sample) = self.sample_last {
             let stopped_after = self.shutdown_last.is_some_and(|s| s > last_sample);
@@ -186,11 +164,7 @@ impl Events {
                 && self.content_last.saturating_sub(last_sample) < 50
                 && self.traceback_last.is_none_or(|t| t < last_sample)
             {
-                out.push(at(
-                    Severity::Info,
-                    last_sample,
-                    "log ends while the server was still serving (no shutdown after the last sample): crash or truncation".into(),
-                ));
+                out.push(HealthFinding::EndsWhileServing { line: last_sample });
             }
         }
         out

@@ -6,7 +6,8 @@
 //! `server_args=ServerArgs(model_path='Qwen/Qwen3-14B', tp_size=2, …)`,
 //! vLLM `non-default args: {'model': 'X', 'tensor_parallel_size': 4, …}`.
 
-use crate::timeseries::LaunchCommand;
+use crate::model::LaunchCommand;
+use crate::text::pairs::python_pairs;
 
 /// Programs whose command lines are launch commands, and the name they are recorded under.
 const PROGRAMS: &[(&str, &str)] = &[
@@ -31,116 +32,6 @@ pub fn command_program(line: &str) -> Option<(&'static str, usize)> {
     PROGRAMS
         .iter()
         .find_map(|(needle, name)| line.find(needle).map(|i| (*name, i + needle.len())))
-}
-
-/// Split a shell command into words (single/double quotes and backslash escapes honoured).
-fn shell_words(s: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut quote: Option<char> = None;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                in_word = true;
-            }
-            (None, '\\') => {
-                if let Some(n) = chars.next() {
-                    cur.push(n);
-                    in_word = true;
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            (None, c) => {
-                cur.push(c);
-                in_word = true;
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    words
-}
-
-/// `--flag value`, `--flag=value`, `--switch` (→ `true`) pairs of a command line.
-pub fn command_flags(args: &str) -> Vec<(String, String)> {
-    let words = shell_words(args);
-    let mut flags = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        if let Some(flag) = words[i].strip_prefix("--") {
-            if let Some((k, v)) = flag.split_once('=') {
-                flags.push((k.to_owned(), v.to_owned()));
-            } else if words.get(i + 1).is_some_and(|n| !n.starts_with("--")) {
-                flags.push((flag.to_owned(), words[i + 1].clone()));
-                i += 1;
-            } else {
-                flags.push((flag.to_owned(), "true".to_owned()));
-            }
-        }
-        i += 1;
-    }
-    flags
-}
-
-/// `--flag value` pairs of an argv list (a config dump's `command_line_args`).
-pub fn flags_from_argv(argv: &[String]) -> Vec<(String, String)> {
-    let mut flags = Vec::new();
-    let mut i = 0;
-    while i < argv.len() {
-        if let Some(flag) = argv[i].strip_prefix("--") {
-            if let Some((k, v)) = flag.split_once('=') {
-                flags.push((k.to_owned(), v.to_owned()));
-            } else if argv.get(i + 1).is_some_and(|n| !n.starts_with("--")) {
-                flags.push((flag.to_owned(), argv[i + 1].clone()));
-                i += 1;
-            } else {
-                flags.push((flag.to_owned(), "true".to_owned()));
-            }
-        }
-        i += 1;
-    }
-    flags
-}
-
-/// Top-level `key=value` or `'key': value` pairs of a Python repr body (brackets and quotes nest).
-pub fn python_pairs(body: &str, sep: char) -> Vec<(String, String)> {
-    let mut parts = Vec::new();
-    let (mut depth, mut quote, mut start) = (0i32, None::<char>, 0);
-    for (i, c) in body.char_indices() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(' | '[' | '{') => depth += 1,
-            (None, ')' | ']' | '}') => depth -= 1,
-            (None, ',') if depth == 0 => {
-                parts.push(&body[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&body[start..]);
-    parts
-        .into_iter()
-        .filter_map(|p| {
-            let (k, v) = p.split_once(sep)?;
-            let unquote = |s: &str| s.trim().trim_matches(|c| c == '\'' || c == '"').to_owned();
-            Some((unquote(k), unquote(v)))
-        })
-        .filter(|(k, _)| !k.is_empty())
-        .collect()
 }
 
 /// `server_args=ServerArgs(…)` or `non-default args: {…}` in a line.
@@ -171,6 +62,7 @@ pub fn args_dump(line: &str, line_no: u64) -> Option<LaunchCommand> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::pairs::{command_flags, flags_from_argv};
 
     #[test]
     fn commands_with_quotes_equals_and_switches() {

@@ -10,7 +10,6 @@
 pub mod fields;
 pub mod launch;
 pub mod sglang;
-pub mod timestamps;
 pub mod trtllm;
 pub mod vllm;
 
@@ -21,18 +20,18 @@ use std::rc::Rc;
 
 use memchr::memmem::Finder;
 
-use super::{file_name, Format, Record, StreamParser};
-use crate::diagnostics::FormatError;
-use crate::timeseries::{
-    Coverage, LaunchCommand, LogDialect, Ranks, SampleKind, Series, Service, WorkerIdentity,
-    WorkerLog,
+use super::{Format, LineExtractor, Reader, Record};
+use crate::model::{
+    Coverage, FormatError, LaunchCommand, LogDialect, LogFinding, MemorySample, Parallelism, Ranks,
+    SampleKind, Series, Service, WorkerIdentity, WorkerLog,
 };
+use crate::text::ansi::strip_ansi;
+use crate::text::number::leading_number;
+use crate::text::paths::file_name;
+use crate::text::time;
 use fields::KeyCache;
 
 pub struct WorkerLogFormat;
-
-/// Longest line kept whole; the rest of a longer line is skipped (a 10 MB line is not a metric).
-const MAX_LINE: usize = 1 << 20;
 
 /// Year assumed for vLLM's year-less timestamps when the file states none.
 const DEFAULT_YEAR: i64 = 1970;
@@ -83,6 +82,10 @@ impl Format for WorkerLogFormat {
         "worker-log"
     }
 
+    fn describes(&self) -> &'static str {
+        "SGLang, vLLM and TRT-LLM worker logs (<node>_<service>_<id>.out/.err, server.log): batch and engine-stats lines, memory, launch commands"
+    }
+
     fn sniff(&self, path: &str, _head: &[u8]) -> bool {
         let name = file_name(path).to_ascii_lowercase();
         worker_identity(path).is_some()
@@ -91,20 +94,8 @@ impl Format for WorkerLogFormat {
                 .any(|e| name.ends_with(e))
     }
 
-    fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
-        let mut p = self.streaming(path).expect("worker logs always stream");
-        p.feed(bytes);
-        match p.finish(out)? {
-            true => Ok(()),
-            false => Err(FormatError::Shape {
-                expected: "worker log lines",
-                found: "none".into(),
-            }),
-        }
-    }
-
-    fn streaming(&self, path: &str) -> Option<Box<dyn StreamParser>> {
-        Some(Box::new(WorkerLogParser::new(path)))
+    fn reader(&self, path: &str) -> Reader {
+        Reader::Lines(Box::new(WorkerLogParser::new(path)))
     }
 }
 
@@ -162,8 +153,6 @@ pub struct WorkerLogParser {
     series_columns: Vec<Vec<(*const u8, usize)>>,
     log: WorkerLog,
     line_no: u64,
-    carry: Vec<u8>,
-    carry_overflow: bool,
     scratch: Vec<u8>,
     fields: Vec<(Rc<str>, f32)>,
     year: Option<i64>,
@@ -199,8 +188,6 @@ impl WorkerLogParser {
                 findings: Vec::new(),
             },
             line_no: 0,
-            carry: Vec::new(),
-            carry_overflow: false,
             scratch: Vec::new(),
             fields: Vec::with_capacity(32),
             year: None,
@@ -262,7 +249,7 @@ impl WorkerLogParser {
     fn line(&mut self, raw: &[u8]) -> bool {
         let line: &[u8] = if raw.contains(&0x1b) {
             let mut scratch = std::mem::take(&mut self.scratch);
-            fields::strip_ansi(raw, &mut scratch);
+            strip_ansi(raw, &mut scratch);
             let understood = self.classified(&scratch);
             self.scratch = scratch;
             return understood;
@@ -284,8 +271,8 @@ impl WorkerLogParser {
             } else {
                 lead
             };
-            if let Some((t, _)) = timestamps::date_time(&line[start..]) {
-                self.year = Some(timestamps::year_of(t));
+            if let Some((t, _)) = time::date_time(&line[start..]) {
+                self.year = Some(time::year_of(t));
             }
         }
         if let Some(pos) = self.anchors.batch.find(line) {
@@ -353,13 +340,13 @@ impl WorkerLogParser {
         {
             let year = self.year_for(&line[..pos]);
             let (time_s, ranks) = vllm::header(line, pos, year);
-            let value = fields::leading_number(
+            let value = leading_number(
                 &line[line[pos..]
                     .iter()
                     .position(|&c| c == b':')
                     .map_or(pos, |c| pos + c + 1)..],
             );
-            let mut m = crate::timeseries::MemorySample {
+            let mut m = MemorySample {
                 time_s,
                 line: self.line_no,
                 ranks,
@@ -446,7 +433,7 @@ impl WorkerLogParser {
         self.log.launches.push(LaunchCommand {
             line,
             program: program.to_owned(),
-            flags: launch::command_flags(args),
+            flags: crate::text::pairs::command_flags(args),
         });
     }
 
@@ -464,7 +451,6 @@ impl WorkerLogParser {
     }
 
     fn whole_line(&mut self, line: &[u8]) {
-        self.line_no += 1;
         self.log.coverage.lines_total += 1;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let mut understood = false;
@@ -486,36 +472,13 @@ impl WorkerLogParser {
     }
 }
 
-impl StreamParser for WorkerLogParser {
-    fn feed(&mut self, mut chunk: &[u8]) {
-        while let Some(nl) = memchr::memchr(b'\n', chunk) {
-            if self.carry.is_empty() && !self.carry_overflow {
-                self.whole_line(&chunk[..nl]);
-            } else {
-                if !self.carry_overflow {
-                    self.carry.extend_from_slice(&chunk[..nl]);
-                }
-                let carry = std::mem::take(&mut self.carry);
-                self.whole_line(&carry);
-                self.carry = carry;
-                self.carry.clear();
-                self.carry_overflow = false;
-            }
-            chunk = &chunk[nl + 1..];
-        }
-        if !self.carry_overflow {
-            let room = MAX_LINE.saturating_sub(self.carry.len());
-            self.carry
-                .extend_from_slice(&chunk[..chunk.len().min(room)]);
-            self.carry_overflow = chunk.len() > room;
-        }
+impl LineExtractor for WorkerLogParser {
+    fn line(&mut self, line_no: u64, line: &[u8]) {
+        self.line_no = line_no;
+        self.whole_line(line);
     }
 
     fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
-        if !self.carry.is_empty() {
-            let carry = std::mem::take(&mut self.carry);
-            self.whole_line(&carry);
-        }
         if let Some((start, program, acc)) = self.pending_command.take() {
             self.finish_command(start, program, &acc);
         }
@@ -540,13 +503,21 @@ impl StreamParser for WorkerLogParser {
         if !recognised && log.identity.service == Service::Unknown {
             return Ok(false);
         }
-        log.findings = self.events.findings(&self.path, &log);
-        log.parallelism = crate::formats::node_config::Parallelism::from_pairs(
+        log.findings = self
+            .events
+            .findings(&log)
+            .into_iter()
+            .map(|finding| LogFinding {
+                file: self.path.clone(),
+                finding,
+            })
+            .collect();
+        log.parallelism = Parallelism::from_pairs(
             log.launches
                 .iter()
                 .flat_map(|l| l.flags.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         );
-        out.push(Record::WorkerLog(Box::new(log)));
+        out.push(Record::WorkerLog(std::sync::Arc::new(log)));
         Ok(true)
     }
 }
@@ -554,6 +525,8 @@ impl StreamParser for WorkerLogParser {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::{LinePass, StreamParser};
+    use crate::model::HealthFinding;
 
     #[test]
     fn identities_from_file_names() {
@@ -576,23 +549,25 @@ mod tests {
     }
 
     fn parse(text: &[u8], chunk: usize) -> WorkerLog {
-        let mut p: Box<dyn StreamParser> = Box::new(WorkerLogParser::new("n1_decode_w0.err"));
+        let mut p: Box<dyn StreamParser> = Box::new(LinePass::new(vec![Box::new(
+            WorkerLogParser::new("n1_decode_w0.err"),
+        )]));
         for c in text.chunks(chunk.max(1)) {
             p.feed(c);
         }
         let mut out = Vec::new();
         assert!(p.finish(&mut out).unwrap());
         match out.pop() {
-            Some(Record::WorkerLog(l)) => *l,
+            Some(Record::WorkerLog(l)) => (*l).clone(),
             other => panic!("{other:?}"),
         }
     }
 
-    fn findings_of(text: String) -> Vec<String> {
+    fn findings_of(text: String) -> Vec<HealthFinding> {
         parse(text.as_bytes(), 4096)
             .findings
-            .iter()
-            .map(|f| f.message.clone())
+            .into_iter()
+            .map(|f| f.finding)
             .collect()
     }
 
@@ -604,25 +579,40 @@ mod tests {
         }
         let f = findings_of(kv.clone());
         assert!(
-            f.iter()
-                .any(|m| m.contains("KV cache usage at or above 95% for 12 consecutive samples")),
+            f.contains(&HealthFinding::KvSaturated {
+                line: 1,
+                samples: 12
+            }),
             "{f:?}"
         );
-        assert!(f.iter().any(|m| m.contains("queue keeps growing")), "{f:?}");
-        assert!(f.iter().any(|m| m.contains("retracted")), "{f:?}");
-        assert!(f.iter().any(|m| m.contains("CUDA graphs are off")), "{f:?}");
         assert!(
-            f.iter()
-                .any(|m| m.contains("log ends while the server was still serving")),
+            f.iter().any(|x| matches!(
+                x,
+                HealthFinding::QueueGrowing {
+                    kind: SampleKind::Decode,
+                    line: 12,
+                    ..
+                }
+            )),
+            "{f:?}"
+        );
+        assert!(f.contains(&HealthFinding::Retracted { line: 8 }), "{f:?}");
+        assert!(
+            f.contains(&HealthFinding::CudaGraphsOff { line: 1 }),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&HealthFinding::EndsWhileServing { line: 12 }),
             "{f:?}"
         );
         let f = findings_of(kv + "[2026-01-01 00:01:00] Received sigterm, Shutting down\n");
         assert!(
-            !f.iter().any(|m| m.contains("log ends")),
+            !f.iter()
+                .any(|x| matches!(x, HealthFinding::EndsWhileServing { .. })),
             "a clean shutdown is not a truncation: {f:?}"
         );
         let f = findings_of("[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 1, token usage: 0.10, cuda graph: True\nTraceback (most recent call last):\n".into());
-        assert!(f.iter().any(|m| m.contains("Python traceback")), "{f:?}");
+        assert!(f.contains(&HealthFinding::Traceback { line: 2 }), "{f:?}");
     }
 
     #[test]

@@ -9,9 +9,10 @@
 //! Memory: `Load weight end. … avail mem=184.12 GB, mem usage=92.78 GB.`,
 //! `KV Cache is allocated. dtype: …, #tokens: 8615408, K size: 61.62 GB, V size: 61.62 GB` (or `KV size:`).
 
-use super::fields::{for_each_field, leading_number, trim};
-use super::timestamps::{date_time, time_of_day};
-use crate::timeseries::{MemorySample, Ranks, SampleKind};
+use crate::model::{MemorySample, Ranks, SampleKind};
+use crate::text::number::{leading_number, trim};
+use crate::text::pairs::for_each_field;
+use crate::text::time::{date_time, time_of_day};
 
 /// `DP3`, `TP0`, … tokens anywhere in `b`.
 pub fn ranks_in(b: &[u8]) -> Ranks {

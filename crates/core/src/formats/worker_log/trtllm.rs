@@ -9,20 +9,9 @@
 //! JSON: `{"iter": 12, "iterLatencyMS": 10.2, "numActiveRequests": 4, "kvCacheStats": {…},
 //! "inflightBatchingStats": {"numContextRequests": 1, "numGenRequests": 3, …}, "timestamp": "…"}`.
 
-use super::fields::{leading_number, trim};
-use super::timestamps::{date_time, days_from_civil, time_of_day};
-use crate::timeseries::Ranks;
-
-/// `MM-DD-YYYY HH:MM:SS` (the iter log's own stamp).
-fn us_dashed(b: &[u8]) -> Option<f64> {
-    if b.len() < 19 || b[2] != b'-' || b[5] != b'-' || b[10] != b' ' {
-        return None;
-    }
-    let n = |s: &[u8]| std::str::from_utf8(s).ok()?.parse::<u32>().ok();
-    let (mo, d, y) = (n(&b[0..2])?, n(&b[3..5])?, n(&b[6..10])?);
-    let (tod, _) = time_of_day(&b[11..])?;
-    Some(days_from_civil(i64::from(y), mo, d) as f64 * 86_400.0 + tod)
-}
+use crate::model::Ranks;
+use crate::text::number::{leading_number, trim};
+use crate::text::time::{date_time, us_date_time};
 
 /// Parse a `print_iter_log` line from `iter = …` on: (time, ranks, fields).
 pub fn iter_line(message: &[u8], mut field: impl FnMut(&str, f32)) -> (f64, Ranks) {
@@ -41,7 +30,7 @@ pub fn iter_line(message: &[u8], mut field: impl FnMut(&str, f32)) -> (f64, Rank
             b"timestamp" => {
                 time = date_time(v)
                     .map(|(t, _)| t)
-                    .or_else(|| us_dashed(v))
+                    .or_else(|| us_date_time(v).map(|(t, _)| t))
                     .unwrap_or(f64::NAN)
             }
             b"rank" => ranks.tp = leading_number(v).map(|r| r as u32),

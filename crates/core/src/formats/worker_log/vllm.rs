@@ -11,10 +11,11 @@
 //! line, when present, wins). Ranks come from `(EngineCore_DP3 …)`, `(Worker_TP0_EP0 …)` and
 //! `Engine 001`.
 
-use super::fields::{for_each_field, leading_number};
 use super::sglang::ranks_in;
-use super::timestamps::{date_time, month_day_time};
-use crate::timeseries::Ranks;
+use crate::model::Ranks;
+use crate::text::number::leading_number;
+use crate::text::pairs::for_each_field;
+use crate::text::time::{date_time, month_day_time};
 
 /// Where the message of a vLLM line starts, its timestamp and ranks.
 pub fn header(line: &[u8], message_at: usize, year: i64) -> (f64, Ranks) {

@@ -1,0 +1,131 @@
+//! `/`-separated paths of the virtual file tree: file name, parent, grouping by directory, and
+//! the numbers path components state (concurrency, `gpus_16`, `isl_8192_osl_1024`).
+
+/// Last path component.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Byte range of the concurrency digits one path component states, and their value:
+/// `concurrency_16`, `…_conc16_…`, `c16none`, `kimi_conc32.json`.
+pub fn concurrency_token(component: &str) -> Option<(usize, usize, u32)> {
+    let mut offset = 0;
+    let tokens: Vec<(usize, &str)> = component
+        .split(['_', '-', '.'])
+        .map(|t| {
+            let start = offset;
+            offset += t.len() + 1;
+            (start, t)
+        })
+        .collect();
+    tokens.iter().enumerate().find_map(|(i, &(start, t))| {
+        let lower = t.to_ascii_lowercase();
+        if lower == "concurrency" || lower == "conc" {
+            let &(s, n) = tokens.get(i + 1)?;
+            let digits = n.bytes().take_while(u8::is_ascii_digit).count();
+            return (digits == n.len() && digits > 0)
+                .then(|| Some((s, s + digits, n.parse().ok()?)))
+                .flatten();
+        }
+        let prefix = ["concurrency", "conc", "c"]
+            .iter()
+            .find(|p| lower.starts_with(*p))?;
+        let rest = &t[prefix.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let tail_ok = rest[digits..].bytes().all(|b| b.is_ascii_alphabetic());
+        let at = start + prefix.len();
+        (digits > 0 && tail_ok)
+            .then(|| Some((at, at + digits, rest[..digits].parse().ok()?)))
+            .flatten()
+    })
+}
+
+/// Concurrency stated by a path; the deepest component that states one wins.
+pub fn concurrency_from_path(path: &str) -> Option<u32> {
+    path.rsplit('/')
+        .find_map(|c| concurrency_token(c).map(|t| t.2))
+}
+/// `…_isl_8192_osl_1024…` anywhere in the path → `(8192, 1024)`.
+pub fn isl_osl_from_path(path: &str) -> Option<(u32, u32)> {
+    let i = path.rfind("isl_")?;
+    let rest = &path[i + 4..];
+    let isl_digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let isl = rest[..isl_digits].parse().ok()?;
+    let rest = rest[isl_digits..].strip_prefix("_osl_")?;
+    let osl = rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+        .parse()
+        .ok()?;
+    Some((isl, osl))
+}
+
+/// Number following `marker` (optionally after `_`) in `name`: `gpus_16`, `gpus16`.
+pub fn number_after(name: &str, marker: &str) -> Option<u32> {
+    let i = name.find(marker)?;
+    let rest = name[i + marker.len()..].trim_start_matches('_');
+    rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+        .parse()
+        .ok()
+}
+
+/// Items grouped by the directory of their path, directories in order.
+pub fn group_by_dir<'a, T>(
+    items: &[&'a T],
+    path_of: impl Fn(&T) -> &str,
+) -> std::collections::BTreeMap<String, Vec<&'a T>> {
+    let mut by_dir: std::collections::BTreeMap<String, Vec<&'a T>> = Default::default();
+    for item in items {
+        by_dir
+            .entry(parent(path_of(item)).to_owned())
+            .or_default()
+            .push(*item);
+    }
+    by_dir
+}
+
+/// Directory part of a `/`-separated path (`""` for a bare name).
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concurrency_in_paths_of_every_tool() {
+        assert_eq!(
+            concurrency_from_path("results_concurrency_64_gpus_8.json"),
+            Some(64)
+        );
+        assert_eq!(
+            concurrency_from_path("isl_1_osl_2_concurrency_16_req_rate_inf_ctx4_gen8.json"),
+            Some(16)
+        );
+        assert_eq!(concurrency_from_path("kimik2.5_8k1k_conc32.json"), Some(32));
+        assert_eq!(concurrency_from_path("results.json"), None);
+        assert_eq!(
+            concurrency_from_path(
+                "r/aiperf_isl_1_osl_2_17/concurrency_16/profile_export_aiperf.json"
+            ),
+            Some(16)
+        );
+        assert_eq!(
+            concurrency_from_path("m1517_direct_results/c16none/profile_export_aiperf.csv"),
+            Some(16)
+        );
+        assert_eq!(
+            concurrency_from_path("x/agentic_kimi_tp4_conc16_kvdram_fp4/aiperf_artifacts/p.json"),
+            Some(16)
+        );
+        assert_eq!(
+            concurrency_from_path("x/vllm_bench_serve_conc64.log"),
+            Some(64)
+        );
+        assert_eq!(
+            concurrency_from_path(
+                "x/artifacts/Qwen3_conversation_20251229/profile_export_aiperf.json"
+            ),
+            None
+        );
+    }
+}
