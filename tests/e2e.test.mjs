@@ -411,7 +411,7 @@ test('scheduler tab: a scheduler-log folder dropped alone opens its tab with sta
   await page.screenshot({ path: path.join(artifacts, 'scheduler.png'), fullPage: true });
   // The toggles live in the URL hash: reload, drop the same folder, same view.
   const hash = new URL(page.url()).hash;
-  for (const part of ['tab=sched', 'scdf=1', 'sx=time', 'smetric=2']) assert.ok(hash.includes(part), hash);
+  for (const part of ['tab=sched', 'scdf=1', 'sx=time', 'smetric=e2e_latency']) assert.ok(hash.includes(part), hash);
   await page.reload();
   await page.setInputFiles('#folder-input', path.join(set, 'runs', 'sched-basic'));
   await waitLoaded(page);
@@ -442,8 +442,10 @@ test('p2p tab: timeline lanes, a hang found and linked to its line, connections 
   await waitLoaded(page);
   await page.click('#tab-p2p');
   await page.waitForSelector('#p2p-set');
-  const hang = await page.evaluate(() => [...document.querySelectorAll('#p2p-set option')].findIndex((o) => o.textContent.endsWith('p2p-hang')));
-  await page.selectOption('#p2p-set', String(hang));
+  // Log sets are chosen (and kept in the URL) by directory, not by position.
+  const hang = await page.evaluate(() => [...document.querySelectorAll('#p2p-set option')].find((o) => o.textContent.endsWith('p2p-hang')).value);
+  await page.selectOption('#p2p-set', hang);
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('pset=') && decodeURIComponent(location.hash).includes('p2p-hang'));
   await page.waitForFunction(() => document.querySelector('#p2p-findings li.error'));
   const error = await page.locator('#p2p-findings li.error').first().innerText();
   assert.ok(error.includes('prefill.log:10') && error.includes('never called ncclCommInitRank'), error);

@@ -62,7 +62,7 @@
     return Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
   }
 
-  // Tooltip lines from the option's `runlensTooltip` dimension names and the point's value array.
+  // Tooltip lines from the chart's value dimension names and the point's value array.
   function tooltipFormatter(fields) {
     return (p) => {
       const values = Array.isArray(p.value) ? p.value : [p.value];
@@ -92,13 +92,10 @@
     return best;
   }
 
-  function chartRender(el, optionJson) {
+  function chartRender(el, optionJson, tooltipFieldsJson, pick) {
     const option = JSON.parse(optionJson);
-    const fields = option.runlensTooltip;
-    delete option.runlensTooltip;
-    const pick = !!option.runlensPick;
-    delete option.runlensPick;
-    if (fields) option.tooltip = Object.assign({}, option.tooltip || {}, { formatter: tooltipFormatter(fields) });
+    const fields = JSON.parse(tooltipFieldsJson || '[]');
+    if (fields.length) option.tooltip = Object.assign({}, option.tooltip || {}, { formatter: tooltipFormatter(fields) });
     let chart = echarts.getInstanceByDom(el);
     if (!chart) {
       chart = echarts.init(el, null, { renderer: 'canvas' });
@@ -113,7 +110,7 @@
         if (hit) el.dispatchEvent(new CustomEvent('runlens-point', { bubbles: true, detail: JSON.stringify(hit) }));
       });
     }
-    el.__runlensPick = pick;
+    el.__runlensPick = !!pick;
     chart.setOption(option, { notMerge: true });
   }
 

@@ -8,6 +8,7 @@ use crate::components::progress::LoadProgress;
 use crate::components::run_table::RunTable;
 use crate::components::sidebar::Sidebar;
 use crate::components::worker_client::WorkerClient;
+use crate::data::DatasetRef;
 use crate::state::ViewState;
 use crate::tabs::configuration::ConfigurationTab;
 use crate::tabs::latency::LatencyTab;
@@ -43,12 +44,17 @@ pub fn App() -> impl IntoView {
     let filters = RwSignal::new(initial.filters);
     let scheduler = RwSignal::new(initial.scheduler);
     let p2p_set = RwSignal::new(initial.p2p_set);
-    // What the result tabs show: the runs that pass the sidebar, with this browser's tags.
-    let shown = Signal::derive(move || {
-        dataset.with(|ds: &Option<runlens_core::Dataset>| {
-            ds.as_ref().map(|ds| filters.with(|f| f.apply(ds)))
+    // What the result tabs (Pareto, Latency, Rate Match) and the notices show: the runs that
+    // pass the sidebar, with this browser's tags. Computed once per change of the dataset or
+    // the filters, shared by every reader. Node Metrics, Configuration, Scheduler, P2P NCCL and
+    // Runs & files show everything loaded (they describe files and nodes, not runs' points).
+    let shown = Memo::new(move |_| {
+        dataset.with(|ds: &Option<DatasetRef>| {
+            ds.as_ref()
+                .map(|ds| DatasetRef::new(filters.with(|f| f.apply(ds))))
         })
     });
+    let shown = Signal::from(shown);
     Effect::new(move |_| {
         let state = ViewState {
             tab: tab.get(),
@@ -62,7 +68,7 @@ pub fn App() -> impl IntoView {
     });
     // A scheduler-log folder or P2P log dropped alone (no benchmark runs) opens its own tab.
     Effect::new(move |_| {
-        dataset.with(|ds: &Option<runlens_core::Dataset>| {
+        dataset.with(|ds: &Option<DatasetRef>| {
             let Some(ds) = ds else { return };
             let run_tab = matches!(
                 tab.get_untracked(),

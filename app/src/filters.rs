@@ -170,8 +170,10 @@ impl Filters {
         runs
     }
 
-    /// The dataset the tabs show: matching, ticked runs, with this browser's tags and only the
-    /// points inside the concurrency range. Everything else (worker logs, configs) is kept.
+    /// The dataset the result tabs show: matching, ticked runs, with this browser's tags and
+    /// only the points inside the concurrency range; skipped runs, files and diagnostics are
+    /// kept. Worker logs are shared, not copied; the scheduler and P2P analyses are left out
+    /// (their tabs read the whole dataset).
     pub fn apply(&self, ds: &Dataset) -> Dataset {
         let keep: Vec<Run> = self
             .matching(ds)
@@ -191,7 +193,15 @@ impl Filters {
             .collect();
         Dataset {
             runs: keep,
-            ..ds.clone()
+            skipped: ds.skipped.clone(),
+            unrecognized: ds.unrecognized.clone(),
+            diagnostics: ds.diagnostics.clone(),
+            worker_logs: ds.worker_logs.clone(),
+            node_configs: ds.node_configs.clone(),
+            scheduler: Vec::new(),
+            p2p: Vec::new(),
+            input_bytes: ds.input_bytes,
+            files_seen: ds.files_seen,
         }
     }
 

@@ -14,9 +14,16 @@ extern "C" {
     #[wasm_bindgen(js_namespace = runlensJs, js_name = filesFromInput)]
     pub fn files_from_input(input: &web_sys::HtmlInputElement) -> JsValue;
 
-    /// Create or update the ECharts instance in `el` with an option given as JSON text.
+    /// Create or update the ECharts instance in `el` with an option given as JSON text;
+    /// `tooltip_fields_json` names the value dimensions (`[]`: ECharts' own tooltip), `pick`
+    /// turns clicks near a point into `runlens-point` events.
     #[wasm_bindgen(js_namespace = runlensJs, js_name = chartRender)]
-    pub fn chart_render(el: &web_sys::Element, option_json: &str);
+    pub fn chart_render(
+        el: &web_sys::Element,
+        option_json: &str,
+        tooltip_fields_json: &str,
+        pick: bool,
+    );
 
     /// Dispose the ECharts instance in `el`, if any.
     #[wasm_bindgen(js_namespace = runlensJs, js_name = chartDispose)]

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod components;
+pub mod data;
 pub mod filters;
 pub mod js;
 pub mod protocol;

@@ -7,6 +7,7 @@ use crate::tabs::latency::{LatencyOptions, Statistic};
 use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
 use crate::tabs::scheduler::SchedulerView;
 use crate::tabs::Tab;
+use runlens_core::model::scheduler::RequestMetric;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewState {
@@ -16,8 +17,8 @@ pub struct ViewState {
     /// Sidebar filters, run selection and this browser's tag edits.
     pub filters: Filters,
     pub scheduler: SchedulerView,
-    /// Log set shown in the P2P NCCL tab.
-    pub p2p_set: usize,
+    /// Directory of the log set shown in the P2P NCCL tab (`None`: the first).
+    pub p2p_set: Option<String>,
 }
 
 impl Default for ViewState {
@@ -28,7 +29,7 @@ impl Default for ViewState {
             latency: LatencyOptions::default(),
             filters: Filters::default(),
             scheduler: SchedulerView::default(),
-            p2p_set: 0,
+            p2p_set: None,
         }
     }
 }
@@ -124,14 +125,13 @@ impl ViewState {
             parts.push("logy=1".into());
         }
         let sv = &self.scheduler;
-        for (k, v) in [
-            ("sset", sv.set),
-            ("smetric", sv.metric),
-            ("pset", self.p2p_set),
-        ] {
-            if v != 0 {
-                parts.push(format!("{k}={v}"));
+        for (k, v) in [("sset", &sv.set), ("pset", &self.p2p_set)] {
+            if let Some(v) = v {
+                parts.push(format!("{k}={}", enc(v)));
             }
+        }
+        if sv.metric != RequestMetric::Ttft {
+            parts.push(format!("smetric={}", sv.metric.id()));
         }
         if sv.cdf {
             parts.push("scdf=1".into());
@@ -219,11 +219,13 @@ impl ViewState {
                         .unwrap_or(s.latency.stat)
                 }
                 "logy" => s.latency.log_y = v == "1",
-                "sset" => s.scheduler.set = v.parse().unwrap_or(0),
-                "smetric" => s.scheduler.metric = v.parse().unwrap_or(0),
+                "sset" => s.scheduler.set = Some(dec(v)),
+                "smetric" => {
+                    s.scheduler.metric = RequestMetric::from_id(v).unwrap_or(s.scheduler.metric)
+                }
                 "scdf" => s.scheduler.cdf = v == "1",
                 "sx" => s.scheduler.by_time = v == "time",
-                "pset" => s.p2p_set = v.parse().unwrap_or(0),
+                "pset" => s.p2p_set = Some(dec(v)),
                 "tags" => s.filters.tags = list(v).collect(),
                 "from" => s.filters.date_from = Some(dec(v)),
                 "to" => s.filters.date_to = Some(dec(v)),
@@ -284,12 +286,12 @@ mod tests {
                 log_y: true,
             },
             scheduler: SchedulerView {
-                set: 1,
-                metric: 2,
+                set: Some("logs/sched a".into()),
+                metric: RequestMetric::E2eLatency,
                 cdf: true,
                 by_time: true,
             },
-            p2p_set: 2,
+            p2p_set: Some("p2p&b".into()),
         };
         assert_eq!(ViewState::from_hash(&s.to_hash()), s);
         assert_eq!(ViewState::from_hash(""), ViewState::default());

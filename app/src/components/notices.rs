@@ -1,11 +1,11 @@
 //! Notices above the tabs: incomplete runs with their missing concurrencies, skipped runs and
 //! profiling runs with their reasons — what the reference dashboard warns about, never hidden.
 
+use crate::data::DatasetRef;
 use leptos::prelude::*;
-use runlens_core::Dataset;
 
 #[component]
-pub fn Notices(dataset: Signal<Option<Dataset>>) -> impl IntoView {
+pub fn Notices(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
     move || {
         let ds = dataset.get()?;
         let incomplete = ds

@@ -1,9 +1,9 @@
 //! Tables of what was loaded: runs found, runs skipped (with reasons), files not understood and
 //! diagnostics — the same facts `runlens summary` prints.
 
+use crate::data::DatasetRef;
 use leptos::prelude::*;
 use runlens_core::text::paths::file_name;
-use runlens_core::Dataset;
 
 use super::worker_client::WorkerClient;
 use crate::protocol::ToWorker;
@@ -13,7 +13,7 @@ fn or_dash(v: Option<String>) -> String {
 }
 
 #[component]
-pub fn RunTable(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl IntoView {
+pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> impl IntoView {
     move || {
         let Some(ds) = dataset.get() else {
             return ().into_any();

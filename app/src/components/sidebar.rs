@@ -4,16 +4,16 @@
 //! export and import of a tags file (a browser cannot write into the run folder). Everything here
 //! is view state, saved in the URL hash by the page.
 
+use crate::data::DatasetRef;
 use leptos::html::Input;
 use leptos::prelude::*;
-use runlens_core::Dataset;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::filters::{Field, Filters};
 use crate::js;
 
 #[component]
-pub fn Sidebar(dataset: Signal<Option<Dataset>>, filters: RwSignal<Filters>) -> impl IntoView {
+pub fn Sidebar(dataset: Signal<Option<DatasetRef>>, filters: RwSignal<Filters>) -> impl IntoView {
     let import_input: NodeRef<Input> = NodeRef::new();
     let import_status = RwSignal::new(String::new());
     let field_filter = move |field: Field| {

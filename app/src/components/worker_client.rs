@@ -1,9 +1,10 @@
 //! The page's handle on the parsing worker: spawns it, queues requests until it reports
 //! `Ready`, and turns its messages into signal updates.
 
+use crate::data::DatasetRef;
 use leptos::prelude::*;
 use runlens_core::analysis::aggregate::{Grouping, Reducer};
-use runlens_core::{Dataset, Progress};
+use runlens_core::Progress;
 
 use crate::tabs::node_catalogue::{charts_of, NodeChart};
 use wasm_bindgen::prelude::*;
@@ -34,7 +35,7 @@ pub enum LoadState {
 /// Signals the worker writes and the page reads.
 #[derive(Clone, Copy)]
 pub struct WorkerClient {
-    pub dataset: RwSignal<Option<Dataset>>,
+    pub dataset: RwSignal<Option<DatasetRef>>,
     /// Last Node Metrics answer.
     pub node_charts: RwSignal<Option<NodeChartsAnswer>>,
     pub state: RwSignal<LoadState>,
@@ -117,7 +118,7 @@ impl WorkerClient {
                 dataset,
                 elapsed_ms,
             } => {
-                self.dataset.set(Some(*dataset));
+                self.dataset.set(Some(DatasetRef::new(*dataset)));
                 self.state.set(LoadState::Done { elapsed_ms });
             }
             FromWorker::NodeCharts {

@@ -3,6 +3,7 @@
 //! (from launch commands in its log, or the config dump's argv), searchable with long values
 //! folded, and environment variables by category — for every layout generation, `logs/` included.
 
+use crate::data::DatasetRef;
 use leptos::prelude::*;
 use runlens_core::model::node_config::env_category;
 use runlens_core::text::pairs::flags_from_argv;
@@ -71,11 +72,11 @@ pub fn worker_flags(ds: &Dataset, run_key: &str) -> Vec<WorkerFlags> {
 }
 
 #[component]
-pub fn ConfigurationTab(dataset: Signal<Option<Dataset>>) -> impl IntoView {
+pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
     let run = RwSignal::new(None::<String>);
     let search = RwSignal::new(String::new());
     let runs = Signal::derive(move || {
-        dataset.with(|ds| ds.as_ref().map(configurable_runs).unwrap_or_default())
+        dataset.with(|ds| ds.as_deref().map(configurable_runs).unwrap_or_default())
     });
     Effect::new(move |_| {
         let rs = runs.get();

@@ -2,6 +2,7 @@
 //! chosen statistic (mean, median, p90, p99 where the results have it), linear or log Y, and a
 //! min/max table per run.
 
+use crate::data::DatasetRef;
 use charming::component::{Axis, Grid, Legend, Title};
 use charming::element::{AxisType, NameLocation, Symbol, Tooltip, Trigger};
 use charming::series::Line;
@@ -162,7 +163,7 @@ pub fn latency_option(
 
 #[component]
 pub fn LatencyTab(
-    dataset: Signal<Option<Dataset>>,
+    dataset: Signal<Option<DatasetRef>>,
     opts: RwSignal<LatencyOptions>,
 ) -> impl IntoView {
     let charts = METRICS

@@ -5,6 +5,7 @@
 //! (`runlens_core::analysis::aggregate::node_metric_series`), named by `node_catalogue`; this
 //! module draws them.
 
+use crate::data::DatasetRef;
 use charming::series::Line;
 use leptos::prelude::*;
 use runlens_core::analysis::aggregate::{Grouping, Reducer};
@@ -101,12 +102,12 @@ fn runs_with_logs(ds: &Dataset) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn NodeMetricsTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl IntoView {
+pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> impl IntoView {
     let run = RwSignal::new(None::<String>);
     let grouping = RwSignal::new(Grouping::Cluster);
     let reducer = RwSignal::new(Reducer::Mean);
     let runs = Signal::derive(move || {
-        dataset.with(|ds| ds.as_ref().map(runs_with_logs).unwrap_or_default())
+        dataset.with(|ds| ds.as_deref().map(runs_with_logs).unwrap_or_default())
     });
     // Default to the first run with logs; keep the choice while it exists.
     Effect::new(move |_| {
@@ -205,7 +206,7 @@ pub fn NodeMetricsTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) ->
                     <h3>{section}</h3>
                     <div class="chart-grid">
                         {in_section.into_iter().map(|chart| {
-                            let id: &'static str = Box::leak(format!("node-{}", chart.id).into_boxed_str());
+                            let id = format!("node-{}", chart.id);
                             let option = Signal::derive({ let c = chart.clone(); move || Some(node_chart_option(&c)) });
                             let csv = Signal::derive({ let c = chart.clone(); move || node_chart_csv(&c) });
                             view! { <ChartView id=id option=option empty=Signal::derive(String::new) csv=csv /> }

@@ -3,6 +3,7 @@
 //! start to `ncclCommInitRank` success (red and dashed when it never returned) — with the
 //! findings linked to their log lines and a table of connections.
 
+use crate::data::DatasetRef;
 use charming::component::{Axis, Grid, Legend, LegendType, Title};
 use charming::datatype::CompositeValue;
 use charming::element::{
@@ -14,7 +15,6 @@ use leptos::prelude::*;
 use runlens_core::model::p2p::{P2pAnalysis, Side};
 use runlens_core::model::P2pKind;
 use runlens_core::model::Severity;
-use runlens_core::Dataset;
 
 use super::charts::csv;
 use crate::components::chart::Chart as ChartView;
@@ -135,10 +135,12 @@ pub fn timeline_option(a: &P2pAnalysis) -> Option<String> {
                 .data(data),
         );
     }
-    let mut value = serde_json::to_value(&chart).ok()?;
-    value["runlensTooltip"] = serde_json::json!(["Time (s)", "Lane", "Event"]);
-    // Lanes need room: about 60 px each.
-    Some(value.to_string())
+    serde_json::to_string(&chart).ok()
+}
+
+/// Tooltip lines of a timeline event.
+pub fn timeline_tooltip_fields() -> Vec<String> {
+    ["Time (s)", "Lane", "Event"].map(String::from).to_vec()
 }
 
 /// Every timeline event as CSV.
@@ -165,11 +167,18 @@ fn secs(v: Option<f64>) -> String {
 }
 
 #[component]
-pub fn P2pTab(dataset: Signal<Option<Dataset>>, chosen: RwSignal<usize>) -> impl IntoView {
-    let analysis = Signal::derive(move || {
+pub fn P2pTab(
+    dataset: Signal<Option<DatasetRef>>,
+    chosen: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let analysis = Memo::new(move |_| {
         dataset.with(|ds| {
-            ds.as_ref()
-                .and_then(|ds| ds.p2p.get(chosen.get()).or(ds.p2p.first()).cloned())
+            ds.as_ref().and_then(|ds| {
+                chosen
+                    .with(|c| ds.p2p.iter().find(|a| Some(&a.dir) == c.as_ref()))
+                    .or(ds.p2p.first())
+                    .cloned()
+            })
         })
     });
     let sets = move || {
@@ -185,8 +194,8 @@ pub fn P2pTab(dataset: Signal<Option<Dataset>>, chosen: RwSignal<usize>) -> impl
         }>
             <div class="controls">
                 <Show when=move || { sets().len() > 1 }>
-                    <label>"Log set "<select id="p2p-set" on:change=move |ev| chosen.set(event_target_value(&ev).parse().unwrap_or(0))>
-                        {move || sets().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string() selected=move || chosen.get() == i>{d}</option> }).collect_view()}
+                    <label>"Log set "<select id="p2p-set" on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
+                        {move || sets().into_iter().map(|d| { let shown = d.clone(); let value = d.clone(); view! { <option value=value selected=move || analysis.with(|a| a.as_ref().is_some_and(|a| a.dir == shown))>{d}</option> } }).collect_view()}
                     </select></label>
                 </Show>
             </div>
@@ -204,6 +213,7 @@ pub fn P2pTab(dataset: Signal<Option<Dataset>>, chosen: RwSignal<usize>) -> impl
                         {card("kv_cache warnings", a.kv_warnings.iter().map(|w| w.mismatches + w.none).sum::<u64>().to_string())}
                     </div>
                     <ChartView id="p2p-timeline" option=Signal::derive(move || option.clone()) csv=Signal::derive(move || csv_text.clone()) height=height
+                        tooltip_fields=Signal::derive(timeline_tooltip_fields)
                         empty=Signal::derive(|| "The P2P lines carry no timestamps (expected `LEVEL MM-DD HH:MM:SS [file.py:line]`).".to_string()) />
                     <h3>"Findings"</h3>
                     <ul id="p2p-findings" class="findings">

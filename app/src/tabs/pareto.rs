@@ -3,6 +3,7 @@
 //! plotted point, a TPS/User cutoff line, the frontier's table and the CSV of all points. Numbers
 //! come from the core (`DerivedMetrics`, `pareto_frontier`, `export`); this module lays them out.
 
+use crate::data::DatasetRef;
 use charming::component::{Axis, Grid, Legend, Title};
 use charming::datatype::DataPointItem;
 use charming::element::{
@@ -243,13 +244,14 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
                 ]),
         );
     }
-    let mut value = serde_json::to_value(&chart).ok()?;
-    let mut fields = TOOLTIP_FIELDS;
-    fields[1] = y_name;
-    value["runlensTooltip"] = serde_json::json!(fields);
-    // Clicks near a point are reported to the page (A/B comparison).
-    value["runlensPick"] = serde_json::json!(true);
-    Some(value.to_string())
+    serde_json::to_string(&chart).ok()
+}
+
+/// Tooltip lines of a Pareto point, the y dimension named as plotted.
+pub fn tooltip_fields(y_name: &str) -> Vec<String> {
+    let mut fields: Vec<String> = TOOLTIP_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+    fields[1] = y_name.to_owned();
+    fields
 }
 
 /// The per-point table as CSV text (the reference's column names first).
@@ -384,7 +386,7 @@ fn Comparison(picks: RwSignal<Vec<PickedPoint>>, y_name: Signal<&'static str>) -
 
 /// Summary cards: runs, points, max Output TPS, max concurrency, profilers.
 #[component]
-fn SummaryCards(dataset: Signal<Option<Dataset>>) -> impl IntoView {
+fn SummaryCards(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
     move || {
         let ds = dataset.get()?;
         let points: Vec<_> = ds.runs.iter().flat_map(|r| r.points.iter()).collect();
@@ -422,7 +424,10 @@ fn SummaryCards(dataset: Signal<Option<Dataset>>) -> impl IntoView {
 }
 
 #[component]
-pub fn ParetoTab(dataset: Signal<Option<Dataset>>, opts: RwSignal<ParetoOptions>) -> impl IntoView {
+pub fn ParetoTab(
+    dataset: Signal<Option<DatasetRef>>,
+    opts: RwSignal<ParetoOptions>,
+) -> impl IntoView {
     let option = Signal::derive(move || {
         let o = opts.get();
         dataset.with(|ds| ds.as_ref().and_then(|ds| pareto_option(ds, &o)))
@@ -506,8 +511,9 @@ pub fn ParetoTab(dataset: Signal<Option<Dataset>>, opts: RwSignal<ParetoOptions>
             }>"Download CSV (all points)"</button>
         </div>
         <div on:runlens-point=on_point>
-            <ChartView id="pareto-chart" option=option empty=empty
-                csv=Signal::derive(move || dataset.with(|ds| ds.as_ref().map(points_csv).unwrap_or_default())) />
+            <ChartView id="pareto-chart" option=option empty=empty pick_points=true
+                tooltip_fields=Signal::derive(move || tooltip_fields(opts.get().y_name()))
+                csv=Signal::derive(move || dataset.with(|ds| ds.as_deref().map(points_csv).unwrap_or_default())) />
         </div>
         <Comparison picks=picks y_name=Signal::derive(move || opts.get().y_name()) />
         <p class="caption" id="frontier-count">

@@ -4,11 +4,11 @@
 //! pace; decode below prefill means decode is the bottleneck. The series come from the worker's
 //! Node Metrics answer (cluster grouping), so nothing is computed here but the division.
 
+use crate::data::DatasetRef;
 use charming::series::Line;
 use leptos::prelude::*;
 use runlens_core::analysis::aggregate::{Grouping, NodeMetric, Reducer};
 use runlens_core::model::{Run, Topology};
-use runlens_core::Dataset;
 
 use crate::tabs::node_catalogue::NodeChart;
 
@@ -100,7 +100,7 @@ fn disaggregated(run: &Run) -> bool {
 }
 
 #[component]
-pub fn RateMatchTab(dataset: Signal<Option<Dataset>>, client: WorkerClient) -> impl IntoView {
+pub fn RateMatchTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> impl IntoView {
     let per_request = RwSignal::new(false);
     let reducer = RwSignal::new(Reducer::Mean);
     let run = RwSignal::new(None::<String>);

@@ -4,28 +4,52 @@
 //! decode tokens, queues, KV utilisation, iteration time split), events, waiting reasons, time
 //! per state, and a drill-down into one of the slowest requests' state timeline.
 
+use crate::data::DatasetRef;
 use charming::component::{Axis, Grid, Legend, Title};
 use charming::element::{AxisType, ItemStyle, NameLocation, Tooltip, Trigger};
 use charming::series::Bar;
 use charming::Chart;
 use leptos::prelude::*;
 use runlens_core::analysis::stats::bucket_means;
-use runlens_core::model::scheduler::{Distribution, SchedulerAnalysis, SlowRequest};
+use runlens_core::model::scheduler::{Distribution, RequestMetric, SchedulerAnalysis, SlowRequest};
 use runlens_core::model::Summary;
-use runlens_core::Dataset;
 
 use super::charts::{bar_chart, cell, csv, fmt_num, xy_chart, XySeries};
 use crate::components::chart::Chart as ChartView;
 
-/// The tab's toggles, kept in the URL hash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The tab's toggles, kept in the URL hash by name (a link survives a different load order).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchedulerView {
-    /// Index of the log set (folder) shown.
-    pub set: usize,
-    /// Index of the distribution metric (TTFT, TPOT, E2E, waiting, execution, tokens in, out).
-    pub metric: usize,
+    /// Directory of the log set shown (`None`: the first).
+    pub set: Option<String>,
+    /// The request metric whose distribution is shown.
+    pub metric: RequestMetric,
     pub cdf: bool,
     pub by_time: bool,
+}
+
+impl Default for SchedulerView {
+    fn default() -> Self {
+        Self {
+            set: None,
+            metric: RequestMetric::Ttft,
+            cdf: false,
+            by_time: false,
+        }
+    }
+}
+
+/// How the page names a request metric.
+pub fn metric_name(m: RequestMetric) -> &'static str {
+    match m {
+        RequestMetric::Ttft => "TTFT",
+        RequestMetric::Tpot => "TPOT",
+        RequestMetric::E2eLatency => "E2E latency",
+        RequestMetric::WaitingTime => "Waiting time",
+        RequestMetric::ExecutionTime => "Execution time",
+        RequestMetric::InputTokens => "Input tokens",
+        RequestMetric::OutputTokens => "Output tokens",
+    }
 }
 
 /// X axis of the iteration charts.
@@ -223,33 +247,34 @@ pub fn requests_csv(a: &SchedulerAnalysis) -> String {
 
 /// Histogram or CDF of one request metric.
 pub fn distribution_option(d: &Distribution, cdf: bool) -> Option<String> {
+    let (name, unit) = (metric_name(d.metric), d.metric.unit());
     let subtitle = format!(
         "n={}, mean {}, p50 {}, p99 {} {}",
         d.summary.count,
         fmt_num(d.summary.mean),
         fmt_num(d.summary.p50),
         fmt_num(d.summary.p99),
-        d.unit
+        unit
     );
     if cdf {
         let xs: Vec<f64> = d.cdf.iter().map(|p| p[0]).collect();
         let ys: Vec<f64> = d.cdf.iter().map(|p| p[1] * 100.0).collect();
         xy_chart(
-            &format!("{} CDF", d.name),
+            &format!("{name} CDF"),
             &subtitle,
-            &format!("{} ({})", d.name, d.unit),
+            &format!("{name} ({unit})"),
             "Requests at or below (%)",
-            vec![XySeries::new(format!("{} CDF", d.name), &xs, &ys)],
+            vec![XySeries::new(format!("{name} CDF"), &xs, &ys)],
         )
     } else {
         bar_chart(
-            &format!("{} distribution", d.name),
+            &format!("{name} distribution"),
             &subtitle,
             d.histogram
                 .iter()
                 .map(|b| format!("{}–{}", fmt_num(b.lo), fmt_num(b.hi)))
                 .collect(),
-            &format!("{} ({})", d.name, d.unit),
+            &format!("{name} ({unit})"),
             "Requests",
             vec![(
                 "Requests".into(),
@@ -379,7 +404,7 @@ pub fn time_per_state(r: &SlowRequest) -> String {
 fn stat_row(d: &Distribution) -> impl IntoView {
     let s: Summary = d.summary;
     view! {
-        <tr><td>{format!("{} ({})", d.name, d.unit)}</td>
+        <tr><td>{format!("{} ({})", metric_name(d.metric), d.metric.unit())}</td>
             <td class="num">{fmt_num(s.mean)}</td><td class="num">{fmt_num(s.p50)}</td><td class="num">{fmt_num(s.p90)}</td>
             <td class="num">{fmt_num(s.p95)}</td><td class="num">{fmt_num(s.p99)}</td><td class="num">{s.count}</td></tr>
     }
@@ -387,18 +412,18 @@ fn stat_row(d: &Distribution) -> impl IntoView {
 
 #[component]
 pub fn SchedulerTab(
-    dataset: Signal<Option<Dataset>>,
+    dataset: Signal<Option<DatasetRef>>,
     view_state: RwSignal<SchedulerView>,
 ) -> impl IntoView {
-    let chosen = Memo::new(move |_| view_state.with(|s| s.set));
-    let set_chosen = move |v: usize| view_state.update(|s| s.set = v);
+    let chosen = Memo::new(move |_| view_state.with(|s| s.set.clone()));
+    let set_chosen = move |v: String| view_state.update(|s| s.set = Some(v));
     let metric = Memo::new(move |_| view_state.with(|s| s.metric));
-    let set_metric = move |v: usize| view_state.update(|s| s.metric = v);
+    let set_metric = move |v: RequestMetric| view_state.update(|s| s.metric = v);
     let analysis = Memo::new(move |_| {
         dataset.with(|ds| {
             ds.as_ref().and_then(|ds| {
-                ds.scheduler
-                    .get(chosen.get())
+                chosen
+                    .with(|c| ds.scheduler.iter().find(|a| Some(&a.dir) == c.as_ref()))
                     .or(ds.scheduler.first())
                     .cloned()
             })
@@ -446,7 +471,8 @@ pub fn SchedulerTab(
     });
     let dist_option = Signal::derive(move || {
         distributions.with(|d| {
-            d.get(metric.get())
+            d.iter()
+                .find(|d| d.metric == metric.get())
                 .and_then(|d| distribution_option(d, cdf.get()))
         })
     });
@@ -469,8 +495,8 @@ pub fn SchedulerTab(
         }>
             <div class="controls">
                 <Show when=move || { sets().len() > 1 }>
-                    <label>"Log set "<select id="sched-set" on:change=move |ev| set_chosen(event_target_value(&ev).parse().unwrap_or(0))>
-                        {move || sets().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string() selected=move || chosen.get() == i>{d}</option> }).collect_view()}
+                    <label>"Log set "<select id="sched-set" on:change=move |ev| set_chosen(event_target_value(&ev))>
+                        {move || sets().into_iter().map(|d| { let shown = d.clone(); let value = d.clone(); view! { <option value=value selected=move || analysis.with(|a| a.as_ref().is_some_and(|a| a.dir == shown))>{d}</option> } }).collect_view()}
                     </select></label>
                 </Show>
                 <span class="caption" id="sched-files">{move || analysis.with(|a| a.as_ref().map(|a| a.files.iter().map(|f| {
@@ -500,8 +526,8 @@ pub fn SchedulerTab(
                 }
             })}
             <div class="controls">
-                <label>"Metric "<select id="sched-metric" on:change=move |ev| set_metric(event_target_value(&ev).parse().unwrap_or(0))>
-                    {move || distributions.get().into_iter().enumerate().map(|(i, d)| view! { <option value=i.to_string() selected=move || metric.get() == i>{d.name}</option> }).collect_view()}
+                <label>"Metric "<select id="sched-metric" on:change=move |ev| set_metric(RequestMetric::from_id(&event_target_value(&ev)).unwrap_or(RequestMetric::Ttft))>
+                    {move || distributions.get().into_iter().map(|d| { let m = d.metric; view! { <option value=m.id() selected=move || metric.get() == m>{metric_name(m)}</option> } }).collect_view()}
                 </select></label>
                 <label><input type="radio" name="sched-dist" id="sched-hist" prop:checked=move || !cdf.get() on:change=move |_| set_cdf(false) />"Histogram"</label>
                 <label><input type="radio" name="sched-dist" id="sched-cdf" prop:checked=move || cdf.get() on:change=move |_| set_cdf(true) />"CDF"</label>

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use runlens_core::model::scheduler::RequestMetric;
 use runlens_core::model::{Severity, Summary};
 use runlens_core::{Dataset, Ingest};
 use serde_json::Value;
@@ -74,8 +75,13 @@ fn scheduler_statistics_equal_the_simulation() {
         let h = &a.headline;
         same_summary(&h.ttft_ms, &t["ttft_ms"], "TTFT");
         same_summary(&h.e2e_ms, &t["e2e_ms"], "E2E");
-        same_summary(&a.latencies[3].summary, &t["waiting_ms"], "waiting");
-        same_summary(&a.latencies[4].summary, &t["execution_ms"], "execution");
+        let of = |m: RequestMetric| &a.latencies.iter().find(|d| d.metric == m).unwrap().summary;
+        same_summary(of(RequestMetric::WaitingTime), &t["waiting_ms"], "waiting");
+        same_summary(
+            of(RequestMetric::ExecutionTime),
+            &t["execution_ms"],
+            "execution",
+        );
         if t["tpot_ms"].is_null() {
             assert_eq!(h.tpot_ms.count, 0);
         } else {

@@ -183,11 +183,61 @@ pub const MAX_ITERATION_POINTS: usize = 4000;
 /// Slowest requests (by E2E latency) whose state timelines are kept for the drill-down.
 pub const SLOWEST_REQUESTS: usize = 25;
 
-/// A latency-like request metric with its distribution.
+/// A per-request metric of `per_request.csv` that has a distribution (data only: the page names
+/// it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestMetric {
+    Ttft,
+    Tpot,
+    E2eLatency,
+    WaitingTime,
+    ExecutionTime,
+    InputTokens,
+    OutputTokens,
+}
+
+impl RequestMetric {
+    pub const ALL: [RequestMetric; 7] = [
+        RequestMetric::Ttft,
+        RequestMetric::Tpot,
+        RequestMetric::E2eLatency,
+        RequestMetric::WaitingTime,
+        RequestMetric::ExecutionTime,
+        RequestMetric::InputTokens,
+        RequestMetric::OutputTokens,
+    ];
+
+    /// Stable identifier (`e2e_latency`), as serialised and kept in the URL.
+    pub fn id(self) -> &'static str {
+        match self {
+            RequestMetric::Ttft => "ttft",
+            RequestMetric::Tpot => "tpot",
+            RequestMetric::E2eLatency => "e2e_latency",
+            RequestMetric::WaitingTime => "waiting_time",
+            RequestMetric::ExecutionTime => "execution_time",
+            RequestMetric::InputTokens => "input_tokens",
+            RequestMetric::OutputTokens => "output_tokens",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.id() == id)
+    }
+
+    /// Unit of the values: `ms` for times, `tokens` for token counts.
+    pub fn unit(self) -> &'static str {
+        match self {
+            RequestMetric::InputTokens | RequestMetric::OutputTokens => "tokens",
+            _ => "ms",
+        }
+    }
+}
+
+/// A request metric with its distribution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Distribution {
-    pub name: String,
-    pub unit: String,
+    pub metric: RequestMetric,
     pub summary: Summary,
     pub histogram: Vec<Bin>,
     pub cdf: Vec<[f64; 2]>,

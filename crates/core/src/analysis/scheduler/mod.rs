@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::analysis::stats::{bucket_mean, cdf, histogram, summarize};
 use crate::model::scheduler::{
     Distribution, EventRow, Headline, IterationColumns, IterationRow, IterationStats, Preemption,
-    RequestColumns, RequestRow, SchedulerAnalysis, SchedulerFileInfo, SchedulerRows,
+    RequestColumns, RequestMetric, RequestRow, SchedulerAnalysis, SchedulerFileInfo, SchedulerRows,
     SchedulerTable, SlowRequest, MAX_ITERATION_POINTS, SLOWEST_REQUESTS,
 };
 
@@ -20,11 +20,10 @@ use timeline::{state_time, timelines_from_events, timelines_from_transitions, Ti
 const NS_PER_MS: f64 = 1e6;
 const NS_PER_S: f64 = 1e9;
 
-/// A latency-like request metric with its distribution.
-fn distribution(name: &str, unit: &str, values: &[f64]) -> Distribution {
+/// A request metric with its distribution.
+fn distribution(metric: RequestMetric, values: &[f64]) -> Distribution {
     Distribution {
-        name: name.into(),
-        unit: unit.into(),
+        metric,
         summary: summarize(values),
         histogram: histogram(values, 30),
         cdf: cdf(values, 200),
@@ -89,15 +88,15 @@ pub fn analyse(dir: &str, tables: &[&SchedulerTable]) -> SchedulerAnalysis {
     a.requests = request_columns(requests);
     let r = &a.requests;
     a.latencies = vec![
-        distribution("TTFT", "ms", &r.ttft_ms),
-        distribution("TPOT", "ms", &r.tpot_ms),
-        distribution("E2E latency", "ms", &r.e2e_ms),
-        distribution("Waiting time", "ms", &r.waiting_ms),
-        distribution("Execution time", "ms", &r.execution_ms),
+        distribution(RequestMetric::Ttft, &r.ttft_ms),
+        distribution(RequestMetric::Tpot, &r.tpot_ms),
+        distribution(RequestMetric::E2eLatency, &r.e2e_ms),
+        distribution(RequestMetric::WaitingTime, &r.waiting_ms),
+        distribution(RequestMetric::ExecutionTime, &r.execution_ms),
     ];
     a.tokens = vec![
-        distribution("Input tokens", "tokens", &r.input_tokens),
-        distribution("Output tokens", "tokens", &r.output_tokens),
+        distribution(RequestMetric::InputTokens, &r.input_tokens),
+        distribution(RequestMetric::OutputTokens, &r.output_tokens),
     ];
     a.preemption = preemption(r, events);
     a.iteration_stats = iteration_stats(iterations);
