@@ -128,20 +128,31 @@ pub fn cell(column: &[f64], i: usize) -> String {
         .unwrap_or_default()
 }
 
-/// Rows as CSV text (fields quoted when needed).
-pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
-    let mut out = header.join(",");
-    out.push('\n');
+/// Rows as CSV text (RFC 4180 quoting by the `csv` crate), header first.
+pub fn csv<H: AsRef<str>>(header: &[H], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = ::csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let _ = w.write_record(header.iter().map(|h| h.as_ref()));
     for row in rows {
-        out.push_str(&row.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","));
-        out.push('\n');
+        let _ = w.write_record(&row);
     }
-    out
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_only_where_needed_and_ends_lines_with_lf() {
+        let text = csv(
+            &["a", "b"],
+            [
+                vec!["x,y".to_owned(), "say \"hi\"".to_owned()],
+                vec!["1".into(), "".into()],
+            ],
+        );
+        assert_eq!(text, "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n1,\n");
+    }
 }

@@ -3,20 +3,19 @@
 //! plotted point, a TPS/User cutoff line, the frontier's table and the CSV of all points. Numbers
 //! come from the core (`DerivedMetrics`, `pareto_frontier`, `export`); this module lays them out.
 
-use crate::data::DatasetRef;
-use charming::component::{Axis, Grid, Legend, Title};
-use charming::datatype::DataPointItem;
-use charming::element::{
-    AxisType, Label, LabelPosition, LineStyle, LineStyleType, NameLocation, Symbol, Tooltip,
-    Trigger,
-};
-use charming::series::Line;
-use charming::Chart;
+mod chart;
+mod compare;
+
 use leptos::prelude::*;
-use runlens_core::analysis::export::{point_columns, point_rows};
-use runlens_core::analysis::metrics::pareto_frontier;
 use runlens_core::model::BenchmarkPoint;
-use runlens_core::Dataset;
+
+pub use chart::{
+    frontier_points, pareto_option, pareto_series, points_csv, tooltip_fields, ParetoSeries,
+};
+pub use compare::{add_pick, percent_change, picked_point, PickedPoint};
+
+use crate::data::DatasetRef;
+use compare::Comparison;
 
 use crate::components::chart::Chart as ChartView;
 use crate::js;
@@ -83,304 +82,6 @@ impl ParetoOptions {
             (YMetric::Output, false) => p.derived.output_tps_per_gpu,
             (YMetric::Total, _) => p.derived.total_tps_per_gpu,
         }
-    }
-}
-
-/// Dimension names of each data point's value array, shown in the tooltip.
-pub const TOOLTIP_FIELDS: [&str; 6] = [
-    "Output TPS/User",
-    "TPS/GPU",
-    "Concurrency",
-    "Output TPS",
-    "Mean TTFT (ms)",
-    "Mean TPOT (ms)",
-];
-
-/// One plotted series: run label and its points `[x, y, concurrency, tps, ttft, tpot]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParetoSeries {
-    pub name: String,
-    pub points: Vec<[f64; 6]>,
-}
-
-/// Series of every run with at least one plottable point.
-pub fn pareto_series(ds: &Dataset, opts: &ParetoOptions) -> Vec<ParetoSeries> {
-    ds.runs
-        .iter()
-        .filter_map(|run| {
-            let points: Vec<[f64; 6]> = run
-                .points
-                .iter()
-                .filter_map(|p| {
-                    let nan = f64::NAN;
-                    Some([
-                        opts.x_of(p)?,
-                        opts.y_of(p)?,
-                        p.concurrency.map(f64::from).unwrap_or(nan),
-                        p.output_throughput.unwrap_or(nan),
-                        p.ttft_ms.mean.unwrap_or(nan),
-                        p.tpot_ms.mean.unwrap_or(nan),
-                    ])
-                })
-                .collect();
-            (!points.is_empty()).then(|| ParetoSeries {
-                name: run.label(),
-                points,
-            })
-        })
-        .collect()
-}
-
-/// Frontier points `(series name, point)` over every plotted point, ordered by TPS/User.
-pub fn frontier_points(series: &[ParetoSeries]) -> Vec<(String, [f64; 6])> {
-    let all: Vec<(&str, [f64; 6])> = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(move |p| (s.name.as_str(), *p)))
-        .collect();
-    let xy: Vec<(Option<f64>, Option<f64>)> =
-        all.iter().map(|(_, p)| (Some(p[0]), Some(p[1]))).collect();
-    pareto_frontier(&xy)
-        .into_iter()
-        .map(|i| (all[i].0.to_owned(), all[i].1))
-        .collect()
-}
-
-fn point_item(p: &[f64; 6]) -> DataPointItem {
-    let values: Vec<Option<f64>> = p.iter().map(|v| v.is_finite().then_some(*v)).collect();
-    let name = if p[2].is_finite() {
-        format!("{}", p[2])
-    } else {
-        String::new()
-    };
-    DataPointItem::new(values).name(name)
-}
-
-/// The ECharts option as JSON, or `None` when nothing can be plotted.
-pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
-    let series = pareto_series(ds, opts);
-    if series.is_empty() {
-        return None;
-    }
-    let y_name = opts.y_name();
-    let mut chart = Chart::new()
-        .title(
-            Title::new()
-                .text(format!("{y_name} vs Output TPS/User"))
-                .left("center"),
-        )
-        .tooltip(Tooltip::new().trigger(Trigger::Item))
-        .legend(
-            Legend::new()
-                .bottom(0)
-                .type_(charming::component::LegendType::Scroll),
-        )
-        .grid(Grid::new().left(80).right(40).top(50).bottom(80))
-        .x_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name("Output TPS/User (tokens/s per user)")
-                .name_location(NameLocation::Middle)
-                .name_gap(30)
-                .scale(true),
-        )
-        .y_axis(
-            Axis::new()
-                .type_(AxisType::Value)
-                .name(format!("{y_name} (tokens/s per GPU)"))
-                .name_location(NameLocation::Middle)
-                .name_gap(60)
-                .scale(true),
-        );
-    if opts.frontier {
-        let frontier = frontier_points(&series);
-        let data: Vec<DataPointItem> = frontier.iter().map(|(_, p)| point_item(p)).collect();
-        chart = chart.series(
-            Line::new()
-                .name(format!("Pareto frontier ({} points)", frontier.len()))
-                .symbol(Symbol::Diamond)
-                .symbol_size(14)
-                .line_style(LineStyle::new().width(6).opacity(0.35).color("#d4a017"))
-                .z(1)
-                .data(data),
-        );
-    }
-    for s in &series {
-        let data: Vec<DataPointItem> = s.points.iter().map(point_item).collect();
-        chart = chart.series(
-            Line::new()
-                .name(s.name.as_str())
-                .show_symbol(true)
-                .symbol(Symbol::Circle)
-                .symbol_size(8)
-                .z(3)
-                .label(
-                    Label::new()
-                        .show(true)
-                        .position(LabelPosition::Top)
-                        .formatter("{b}"),
-                )
-                .data(data),
-        );
-    }
-    if let Some(cutoff) = opts.cutoff {
-        let y_max = series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p[1]))
-            .fold(0.0, f64::max)
-            * 1.05;
-        chart = chart.series(
-            Line::new()
-                .name(format!("Target: {cutoff} TPS/User"))
-                .symbol(Symbol::None)
-                .line_style(
-                    LineStyle::new()
-                        .type_(LineStyleType::Dashed)
-                        .color("#c0392b")
-                        .width(2),
-                )
-                .data(vec![
-                    DataPointItem::new(vec![cutoff, 0.0]),
-                    DataPointItem::new(vec![cutoff, y_max]),
-                ]),
-        );
-    }
-    serde_json::to_string(&chart).ok()
-}
-
-/// Tooltip lines of a Pareto point, the y dimension named as plotted.
-pub fn tooltip_fields(y_name: &str) -> Vec<String> {
-    let mut fields: Vec<String> = TOOLTIP_FIELDS.iter().map(|f| (*f).to_owned()).collect();
-    fields[1] = y_name.to_owned();
-    fields
-}
-
-/// The per-point table as CSV text (the reference's column names first).
-pub fn points_csv(ds: &Dataset) -> String {
-    let quote = |s: String| {
-        if s.contains([',', '"', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    };
-    let mut out = point_columns()
-        .into_iter()
-        .map(|c| quote(c.to_owned()))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
-    for row in point_rows(ds) {
-        out.push_str(
-            &row.iter()
-                .map(|c| quote(c.to_csv()))
-                .collect::<Vec<_>>()
-                .join(","),
-        );
-        out.push('\n');
-    }
-    out
-}
-
-/// One picked point of the A/B comparison: run label and `[x, y, concurrency, tps, ttft, tpot]`.
-pub type PickedPoint = (String, [f64; 6]);
-
-/// A chart click (the `runlens-point` event's detail) as a picked point. Clicks on the cutoff
-/// line are not points; a click on the frontier is resolved to the run it came from.
-pub fn picked_point(detail: &str, frontier: &[PickedPoint]) -> Option<PickedPoint> {
-    #[derive(serde::Deserialize)]
-    struct Click {
-        series: String,
-        index: usize,
-        value: Vec<Option<f64>>,
-    }
-    let click: Click = serde_json::from_str(detail).ok()?;
-    if click.series.starts_with("Pareto frontier") {
-        return frontier.get(click.index).cloned();
-    }
-    if click.series.starts_with("Target: ") || click.value.len() < 6 {
-        return None;
-    }
-    let mut p = [f64::NAN; 6];
-    for (slot, v) in p.iter_mut().zip(&click.value) {
-        *slot = v.unwrap_or(f64::NAN);
-    }
-    Some((click.series, p))
-}
-
-/// Adds a click to the comparison: the first pick is A, the second B, later picks replace B.
-pub fn add_pick(picks: &mut Vec<PickedPoint>, p: PickedPoint) {
-    if picks.len() >= 2 {
-        picks.truncate(1);
-    }
-    picks.push(p);
-}
-
-/// Relative change from `a` to `b` in percent, when both are known and `a` is not zero.
-pub fn percent_change(a: f64, b: f64) -> Option<f64> {
-    (a.is_finite() && b.is_finite() && a != 0.0).then(|| (b - a) / a.abs() * 100.0)
-}
-
-/// Rows of the comparison: label, index into the point array, and whether higher is better
-/// (`None`: neither, like concurrency).
-const COMPARE_ROWS: [(&str, usize, Option<bool>); 6] = [
-    ("Output TPS/User", 0, Some(true)),
-    ("TPS/GPU", 1, Some(true)),
-    ("Concurrency", 2, None),
-    ("Output TPS", 3, Some(true)),
-    ("Mean TTFT (ms)", 4, Some(false)),
-    ("Mean TPOT (ms)", 5, Some(false)),
-];
-
-/// A/B comparison of two clicked points with the change from A to B, green when better.
-#[component]
-fn Comparison(picks: RwSignal<Vec<PickedPoint>>, y_name: Signal<&'static str>) -> impl IntoView {
-    let fmt = |v: f64| {
-        if v.is_finite() && v.fract() == 0.0 {
-            format!("{v:.0}")
-        } else if v.is_finite() {
-            format!("{v:.2}")
-        } else {
-            "–".to_string()
-        }
-    };
-    view! {
-        <div id="ab-compare" class="compare">
-            {move || {
-                let p = picks.get();
-                match p.len() {
-                    0 => view! { <p class="caption">"Click a point to pick A, then another to pick B for a side-by-side comparison."</p> }.into_any(),
-                    _ => {
-                        let a = p[0].clone();
-                        let b = p.get(1).cloned();
-                        let rows = COMPARE_ROWS.iter().map(|(label, i, higher)| {
-                            let label = if *i == 1 { y_name.get() } else { *label };
-                            let va = a.1[*i];
-                            let vb = b.as_ref().map(|b| b.1[*i]).unwrap_or(f64::NAN);
-                            let change = percent_change(va, vb);
-                            let class = match (change, higher) {
-                                (Some(c), Some(h)) if c != 0.0 => if (c > 0.0) == *h { "num better" } else { "num worse" },
-                                _ => "num",
-                            };
-                            view! {
-                                <tr><td>{label}</td><td class="num">{fmt(va)}</td><td class="num">{fmt(vb)}</td>
-                                <td class=class>{change.map(|c| format!("{c:+.1} %")).unwrap_or_else(|| "–".into())}</td></tr>
-                            }
-                        }).collect_view();
-                        view! {
-                            <table>
-                                <thead><tr><th></th>
-                                    <th>"A: " {a.0.clone()}</th>
-                                    <th>"B: " {b.as_ref().map(|b| b.0.clone()).unwrap_or_else(|| "click a second point".into())}</th>
-                                    <th>"B vs A"</th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            <button class="small" id="ab-swap" disabled=p.len() < 2 on:click=move |_| picks.update(|p| p.reverse())>"Swap A/B"</button>
-                            <button class="small" id="ab-clear" on:click=move |_| picks.set(Vec::new())>"Clear"</button>
-                        }.into_any()
-                    }
-                }
-            }}
-        </div>
     }
 }
 
@@ -549,6 +250,7 @@ pub fn ParetoTab(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use runlens_core::Dataset;
     use runlens_core::Ingest;
 
     fn demo() -> Dataset {
