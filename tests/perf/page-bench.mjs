@@ -62,6 +62,13 @@ function buildArchive() {
   execFileSync('cargo', ['run', '-q', '-p', 'xtask', '--', 'fixtures', '--big', dir, '--mb', '4'], { cwd: root, stdio: 'inherit' });
   const job = fs.readdirSync(path.join(dir, 'runs', 'outputs'))[0];
   const logs = path.join(dir, 'runs', 'outputs', job, 'logs');
+  // Summary-only results: the point of this benchmark is the worker logs.
+  const results = path.join(logs, fs.readdirSync(logs).find((d) => d.startsWith('sa-bench')));
+  for (const f of fs.readdirSync(results)) {
+    const r = JSON.parse(fs.readFileSync(path.join(results, f), 'utf8'));
+    for (const [k, v] of Object.entries(r)) if (Array.isArray(v)) delete r[k];
+    fs.writeFileSync(path.join(results, f), JSON.stringify(r));
+  }
   const workers = [['prefill', 2], ['decode', 6]];
   const per = Math.floor((mb << 20) / workers.reduce((a, [, n]) => a + n, 0));
   let total = 0;
@@ -115,8 +122,8 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-const cdp = await page.context().newCDPSession(page);
-await cdp.send('Performance.enable');
+page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
+page.on('pageerror', (e) => console.error('pageerror:', String(e)));
 await page.goto(`http://127.0.0.1:${server.address().port}/`);
 await page.waitForSelector('#load-demo');
 await page.evaluate(() => {
@@ -127,11 +134,15 @@ await page.evaluate(() => {
 await page.waitForTimeout(500);
 const rssBefore = treeRss();
 const t0 = Date.now();
+console.error('loading', archive);
 await page.setInputFiles('#file-input', archive);
-await page.waitForSelector('#pareto-chart canvas', { timeout: 600000 });
+await page.waitForSelector('#pareto-chart canvas, .status.error', { timeout: 600000 });
 const firstChartMs = Date.now() - t0;
+if (await page.locator('.status.error').count()) throw new Error(await page.locator('.status.error').innerText());
+console.error('first chart', firstChartMs);
 await page.waitForSelector('.status.done, .status.error', { timeout: 600000 });
 const loadedMs = Date.now() - t0;
+console.error('loaded', loadedMs, await page.locator('.status').first().innerText().catch(() => ''));
 
 /** Click `id` and wait until `probe()` in the page returns something else; ms. */
 async function timeClick(id, probe) {
@@ -152,6 +163,7 @@ const paretoProbe = "() => window.echarts.getInstanceByDom(document.getElementBy
 const pareto = [];
 for (let i = 0; i < 4; i++) pareto.push(await timeClick(i % 2 ? 'y-output' : 'y-total', paretoProbe));
 
+console.error('pareto', pareto);
 await page.click('#tab-nodes');
 await page.waitForSelector('[id^="node-"] canvas', { timeout: 120000 });
 const nodeProbe = "() => { const el = document.querySelector('[id^=\"node-decode-running\"]'); const c = el && window.echarts.getInstanceByDom(el); return c ? c.getOption().series.length : 0; }";

@@ -41,6 +41,16 @@ const MARKER_KEYS: &[&[u8]] = &[
     b"\"mean_tpot_ms\"",
 ];
 
+/// Keys that come first when a result is written with sorted keys (`json.dump(sort_keys=True)`),
+/// so that the summary keys sit after megabytes of per-request arrays, past the sniffed head.
+/// Each is claimed only together with `"completed"`.
+const SORTED_MARKER_KEYS: &[&[u8]] = &[
+    b"\"burstiness\"",
+    b"\"best_of\"",
+    b"\"input_lens\"",
+    b"\"ttfts\"",
+];
+
 impl Format for SaBenchJson {
     fn name(&self) -> &'static str {
         "sa-bench-json"
@@ -66,6 +76,8 @@ impl Format for SaBenchJson {
             return false;
         }
         MARKER_KEYS.iter().any(|k| contains(head, k))
+            || (contains(head, b"\"completed\"")
+                && SORTED_MARKER_KEYS.iter().any(|k| contains(head, k)))
     }
 
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
@@ -213,6 +225,22 @@ fn point_from_summary(path: &str, s: &SummaryKeys) -> Result<BenchmarkPoint, For
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorted_keys_with_large_arrays_before_the_summary_are_still_a_result() {
+        let itls: Vec<String> = (0..4000).map(|i| format!("[0.{i:04}]")).collect();
+        let text = format!(
+            "{{\"backend\":\"vllm\",\"burstiness\":1.0,\"completed\":4000,\"input_lens\":[],\"itls\":[{}],\"max_concurrency\":64,\"output_throughput\":123.5,\"ttfts\":[]}}",
+            itls.join(",")
+        );
+        let head = &text.as_bytes()[..crate::formats::SNIFF_BYTES];
+        assert!(!MARKER_KEYS.iter().any(|k| contains(head, k)), "summary keys past the head");
+        assert!(SaBenchJson.sniff("r/concurrency_64.json", head));
+        let p = parse_one("r/concurrency_64.json", &text).unwrap();
+        assert_eq!((p.concurrency, p.output_throughput), (Some(64), Some(123.5)));
+        // A JSON that merely has a `completed` key is not claimed.
+        assert!(!SaBenchJson.sniff("r/x.json", br#"{"completed": true, "name": "job"}"#));
+    }
 
     fn parse_one(path: &str, text: &str) -> Result<BenchmarkPoint, FormatError> {
         let mut out = Vec::new();
