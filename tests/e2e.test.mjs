@@ -238,7 +238,8 @@ test('pareto toggles: total TPS, frontier, cutoff, CSV and PNG downloads', async
   let all = await chartSeries(page, 'pareto-chart');
   const frontier = all.find((s) => s.name.startsWith('Pareto frontier'));
   assert.ok(frontier, 'frontier series drawn by default');
-  assert.match(await page.locator('#frontier-count').innerText(), new RegExp(`Frontier: ${frontier.data.length} points of 12 plotted`));
+  const nPoints = expected.runs.reduce((n, r) => n + r.points.length, 0);
+  assert.match(await page.locator('#frontier-count').innerText(), new RegExp(`Frontier: ${frontier.data.length} points of ${nPoints} plotted`));
   const outputY = (await paretoSeries(page)).map((s) => s.data.map((d) => d[1]));
   await page.check('#y-total');
   await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().yAxis[0].name.startsWith('Total'));
@@ -256,7 +257,7 @@ test('pareto toggles: total TPS, frontier, cutoff, CSV and PNG downloads', async
   assert.equal(csv.suggestedFilename(), 'benchmark_data.csv');
   const text = fs.readFileSync(await csv.path(), 'utf8');
   assert.ok(text.startsWith('Run ID,Run Date,Profiler,ISL,OSL,Prefill Nodes,Decode Nodes,Prefill Workers,Decode Workers,Frontends,GPUs per Node,Total GPUs,Request Rate,Concurrency,Output TPS,Total TPS,Output TPS/GPU,Total TPS/GPU,Output TPS/User,Mean TTFT (ms),Mean TPOT (ms),Mean ITL (ms)'));
-  assert.equal(text.trim().split('\n').length, 13, 'header + 12 points');
+  assert.equal(text.trim().split('\n').length, 1 + nPoints, 'header + every point');
   const [png] = await Promise.all([page.waitForEvent('download'), page.click('#pareto-chart >> xpath=.. >> button:has-text("PNG")')]);
   const bytes = fs.readFileSync(await png.path());
   assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG image');
@@ -604,12 +605,56 @@ test('decode-GPU denominator, per-chart CSV and removing a run', async () => {
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#latency-ttft >> xpath=.. >> button:has-text("CSV")')]);
   const lines = fs.readFileSync(await csv.path(), 'utf8').trim().split('\n');
   assert.equal(lines[0], 'run,concurrency,mean_ms');
-  assert.equal(lines.length, 1 + 12);
+  assert.equal(lines.length, 1 + expected.runs.reduce((n, r) => n + r.points.length, 0));
   await page.click('#tab-runs');
   await page.locator('#runs-table tr', { hasText: '4242002' }).locator('button.remove-run').click();
-  await page.waitForFunction(() => document.querySelectorAll('#runs-table tbody tr').length === 2);
+  await page.waitForFunction((n) => document.querySelectorAll('#runs-table tbody tr').length === n, expected.runs.length - 1);
   await page.click('#tab-pareto');
-  assert.deepEqual((await paretoSeries(page)).map((s) => jobOf(s.name)).sort(), ['3667', '4242001']);
+  assert.deepEqual((await paretoSeries(page)).map((s) => jobOf(s.name)).sort(),
+    expected.runs.map((r) => r.job_id).filter((j) => j !== '4242002').sort());
+  await finish(session);
+});
+
+test('the demo lights every tab, and the first screen says what can be dropped', async () => {
+  const session = await openPage();
+  const { page } = session;
+  // The first screen: one sentence on what to drop, and the formats generated from the registry.
+  assert.match(await page.locator('#drop-hint').innerText(), /Drop a benchmark run folder/);
+  await page.click('#what-can-i-drop summary');
+  // The list comes from the worker's registry, with its Ready message.
+  await page.waitForFunction(() => document.querySelectorAll('#what-can-i-drop li').length >= 12);
+  const formats = await page.locator('#what-can-i-drop li').allInnerTexts();
+  assert.ok(formats.length >= 12, formats.join('\n'));
+  assert.ok(formats.some((f) => f.startsWith('worker-log')) && formats.some((f) => f.startsWith('vllm-scheduler-csv')), formats.join('\n'));
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const hasCanvas = (sel) => page.waitForFunction((s) => document.querySelector(s)?.querySelector('canvas'), sel, { timeout: 20000 });
+  await hasCanvas('#pareto-chart');
+  await page.click('#tab-latency');
+  await page.waitForFunction(() => document.querySelectorAll('.chart-box canvas').length >= 4);
+  await page.click('#tab-nodes');
+  await page.waitForFunction(() => document.querySelectorAll('[id^="node-"] canvas').length >= 4, null, { timeout: 20000 });
+  const nodeCharts = await page.evaluate(() => [...document.querySelectorAll('.chart-box[id^="node-"]')].map((e) => e.id));
+  assert.ok(nodeCharts.includes('node-prefill-input-throughput') && nodeCharts.includes('node-decode-gen-throughput'), nodeCharts.join());
+  await page.click('#tab-rate');
+  await hasCanvas('#rate-match-chart');
+  await page.click('#tab-config');
+  await page.waitForSelector('#config-run');
+  const disagg = await page.evaluate(() => [...document.querySelectorAll('#config-run option')].find((o) => o.textContent.includes('4242001')).value);
+  await page.selectOption('#config-run', disagg);
+  await page.waitForFunction(() => document.querySelectorAll('#config-topology tbody tr').length >= 3);
+  assert.ok((await page.locator('#config-topology tbody tr').count()) >= 3, 'three physical nodes of the disaggregated run');
+  assert.match(await page.locator('#config-flags').innerText(), /disaggregation/);
+  assert.match(await page.locator('#config-env').innerText(), /NCCL_IB_HCA/);
+  await page.click('#tab-sched');
+  await hasCanvas('#sched-dist');
+  await page.click('#tab-p2p');
+  await hasCanvas('#p2p-timeline');
+  await page.waitForSelector('#p2p-findings li.error');
+  await page.click('#tab-runs');
+  assert.match(await page.locator('#coverage-table').innerText(), /SglangScheduler/);
+  assert.match(await page.locator('#coverage-table').innerText(), /VllmEngineStats/);
+  await page.screenshot({ path: path.join(artifacts, 'demo-runs-tab.png'), fullPage: true });
   await finish(session);
 });
 

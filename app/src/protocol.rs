@@ -4,7 +4,7 @@
 //! array `[json, File[]]` whose `paths` line up with the files.
 
 use runlens_core::analysis::aggregate::{Grouping, NodeMetricSeries, Reducer};
-use runlens_core::{Dataset, Progress};
+use runlens_core::{Dataset, FormatInfo, Progress};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -32,8 +32,9 @@ pub enum ToWorker {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum FromWorker {
-    /// The worker is listening; messages sent before this are lost.
-    Ready,
+    /// The worker is listening (messages sent before this are lost), with the formats its
+    /// registry reads — the page lists them without linking the parsers into its own wasm.
+    Ready { formats: Vec<FormatInfo> },
     /// Bytes read so far of the current load.
     Progress { progress: Progress, elapsed_ms: f64 },
     /// The whole dataset after a load (everything loaded so far, not only the last drop), with

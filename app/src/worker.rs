@@ -247,7 +247,12 @@ pub fn run() {
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
-    post(&scope, &FromWorker::Ready);
+    post(
+        &scope,
+        &FromWorker::Ready {
+            formats: runlens_core::formats(),
+        },
+    );
 }
 
 #[cfg(test)]

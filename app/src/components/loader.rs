@@ -57,10 +57,21 @@ pub fn Loader(client: WorkerClient) -> impl IntoView {
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <p class="drop-hint">
-                "Drop run folders, result files or "<code>".tar"</code>", "<code>".tar.gz"</code>", "
-                <code>".zip"</code>" archives here. Nothing leaves this browser."
+            <p class="drop-hint" id="drop-hint">
+                "Drop a benchmark run folder (srt-slurm, SGLang, vLLM, TRT-LLM), result files, or a "
+                <code>".tar"</code>", "<code>".tar.gz"</code>" or "<code>".zip"</code>
+                " of them here — everything is read in this browser, nothing is uploaded."
             </p>
+            <details class="formats" id="what-can-i-drop">
+                <summary>"What can I drop here?"</summary>
+                <p>"Every file format runlens reads (files it does not know are listed under Runs & files, never dropped silently):"</p>
+                <ul>
+                    {move || client.formats.get()
+                        .into_iter()
+                        .map(|f| view! { <li><code>{f.name}</code>" — "{f.describes}</li> })
+                        .collect_view()}
+                </ul>
+            </details>
             <div class="actions">
                 <button on:click=move |_| { if let Some(el) = files_input.get() { el.click() } }>"Open files"</button>
                 <button on:click=move |_| { if let Some(el) = folder_input.get() { el.click() } }>"Open folder"</button>

@@ -6,4 +6,5 @@ pub mod notices;
 pub mod progress;
 pub mod run_table;
 pub mod sidebar;
+pub mod widgets;
 pub mod worker_client;

@@ -39,6 +39,8 @@ pub struct WorkerClient {
     /// Last Node Metrics answer.
     pub node_charts: RwSignal<Option<NodeChartsAnswer>>,
     pub state: RwSignal<LoadState>,
+    /// The formats the worker reads (sent with `Ready`).
+    pub formats: RwSignal<Vec<runlens_core::FormatInfo>>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: RwSignal<bool>,
     queue: StoredValue<Vec<JsValue>, LocalStorage>,
@@ -51,6 +53,7 @@ impl WorkerClient {
             dataset: RwSignal::new(None),
             node_charts: RwSignal::new(None),
             state: RwSignal::new(LoadState::Idle),
+            formats: RwSignal::new(Vec::new()),
             worker: StoredValue::new_local(None),
             ready: RwSignal::new(false),
             queue: StoredValue::new_local(Vec::new()),
@@ -97,7 +100,8 @@ impl WorkerClient {
 
     fn on_message(self, msg: FromWorker) {
         match msg {
-            FromWorker::Ready => {
+            FromWorker::Ready { formats } => {
+                self.formats.set(formats);
                 self.ready.set(true);
                 let queued = self
                     .queue

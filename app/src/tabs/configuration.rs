@@ -3,6 +3,7 @@
 //! (from launch commands in its log, or the config dump's argv), searchable with long values
 //! folded, and environment variables by category — for every layout generation, `logs/` included.
 
+use crate::components::widgets::{text_card, RunPicker};
 use crate::data::DatasetRef;
 use leptos::prelude::*;
 use runlens_core::model::node_config::env_category;
@@ -99,9 +100,7 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
                 .iter()
                 .find_map(|c| c.config.server_args.iter().find(|(k, _)| k == "served_model_name").map(|(_, v)| v.clone()))
                 .or_else(|| r.and_then(|r| r.model.as_ref().map(|m| m.value.clone())));
-            let card = |label: &'static str, value: Option<String>| {
-                view! { <div class="card"><div class="value small">{value.unwrap_or_else(|| "–".into())}</div><div class="label">{label}</div></div> }
-            };
+            let card = text_card;
             let nodes = if topology.is_empty() { configs.len() } else { topology.len() };
             let overview = view! {
                 <div class="cards" id="config-overview">
@@ -185,14 +184,7 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
     };
     view! {
         <div class="controls" id="config-controls">
-            <label>"Run "
-                <select id="config-run" on:change=move |ev| run.set(Some(event_target_value(&ev)))>
-                    {move || runs.get().into_iter().map(|(k, label)| {
-                        let selected = run.get().as_deref() == Some(k.as_str());
-                        view! { <option value=k selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <RunPicker id="config-run" choices=runs run=run />
             <input type="search" id="flag-search" placeholder="Search flags" prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev)) />
         </div>

@@ -17,6 +17,8 @@ pub struct NodeChart {
     pub y_name: String,
     /// The reduction the series use (percentages are always averaged).
     pub reducer: Reducer,
+    /// Width of the time buckets, seconds.
+    pub bucket_s: f64,
     pub series: Vec<AggregatedSeries>,
 }
 
@@ -156,6 +158,7 @@ pub fn charts_of(series: Vec<NodeMetricSeries>) -> Vec<NodeChart> {
                 title: title.to_owned(),
                 y_name: y_name.to_owned(),
                 reducer: s.reducer,
+                bucket_s: s.bucket_s,
                 series: s.series,
             }
         })

@@ -5,6 +5,7 @@
 //! (`runlens_core::analysis::aggregate::node_metric_series`), named by `node_catalogue`; this
 //! module draws them.
 
+use crate::components::widgets::RunPicker;
 use crate::data::DatasetRef;
 use charming::series::Line;
 use leptos::prelude::*;
@@ -25,10 +26,16 @@ fn reduction_note(chart: &NodeChart) -> String {
         .iter()
         .filter_map(|s| s.reducer.map(|r| (r, s.members)))
         .collect();
-    match combined.first() {
+    let reduction = match combined.first() {
         Some((Reducer::Mean, n)) => format!("mean of {n} series per line"),
         Some((Reducer::Sum, n)) => format!("sum of {n} series per line"),
         None => String::new(),
+    };
+    let bucket = format!("{} s buckets", chart.bucket_s);
+    if reduction.is_empty() {
+        bucket
+    } else {
+        format!("{reduction} · {bucket}")
     }
 }
 
@@ -177,14 +184,7 @@ pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient)
     };
     view! {
         <div class="controls" id="node-controls">
-            <label>"Run "
-                <select id="node-run" on:change=move |ev| run.set(Some(event_target_value(&ev)))>
-                    {move || runs.get().into_iter().map(|(k, label)| {
-                        let selected = run.get().as_deref() == Some(k.as_str());
-                        view! { <option value=k selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <RunPicker id="node-run" choices=runs run=run />
             <span class="sep"></span>
             {radio("grouping-worker", "Per worker", Signal::derive(move || grouping.get() == Grouping::PerWorker), Callback::new(move |_| grouping.set(Grouping::PerWorker)))}
             {radio("grouping-dp", "By DP rank", Signal::derive(move || grouping.get() == Grouping::ByDpRank), Callback::new(move |_| grouping.set(Grouping::ByDpRank)))}
@@ -247,7 +247,7 @@ mod tests {
             &json["title"]
         };
         assert_eq!(title["text"], "Running requests");
-        assert_eq!(title["subtext"], "sum of 2 series per line");
+        assert_eq!(title["subtext"], "sum of 2 series per line · 1 s buckets");
         assert_eq!(
             node_chart_csv(&charts[0]),
             "series,elapsed_s,value\n\"all workers\",0,30\n"

@@ -3,6 +3,7 @@
 //! start to `ncclCommInitRank` success (red and dashed when it never returned) — with the
 //! findings linked to their log lines and a table of connections.
 
+use crate::components::widgets::card;
 use crate::data::DatasetRef;
 use charming::component::{Axis, Grid, Legend, LegendType, Title};
 use charming::datatype::CompositeValue;
@@ -201,7 +202,6 @@ pub fn P2pTab(
             </div>
             {move || analysis.get().map(|a| {
                 let complete = a.connections.iter().filter(|c| c.complete).count();
-                let card = |label: &'static str, value: String| view! { <div class="card"><div class="value">{value}</div><div class="label">{label}</div></div> };
                 let option = timeline_option(&a);
                 let height = 180 + 70 * a.lanes.len() as u32;
                 let csv_text = events_csv(&a);

@@ -4,6 +4,7 @@
 //! pace; decode below prefill means decode is the bottleneck. The series come from the worker's
 //! Node Metrics answer (cluster grouping), so nothing is computed here but the division.
 
+use crate::components::widgets::{card, RunPicker};
 use crate::data::DatasetRef;
 use charming::series::Line;
 use leptos::prelude::*;
@@ -169,10 +170,10 @@ pub fn RateMatchTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -
             };
             Some(view! {
                 <div class="cards" id="rate-facts">
-                    <div class="card"><div class="value">{count(runlens_core::model::Service::Prefill)}</div><div class="label">"Prefill nodes (logs)"</div></div>
-                    <div class="card"><div class="value">{count(runlens_core::model::Service::Decode)}</div><div class="label">"Decode nodes (logs)"</div></div>
-                    <div class="card"><div class="value">{split}</div><div class="label">"GPU split (prefill / decode)"</div></div>
-                    <div class="card"><div class="value">{r.isl_osl_label().unwrap_or_else(|| "–".into())}</div><div class="label">"ISL/OSL"</div></div>
+                    {card("Prefill nodes (logs)", count(runlens_core::model::Service::Prefill).to_string())}
+                    {card("Decode nodes (logs)", count(runlens_core::model::Service::Decode).to_string())}
+                    {card("GPU split (prefill / decode)", split)}
+                    {card("ISL/OSL", r.isl_osl_label().unwrap_or_else(|| "–".into()))}
                 </div>
             })
         })
@@ -189,14 +190,7 @@ pub fn RateMatchTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -
     });
     view! {
         <div class="controls" id="rate-controls">
-            <label>"Run "
-                <select id="rate-run" on:change=move |ev| run.set(Some(event_target_value(&ev)))>
-                    {move || candidates.get().0.into_iter().map(|(k, label)| {
-                        let selected = run.get().as_deref() == Some(k.as_str());
-                        view! { <option value=k selected=selected>{label}</option> }
-                    }).collect_view()}
-                </select>
-            </label>
+            <RunPicker id="rate-run" choices=Signal::derive(move || candidates.get().0) run=run />
             <span class="sep"></span>
             <label><input type="radio" name="rate-unit" id="rate-tokens" prop:checked=move || !per_request.get() on:change=move |_| per_request.set(false) />"tokens/s"</label>
             <label><input type="radio" name="rate-unit" id="rate-requests" prop:checked=move || per_request.get() on:change=move |_| per_request.set(true) />"requests/s (÷ ISL, ÷ OSL)"</label>

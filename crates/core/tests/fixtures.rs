@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use runlens_core::model::Generation;
+use runlens_core::model::{Generation, SampleKind};
 use runlens_core::{Dataset, Ingest};
 use serde_json::Value;
 
@@ -114,6 +114,80 @@ fn check_against_truth(ds: &Dataset) {
         (g("4242001"), g("4242002"), g("3667")),
         (Generation::G2, Generation::G2, Generation::G1)
     );
+}
+
+/// The demo lights every tab: worker logs of each run, a node config, engine statistics of the
+/// vLLM run, a scheduler set and a P2P hang, as the generator's truth states.
+fn check_every_tab_has_data(ds: &Dataset) {
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(demo().join("expected.json")).unwrap()).unwrap();
+    let run_key = |job: &str| {
+        ds.runs
+            .iter()
+            .find(|r| r.job_id.value == job)
+            .unwrap_or_else(|| panic!("run {job}"))
+            .key
+            .clone()
+    };
+    for (dir, t) in truth["worker_logs"].as_object().unwrap() {
+        let key = run_key(dir.trim_start_matches("outputs/"));
+        let logs: Vec<_> = ds.worker_logs.iter().filter(|l| l.run_key == key).collect();
+        assert_eq!(logs.len() as u64, t["files"].as_u64().unwrap(), "{dir}");
+        if let Some(n) = t["nodes"].as_u64() {
+            assert_eq!(ds.node_services(&key).len() as u64, n, "{dir}");
+        }
+        let samples = |kind: SampleKind| -> u64 {
+            logs.iter()
+                .flat_map(|l| l.log.series.iter())
+                .filter(|s| s.kind == kind)
+                .map(|s| s.len() as u64)
+                .sum()
+        };
+        for (field, kind) in [
+            ("prefill_samples", SampleKind::Prefill),
+            ("decode_samples", SampleKind::Decode),
+            ("engine_stats_samples", SampleKind::EngineStats),
+        ] {
+            if let Some(n) = t[field].as_u64() {
+                assert_eq!(samples(kind), n, "{dir} {field}");
+            }
+        }
+    }
+    let disagg = run_key("4242001");
+    assert!(
+        ds.node_configs
+            .iter()
+            .any(|c| c.run_key == disagg && !c.config.environment.is_empty()),
+        "the disaggregated run has a node config with its environment"
+    );
+    let sched = &truth["scheduler"];
+    let a = ds
+        .scheduler
+        .iter()
+        .find(|a| a.dir.ends_with(sched["dir"].as_str().unwrap()))
+        .expect("scheduler set");
+    assert_eq!(
+        a.headline.requests as u64,
+        sched["requests"].as_u64().unwrap()
+    );
+    let p2p = &truth["p2p"];
+    let p = ds
+        .p2p
+        .iter()
+        .find(|a| a.dir.ends_with(p2p["dir"].as_str().unwrap()))
+        .expect("p2p set");
+    assert_eq!(
+        p.connections.len() as u64,
+        p2p["connections"].as_u64().unwrap()
+    );
+    let complete = p.connections.iter().filter(|c| c.complete).count() as u64;
+    assert_eq!(complete, p2p["complete"].as_u64().unwrap());
+}
+
+#[test]
+fn demo_lights_every_tab() {
+    check_every_tab_has_data(&from_folder());
+    check_every_tab_has_data(&from_archive("demo-runs.tar.gz"));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 mod chart;
 mod compare;
 
+use crate::components::widgets::card;
 use leptos::prelude::*;
 use runlens_core::model::BenchmarkPoint;
 
@@ -110,7 +111,6 @@ fn SummaryCards(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
             .collect();
         containers.sort();
         containers.dedup();
-        let card = |label: &'static str, value: String| view! { <div class="card"><div class="value">{value}</div><div class="label">{label}</div></div> };
         Some(view! {
             <p class="caption">{if containers.is_empty() { String::new() } else { format!("Containers: {}", containers.join(", ")) }}</p>
             <div class="cards" id="summary-cards">

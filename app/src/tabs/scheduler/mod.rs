@@ -6,6 +6,7 @@
 
 mod charts;
 
+use crate::components::widgets::card;
 use leptos::prelude::*;
 use runlens_core::model::scheduler::{Distribution, RequestMetric};
 use runlens_core::model::Summary;
@@ -160,7 +161,6 @@ pub fn SchedulerTab(
             </div>
             {move || analysis.get().map(|a| {
                 let h = a.headline.clone();
-                let card = |label: &'static str, value: String| view! { <div class="card"><div class="value">{value}</div><div class="label">{label}</div></div> };
                 view! {
                     <div class="cards" id="sched-cards">
                         {card("Requests", h.requests.to_string())}

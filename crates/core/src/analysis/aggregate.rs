@@ -393,6 +393,27 @@ impl NodeMetric {
     }
 }
 
+/// Most buckets a chart line gets: longer runs use wider buckets (each bucket is still the mean or
+/// sum of every sample in it), so a 1 GB run draws as fast as a small one; CSV exports of the
+/// samples keep every value.
+pub const MAX_BUCKETS_PER_LINE: f64 = 1500.0;
+
+/// The bucket width for a run spanning `span_s` seconds: at least `base_s`, widened to a round
+/// number of seconds so no line has more than [`MAX_BUCKETS_PER_LINE`] buckets.
+pub fn bucket_width(span_s: f64, base_s: f64) -> f64 {
+    let base = if base_s > 0.0 { base_s } else { 1.0 };
+    if !span_s.is_finite() || span_s / base <= MAX_BUCKETS_PER_LINE {
+        return base;
+    }
+    let need = span_s / MAX_BUCKETS_PER_LINE;
+    [
+        2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
+    ]
+    .into_iter()
+    .find(|w| *w >= need && *w >= base)
+    .unwrap_or((need / 3600.0).ceil() * 3600.0)
+}
+
 /// The aggregated series of one node metric of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NodeMetricSeries {
@@ -403,6 +424,8 @@ pub struct NodeMetricSeries {
     pub field: String,
     /// The reduction actually used (percentages are always averaged).
     pub reducer: Reducer,
+    /// Width of the time buckets, seconds (see [`bucket_width`]).
+    pub bucket_s: f64,
     pub series: Vec<AggregatedSeries>,
 }
 
@@ -424,6 +447,20 @@ pub fn node_metric_series(
     let (agg, other): (Vec<&RunWorkerLog>, Vec<&RunWorkerLog>) = logs
         .iter()
         .partition(|l| l.log.identity.service == Service::Agg);
+    let span_s = logs
+        .iter()
+        .flat_map(|l| {
+            let start = l.run_start_s.or_else(|| l.log.start_s()).unwrap_or(0.0);
+            l.log.series.iter().filter_map(move |s| {
+                s.time_s
+                    .iter()
+                    .rev()
+                    .find(|t| t.is_finite())
+                    .map(|t| t - start)
+            })
+        })
+        .fold(0.0, f64::max);
+    let bucket_s = bucket_width(span_s, bucket_s);
     let mut out = Vec::new();
     for (group, aggregated_workers) in [(&other, false), (&agg, true)] {
         for metric in NodeMetric::ALL {
@@ -456,6 +493,7 @@ pub fn node_metric_series(
                 aggregated_workers,
                 field: (*field).to_owned(),
                 reducer,
+                bucket_s,
                 series,
             });
         }
@@ -466,6 +504,17 @@ pub fn node_metric_series(
 #[cfg(test)]
 mod chart_tests {
     use super::*;
+
+    #[test]
+    fn long_runs_get_wider_round_buckets() {
+        assert_eq!(bucket_width(600.0, 1.0), 1.0);
+        assert_eq!(bucket_width(1500.0, 1.0), 1.0);
+        assert_eq!(bucket_width(4.0 * 3600.0, 1.0), 10.0);
+        assert_eq!(bucket_width(5.0 * 3600.0, 1.0), 15.0);
+        assert_eq!(bucket_width(100.0 * 86400.0, 1.0), 7200.0);
+        assert_eq!(bucket_width(f64::NAN, 2.0), 2.0);
+        assert!(3600.0 * 24.0 / bucket_width(3600.0 * 24.0, 1.0) <= MAX_BUCKETS_PER_LINE);
+    }
 
     #[test]
     fn charts_only_where_there_is_data() {
@@ -511,6 +560,7 @@ mod chart_tests {
             "utilisation is never summed"
         );
         assert_eq!(summed[2].reducer, Reducer::Mean);
+        assert_eq!(summed[2].bucket_s, 1.0);
         assert_eq!(summed[1].reducer, Reducer::Sum);
     }
 }

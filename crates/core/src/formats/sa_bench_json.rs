@@ -234,10 +234,16 @@ mod tests {
             itls.join(",")
         );
         let head = &text.as_bytes()[..crate::formats::SNIFF_BYTES];
-        assert!(!MARKER_KEYS.iter().any(|k| contains(head, k)), "summary keys past the head");
+        assert!(
+            !MARKER_KEYS.iter().any(|k| contains(head, k)),
+            "summary keys past the head"
+        );
         assert!(SaBenchJson.sniff("r/concurrency_64.json", head));
         let p = parse_one("r/concurrency_64.json", &text).unwrap();
-        assert_eq!((p.concurrency, p.output_throughput), (Some(64), Some(123.5)));
+        assert_eq!(
+            (p.concurrency, p.output_throughput),
+            (Some(64), Some(123.5))
+        );
         // A JSON that merely has a `completed` key is not claimed.
         assert!(!SaBenchJson.sniff("r/x.json", br#"{"completed": true, "name": "job"}"#));
     }
