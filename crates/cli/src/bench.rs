@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+use anyhow::{ensure, Result};
 use runlens_core::Ingest;
 
 /// A dense disaggregated-decode style log of about `bytes` bytes, and its number of batch lines.
@@ -64,7 +65,7 @@ pub fn generate_iteration_requests_csv(bytes: usize) -> (Vec<u8>, u64) {
     (out, n)
 }
 
-fn scheduler_csv(mb: usize) -> Result<(f64, u64), String> {
+fn scheduler_csv(mb: usize) -> Result<(f64, u64)> {
     let (csv, rows) = generate_iteration_requests_csv(mb << 20);
     let started = Instant::now();
     let mut ingest = Ingest::new();
@@ -76,13 +77,15 @@ fn scheduler_csv(mb: usize) -> Result<(f64, u64), String> {
         .first()
         .and_then(|a| a.files.first())
         .map_or(0, |f| f.rows as u64);
-    if counted != rows {
-        return Err(format!("counted {counted} scheduler rows of {rows}"));
-    }
+    ensure!(
+        counted == rows,
+        "counted {counted} scheduler rows of {rows}"
+    );
     Ok((csv.len() as f64 / 1e6 / elapsed, rows))
 }
 
-pub fn run(mb: usize) -> Result<String, String> {
+/// The report, one JSON line.
+pub fn run(mb: usize) -> Result<String> {
     let (log, lines) = generate_sglang_log(mb << 20);
     let started = Instant::now();
     let mut ingest = Ingest::new();
@@ -90,9 +93,10 @@ pub fn run(mb: usize) -> Result<String, String> {
     let elapsed = started.elapsed().as_secs_f64();
     let ds = ingest.dataset();
     let samples: usize = ds.worker_logs.iter().map(|l| l.log.sample_count()).sum();
-    if samples != lines {
-        return Err(format!("parsed {samples} samples from {lines} batch lines"));
-    }
+    ensure!(
+        samples == lines,
+        "parsed {samples} samples from {lines} batch lines"
+    );
     let mbs = log.len() as f64 / 1e6 / elapsed;
     drop(ds);
     drop(ingest);

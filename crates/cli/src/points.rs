@@ -1,60 +1,84 @@
-//! The `points` and `nodes` printers: the core's per-point and per-sample tables as CSV or JSON.
+//! The `points` and `nodes` printers: the core's per-point and per-sample tables as CSV (empty
+//! cells where a value is missing), JSON (`null`) or an aligned text table (`-`). The core
+//! decides the columns and their values; this module only lays them out.
 
-use std::io::Write;
+use std::io::{self, Write};
 
 use runlens_core::analysis::export::{node_rows, point_columns, point_rows, Cell};
 use runlens_core::Dataset;
 
-pub fn write_csv(ds: &Dataset, out: impl Write) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(point_columns())?;
-    for row in point_rows(ds) {
-        w.write_record(row.iter().map(|c| c.to_csv()))?;
-    }
-    w.flush()
-}
+use crate::cli::TableFormat;
+use crate::table;
 
-pub fn write_json(ds: &Dataset, mut out: impl Write) -> std::io::Result<()> {
-    let columns = point_columns();
-    let rows: Vec<serde_json::Value> = point_rows(ds)
-        .iter()
-        .map(|row| {
-            let obj = columns
-                .iter()
-                .zip(row)
-                .map(|(c, v)| (c.to_string(), v.to_json()))
-                .collect();
-            serde_json::Value::Object(obj)
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut out, &rows)?;
-    writeln!(out)
-}
-
-pub fn write_nodes_csv(ds: &Dataset, out: impl Write) -> std::io::Result<()> {
-    let (columns, rows) = node_rows(ds);
+fn write_csv<C: AsRef<str>>(
+    columns: &[C],
+    rows: &[Vec<Cell>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(&columns)?;
+    w.write_record(columns.iter().map(AsRef::as_ref))?;
     for row in rows {
         w.write_record(row.iter().map(Cell::to_csv))?;
     }
     w.flush()
 }
 
-pub fn write_nodes_json(ds: &Dataset, mut out: impl Write) -> std::io::Result<()> {
-    let (columns, rows) = node_rows(ds);
-    let rows: Vec<serde_json::Value> = rows
-        .iter()
+fn json_rows<C: AsRef<str>>(columns: &[C], rows: &[Vec<Cell>]) -> Vec<serde_json::Value> {
+    rows.iter()
         .map(|row| {
             serde_json::Value::Object(
                 columns
                     .iter()
                     .zip(row)
-                    .map(|(c, v)| (c.clone(), v.to_json()))
+                    .map(|(c, v)| (c.as_ref().to_owned(), v.to_json()))
                     .collect(),
             )
         })
+        .collect()
+}
+
+fn write_text<C: AsRef<str>>(
+    columns: &[C],
+    rows: &[Vec<Cell>],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let header: Vec<String> = columns.iter().map(|c| c.as_ref().to_owned()).collect();
+    let lines: Vec<Vec<String>> = std::iter::once(header)
+        .chain(rows.iter().map(|row| {
+            row.iter()
+                .map(|c| match c.to_csv() {
+                    s if s.is_empty() => "-".to_owned(),
+                    s => s,
+                })
+                .collect()
+        }))
         .collect();
-    serde_json::to_writer(&mut out, &rows)?;
-    writeln!(out)
+    out.write_all(table::aligned(&lines).as_bytes())
+}
+
+/// One row per (run, concurrency). JSON is pretty-printed, as it always was.
+pub fn write_points(ds: &Dataset, format: TableFormat, out: &mut dyn Write) -> io::Result<()> {
+    let columns = point_columns();
+    let rows = point_rows(ds);
+    match format {
+        TableFormat::Csv => write_csv(&columns, &rows, out),
+        TableFormat::Text => write_text(&columns, &rows, out),
+        TableFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_rows(&columns, &rows))?;
+            writeln!(out)
+        }
+    }
+}
+
+/// One row per worker-log sample. JSON is one line, as it always was (samples are many).
+pub fn write_nodes(ds: &Dataset, format: TableFormat, out: &mut dyn Write) -> io::Result<()> {
+    let (columns, rows) = node_rows(ds);
+    match format {
+        TableFormat::Csv => write_csv(&columns, &rows, out),
+        TableFormat::Text => write_text(&columns, &rows, out),
+        TableFormat::Json => {
+            serde_json::to_writer(&mut *out, &json_rows(&columns, &rows))?;
+            writeln!(out)
+        }
+    }
 }

@@ -1,12 +1,13 @@
 //! The `runlens` binary as scripts see it: output shape and exit codes.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const RUNLENS: &str = env!("CARGO_BIN_EXE_runlens");
 
 fn runlens(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_runlens"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = Command::new(RUNLENS).args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),
@@ -18,11 +19,28 @@ fn fixture(rel: &str) -> String {
     format!("{}/../../fixtures/demo/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Runs and points of the demo fixtures, from the `expected.json` written beside them (so these
+/// tests follow the fixtures when they are regenerated with more runs).
+fn demo_counts() -> (usize, usize) {
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
+    let runs = expected["runs"].as_array().unwrap();
+    let points = runs
+        .iter()
+        .map(|r| r["points"].as_array().unwrap().len())
+        .sum();
+    (runs.len(), points)
+}
+
 #[test]
 fn summary_of_the_demo_archive() {
     let (code, out, _) = runlens(&["summary", &fixture("demo-runs.tar.gz")]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("runs: 3  points: 12  skipped: 0"), "{out}");
+    let (runs, points) = demo_counts();
+    assert!(
+        out.starts_with(&format!("runs: {runs}  points: {points}  skipped: 0")),
+        "{out}"
+    );
     let line = out
         .lines()
         .find(|l| l.starts_with("3667 "))
@@ -62,7 +80,7 @@ fn points_csv_has_the_reference_header_and_one_row_per_point() {
         "{header}"
     );
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), demo_counts().1);
     assert!(rows.iter().all(|r| !r.contains("N/A")));
     assert!(
         rows.iter()
@@ -77,7 +95,7 @@ fn points_json_uses_null_for_missing_values() {
     assert_eq!(code, 0);
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let rows = rows.as_array().unwrap();
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), demo_counts().1);
     let g1 = rows.iter().find(|r| r["Job ID"] == "3667").unwrap();
     assert_eq!(g1["Frontends"], serde_json::Value::Null);
     assert_eq!(g1["Request Rate"], "inf");
@@ -116,7 +134,7 @@ fn sched_prints_the_headline_statistics() {
     assert_eq!(v[0]["requests"], 60);
     assert!(v[0]["kv_util_max_pct"].as_f64().unwrap() > 21.0);
     assert_eq!(
-        runlens(&["sched", &fixture("runs")]).0,
+        runlens(&["sched", &fixtures_dir("worker-logs/runs")]).0,
         1,
         "no scheduler CSVs"
     );
@@ -142,4 +160,282 @@ fn nccl_prints_connections_and_hangs() {
     assert_eq!(v[0]["ranks"].as_array().unwrap().len(), 2);
     assert_eq!(v[0]["incomplete"], 0);
     assert_eq!(v[0]["kv_warnings"][0]["request_id"], "cmpl-3");
+}
+
+#[test]
+fn version_and_help() {
+    let (code, out, _) = runlens(&["--version"]);
+    assert_eq!((code, out.as_str()), (0, "runlens 0.1.0\n"));
+    let (code, out, _) = runlens(&["--help"]);
+    assert_eq!(code, 0);
+    for command in [
+        "summary", "points", "nodes", "diagnose", "sched", "nccl", "bench",
+    ] {
+        assert!(out.contains(command), "{command} missing from\n{out}");
+    }
+    assert!(out.contains("Exit status:"), "{out}");
+    assert!(out.contains("2  bad arguments"), "{out}");
+    let (code, out, _) = runlens(&["summary", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Usage: runlens summary [OPTIONS] <PATH>..."),
+        "{out}"
+    );
+    assert!(out.contains("[possible values: text, csv, json]"), "{out}");
+    assert!(out.contains("Exit status: 0 when a run"), "{out}");
+    let (code, out, _) = runlens(&["bench", "--help"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("--mb <N>") && out.contains("[default: 100]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_mistyped_command_gets_a_suggestion() {
+    let (code, _, err) = runlens(&["sumary", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("'summary'"), "{err}");
+}
+
+#[test]
+fn a_format_a_command_cannot_print_is_rejected() {
+    for command in ["diagnose", "sched", "nccl"] {
+        let (code, _, err) = runlens(&[command, "--format", "csv", &fixture("runs")]);
+        assert_eq!(code, 2, "{command} --format csv");
+        assert!(err.contains("[possible values: text, json]"), "{err}");
+    }
+    assert_eq!(runlens(&["bench", "--mb", "ten"]).0, 2);
+    assert_eq!(runlens(&["bench", "--format", "json"]).0, 2);
+}
+
+#[test]
+fn summary_json_and_csv_list_the_runs() {
+    let (code, out, _) = runlens(&["summary", "--format", "json", &fixture("runs")]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("expected.json")).unwrap()).unwrap();
+    let mut ids: Vec<&str> = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    let mut expected_ids: Vec<&str> = expected["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["job_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    expected_ids.sort_unstable();
+    assert_eq!(ids, expected_ids);
+    let g1 = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "3667")
+        .unwrap();
+    assert_eq!(
+        g1,
+        &serde_json::json!({
+            "id": "3667", "generation": "G1", "topology": "1P/4D", "gpus": 20,
+            "isl": 1024, "osl": 1024, "points": 3, "missing": [128],
+        })
+    );
+    assert_eq!(v["points"], demo_counts().1);
+    assert!(v["skipped"].as_array().unwrap().is_empty());
+
+    let (code, out, _) = runlens(&[
+        "summary",
+        "--format",
+        "json",
+        &fixtures_dir("generations/runs"),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let skipped = v["skipped"].as_array().unwrap();
+    assert!(!skipped.is_empty(), "{out}");
+    assert!(skipped
+        .iter()
+        .all(|s| s["id"].is_string() && s["reason"].is_string()));
+
+    let (code, out, _) = runlens(&["summary", "--format", "csv", &fixture("runs")]);
+    assert_eq!(code, 0);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,generation,topology,gpus,isl,osl,points,missing")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), demo_counts().0);
+    assert!(rows.contains(&"3667,G1,1P/4D,20,1024,1024,3,128"), "{out}");
+}
+
+#[test]
+fn points_and_nodes_as_text_tables() {
+    let (code, out, _) = runlens(&["points", "--format", "text", &fixture("runs")]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Run ID  "), "{out}");
+    assert_eq!(lines.len(), 1 + demo_counts().1);
+    assert!(lines.iter().all(|l| !l.ends_with(' ')));
+    let (code, out, _) = runlens(&[
+        "nodes",
+        "--format",
+        "text",
+        &fixtures_dir("worker-logs/runs"),
+    ]);
+    assert_eq!(code, 0);
+    let (_, csv, _) = runlens(&["nodes", &fixtures_dir("worker-logs/runs")]);
+    assert_eq!(out.lines().count(), csv.lines().count());
+    assert!(out.starts_with("run "), "{out}");
+}
+
+#[test]
+fn diagnose_json_has_coverage_and_findings_per_log() {
+    let (code, out, _) = runlens(&[
+        "diagnose",
+        "--format",
+        "json",
+        &fixtures_dir("worker-logs/runs"),
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let logs = v["worker_logs"].as_array().unwrap();
+    let (_, text, _) = runlens(&["diagnose", &fixtures_dir("worker-logs/runs")]);
+    assert!(
+        text.starts_with(&format!("worker logs: {}\n", logs.len())),
+        "{text}"
+    );
+    for l in logs {
+        let total = l["lines_total"].as_u64().unwrap();
+        let understood = l["lines_understood"].as_u64().unwrap();
+        let ignored = l["lines_ignored"].as_u64().unwrap();
+        assert!(understood + ignored <= total, "{l}");
+        assert!(text.contains(&format!("{}\n  format: ", l["path"].as_str().unwrap())));
+        for f in l["findings"].as_array().unwrap() {
+            assert!(f["finding"].is_string() && f["severity"].is_string(), "{f}");
+            assert!(text.contains(f["message"].as_str().unwrap()), "{f}");
+        }
+    }
+    assert!(v["diagnostics"].is_array() && v["unrecognized"].is_array());
+}
+
+#[test]
+fn completions_for_bash_zsh_and_fish() {
+    for shell in ["bash", "zsh", "fish"] {
+        let (code, out, _) = runlens(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}");
+        assert!(out.contains("runlens"), "{shell}: {out}");
+        assert!(out.contains("summary"), "{shell}: {out}");
+    }
+    assert_eq!(runlens(&["completions", "tcsh"]).0, 2);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    // Far more than a pipe holds, so the writer meets the closed end.
+    let dir = fixtures_dir("worker-logs/runs");
+    let mut args = vec!["nodes"];
+    args.extend(std::iter::repeat_n(dir.as_str(), 64));
+    let stderr = tempfile::tempfile().unwrap();
+    let mut child = Command::new(RUNLENS)
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(stderr.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut header = String::new();
+    stdout.read_line(&mut header).unwrap();
+    assert!(header.starts_with("run,worker,"), "{header}");
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    let mut stderr = stderr;
+    std::io::Seek::rewind(&mut stderr).unwrap();
+    stderr.read_to_string(&mut err).unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_an_error_not_a_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = Command::new(RUNLENS)
+        .args(["summary", &fixture("runs")])
+        .stdout(full)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("runlens: cannot write output"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn result_file(concurrency: u32) -> String {
+    fixture(&format!(
+        "runs/3667_1P_4D_20251110_192145/sa-bench_isl_1024_osl_1024/\
+         isl_1024_osl_1024_concurrency_{concurrency}_req_rate_inf_ctx4_gen16.json"
+    ))
+}
+
+/// `summary --format json` of `dir`: (runs, points, stderr).
+fn summary_counts(dir: &Path) -> (usize, u64, String) {
+    let (code, out, err) = runlens(&["summary", "--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    (
+        v["runs"].as_array().unwrap().len(),
+        v["points"].as_u64().unwrap(),
+        err,
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_and_dot_folders_are_read_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    std::fs::create_dir_all(run.join(".git")).unwrap();
+    std::fs::create_dir_all(run.join("sub")).unwrap();
+    let name = Path::new(&result_file(64)).file_name().unwrap().to_owned();
+    std::fs::copy(result_file(64), run.join(&name)).unwrap();
+    // A result in a dot folder would add a point.
+    std::fs::copy(result_file(32), run.join(".git").join("c32.json")).unwrap();
+    std::os::unix::fs::symlink(".", run.join("loop")).unwrap();
+    std::os::unix::fs::symlink("..", run.join("sub").join("up")).unwrap();
+    let (runs, points, err) = summary_counts(&run);
+    assert_eq!((runs, points), (1, 1), "{err}");
+    assert!(err.contains("loop: symbolic link back to"), "{err}");
+    // A symlink to a file is still read, as before.
+    let c16 = result_file(16);
+    let c16_name = Path::new(&c16).file_name().unwrap();
+    std::os::unix::fs::symlink(&c16, run.join(c16_name)).unwrap();
+    let (runs, points, err) = summary_counts(&run);
+    assert_eq!((runs, points), (1, 2), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_skipped_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::copy(result_file(64), run.join("c64.json")).unwrap();
+    let made = Command::new("mkfifo")
+        .arg(run.join("pipe"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        return; // no mkfifo here
+    }
+    let (runs, _, err) = summary_counts(&run);
+    assert_eq!(runs, 1, "{err}");
+    assert!(err.contains("pipe: a FIFO"), "{err}");
 }

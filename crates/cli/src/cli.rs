@@ -1,0 +1,182 @@
+//! The command line's grammar: every subcommand, option and format as clap derive types, the
+//! help texts (with the exit statuses) and the shell completion scripts generated from them.
+//! Parsing only: what each command does lives in `main.rs` and the printer modules.
+
+use std::path::PathBuf;
+
+use clap::builder::{PathBufValueParser, TypedValueParser};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+/// Exit statuses, shown at the end of `runlens --help` (lines short enough not to be rewrapped).
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  something was read: a run with results (summary, points), a run or a
+     worker log (nodes, diagnose), a set of scheduler CSVs (sched), a set of
+     P2P NCCL logs (nccl); bench or completions succeeded; or the reader
+     closed stdout early (broken pipe)
+  1  nothing was read, or the output could not be written
+  2  bad arguments: unknown command or option, unsupported format, missing
+     path";
+
+/// How PATH arguments are read, shown at the end of each reading command's help (one
+/// paragraph: clap wraps it to the terminal).
+const PATHS_HELP: &str = "PATH may be a run directory, a parent of many runs, a loose result \
+    file or an archive (.tar.gz, .tgz, .tar, .zip, a gzipped file; archives inside archives \
+    too). Directories are walked in name order; dot folders (.git, .hg, .svn, ...) are skipped, \
+    symbolic links are followed except back into a folder being walked, and FIFOs, sockets and \
+    devices are skipped with a warning. Problems go to stderr with the file name.";
+
+/// The end of a reading command's help: how paths are read, and its exit status.
+fn reading_help(what: &str) -> String {
+    format!(
+        "{PATHS_HELP}\n\nExit status: 0 when {what} was read, 1 when nothing was (or the output \
+         could not be written), 2 on bad arguments."
+    )
+}
+
+/// runlens: LLM-inference benchmark runs (srt-slurm, SGLang, vLLM, TRT-LLM) on the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "runlens",
+    version,
+    after_help = EXIT_STATUS,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One line per run (id, generation, topology, GPUs, ISL/OSL, points, missing
+    /// concurrencies), then skipped runs and files not understood.
+    #[command(after_help = reading_help("a run with results"))]
+    Summary {
+        /// text: the aligned table; csv: one row per run; json: runs, skipped runs, unread files.
+        #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+        format: TableFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// One row per (run, concurrency): the srt-slurm dashboard's columns in its order, then
+    /// runlens' extra columns. Missing values are empty (csv), `-` (text) or null (json).
+    #[command(after_help = reading_help("a run with results"))]
+    Points {
+        /// csv: RFC 4180 with a header; json: an array of objects; text: an aligned table.
+        #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+        format: TableFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// One row per worker-log sample: run, worker, node, service, dp, tp, ep, timestamp,
+    /// elapsed_s, kind, then every field.
+    #[command(after_help = reading_help("a run or a worker log"))]
+    Nodes {
+        /// csv: RFC 4180 with a header; json: an array of objects; text: an aligned table.
+        #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+        format: TableFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// Per worker log: format, lines understood / ignored, ignored lines that look like
+    /// metrics, health findings; then every diagnostic and file not understood.
+    #[command(after_help = reading_help("a run or a worker log"))]
+    Diagnose {
+        /// text: per log, indented; json: worker_logs (coverage, findings), diagnostics, unread files.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// vLLM scheduler-logging CSVs, per folder: requests, TTFT/TPOT/E2E mean p50 p90 p99 (ms),
+    /// preemption rate, KV cache utilisation, mean batch size.
+    #[command(after_help = reading_help("a set of scheduler CSVs"))]
+    Sched {
+        /// text: one block per folder; json: an array, one object per folder.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// vLLM P2P NCCL connector logs, per folder: ranks, connections with durations,
+    /// incomplete connections (hangs), warnings.
+    #[command(after_help = reading_help("a set of P2P NCCL logs"))]
+    Nccl {
+        /// text: one block per folder; json: an array, one object per folder.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// Worker-log and scheduler-CSV parse speed on generated inputs, as one JSON line.
+    Bench {
+        /// Size of each generated input, in MiB.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        mb: usize,
+    },
+    /// Print a shell completion script to stdout, e.g.
+    /// `runlens completions bash > ~/.local/share/bash-completion/completions/runlens`.
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+/// The inputs of every reading command.
+#[derive(Debug, Args)]
+pub struct Inputs {
+    /// Run directories, parents of runs, loose result files or archives.
+    #[arg(
+        value_name = "PATH",
+        required = true,
+        value_hint = clap::ValueHint::AnyPath,
+        value_parser = PathBufValueParser::new().try_map(readable_path)
+    )]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Formats of the commands that print a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Csv,
+    Json,
+}
+
+/// Formats of the commands that print a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+}
+
+/// A PATH argument must exist and be reachable: a missing one is a usage error (exit 2).
+fn readable_path(path: PathBuf) -> Result<PathBuf, String> {
+    match std::fs::metadata(&path) {
+        Ok(_) => Ok(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err("no such file or directory".into())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The completion script of `shell`, generated from the grammar above.
+pub fn completion_script(shell: Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    // Generated into memory: clap_complete panics when its writer fails.
+    clap_complete::generate(shell, &mut Cli::command(), "runlens", &mut script);
+    script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grammar_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
