@@ -51,7 +51,7 @@ impl Field {
             Field::GpuType => run.gpu_type.as_ref().map(|g| g.value.clone()),
             Field::Topology => run.topology.as_ref().map(|t| t.value.label()),
             Field::IslOsl => run.isl_osl_label(),
-            Field::Container => run.container.as_ref().map(|c| c.value.clone()),
+            Field::Container => run.container_label(),
         };
         v.filter(|s| !s.is_empty())
             .unwrap_or_else(|| NONE.to_owned())
@@ -238,6 +238,25 @@ impl Filters {
 mod tests {
     use super::*;
     use runlens_core::Ingest;
+
+    #[test]
+    fn containers_are_offered_as_the_dashboard_names_them() {
+        let bytes = std::fs::read(format!(
+            "{}/../fixtures/demo/demo-runs.tar.gz",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let mut ingest = Ingest::new();
+        ingest.add_bytes("demo.tar.gz", &bytes);
+        let ds = ingest.dataset();
+        let names: Vec<String> = Filters::default()
+            .options(&ds, Field::Container)
+            .into_iter()
+            .map(|(v, _)| v)
+            .collect();
+        assert!(names.contains(&"sglang-v0.5.4".to_owned()), "{names:?}");
+        assert!(!names.iter().any(|n| n.contains(".sqsh")), "{names:?}");
+    }
 
     fn generations() -> Dataset {
         let bytes = std::fs::read(format!(

@@ -104,11 +104,8 @@ fn SummaryCards(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
             .collect();
         profilers.sort();
         profilers.dedup();
-        let mut containers: Vec<String> = ds
-            .runs
-            .iter()
-            .filter_map(|r| r.container.as_ref().map(|c| c.value.clone()))
-            .collect();
+        let mut containers: Vec<String> =
+            ds.runs.iter().filter_map(|r| r.container_label()).collect();
         containers.sort();
         containers.dedup();
         Some(view! {
