@@ -41,11 +41,22 @@ fn ensure_cargo_tool(binary: &str, krate: &str, version: &str) -> Result {
     if tool_version(binary).as_deref() == Some(version) {
         return Ok(());
     }
-    let locked =
-        run(Command::new("cargo").args(["install", "--locked", krate, "--version", version]));
-    if locked.is_err() {
+    // One build directory for every tool install: trunk and wasm-bindgen-cli share many
+    // dependencies, which then compile once instead of once per tool.
+    let target_dir = root().join("target/tool-builds");
+    let target_dir = target_dir.to_string_lossy();
+    let install = |locked: bool| {
+        let mut cmd = Command::new("cargo");
+        cmd.arg("install");
+        if locked {
+            cmd.arg("--locked");
+        }
+        cmd.args([krate, "--version", version, "--target-dir", &target_dir]);
+        run(&mut cmd)
+    };
+    if install(true).is_err() {
         eprintln!("xtask: `cargo install --locked {krate}` failed; retrying without --locked");
-        run(Command::new("cargo").args(["install", krate, "--version", version]))?;
+        install(false)?;
     }
     Ok(())
 }

@@ -2,7 +2,10 @@
 //! header matching, typed rows, malformed rows reported by line (the first few listed, the rest
 //! counted).
 
-use super::columns::{columns_of, Header, Row, Spec};
+use super::columns::{
+    columns_of, EventCol, Header, IterationCol, IterationRequestCol, RequestCol, Row, Spec,
+    TransitionCol,
+};
 use crate::formats::{Record, StreamParser};
 use crate::model::scheduler::{
     EventRow, IterationRequestCounts, IterationRow, RequestRow, SchedulerFile, SchedulerRows,
@@ -223,62 +226,62 @@ impl StreamParser for SchedulerStream {
 fn push_row(rows: &mut SchedulerRows, r: &mut Row, line: u64) -> bool {
     match rows {
         SchedulerRows::Requests(v) => {
-            let request_id = r.text(0).to_owned();
+            let request_id = r.text(RequestCol::RequestId).to_owned();
             if request_id.is_empty() {
                 return false;
             }
             v.push(RequestRow {
                 request_id,
                 line,
-                arrival_ns: r.num(1, "arrival_time"),
-                first_scheduled_ns: r.num(2, "first_scheduled_time"),
-                completion_ns: r.num(3, "completion_time"),
-                waiting_ns: r.num(4, "waiting_time"),
-                execution_ns: r.num(5, "execution_time"),
-                e2e_ns: r.num(6, "e2e_latency"),
-                input_tokens: r.num(7, "input_tokens"),
-                output_tokens: r.num(8, "output_tokens"),
-                ttft_ns: r.num(9, "ttft"),
-                tpot_ns: r.num(10, "tpot"),
-                throughput: r.num(11, "throughput"),
-                preemption_count: r.num(12, "preemption_count"),
-                eviction_count: r.num(13, "eviction_count"),
-                kv_cache_blocks: r.num(14, "kv_cache_blocks"),
+                arrival_ns: r.num(RequestCol::ArrivalTime),
+                first_scheduled_ns: r.num(RequestCol::FirstScheduledTime),
+                completion_ns: r.num(RequestCol::CompletionTime),
+                waiting_ns: r.num(RequestCol::WaitingTime),
+                execution_ns: r.num(RequestCol::ExecutionTime),
+                e2e_ns: r.num(RequestCol::E2eLatency),
+                input_tokens: r.num(RequestCol::InputTokens),
+                output_tokens: r.num(RequestCol::OutputTokens),
+                ttft_ns: r.num(RequestCol::Ttft),
+                tpot_ns: r.num(RequestCol::Tpot),
+                throughput: r.num(RequestCol::Throughput),
+                preemption_count: r.num(RequestCol::PreemptionCount),
+                eviction_count: r.num(RequestCol::EvictionCount),
+                kv_cache_blocks: r.num(RequestCol::KvCacheBlocks),
             });
         }
         SchedulerRows::Iterations(v) => {
-            let iteration_id = r.num(0, "iteration_id");
+            let iteration_id = r.num(IterationCol::IterationId);
             if iteration_id.is_nan() {
                 return false;
             }
             v.push(IterationRow {
                 iteration_id,
-                start_ns: r.num(1, "start_time"),
-                end_ns: r.num(2, "end_time"),
-                duration_ns: r.num(3, "duration"),
-                scheduling_overhead_ns: r.num(4, "scheduling_overhead"),
-                forward_ns: r.num(5, "forward_duration"),
-                output_processing_ns: r.num(6, "output_processing_duration"),
-                batch_size: r.num(7, "batch_size"),
-                total_tokens: r.num(8, "total_tokens"),
-                prefill_tokens: r.num(9, "prefill_tokens"),
-                decode_tokens: r.num(10, "decode_tokens"),
-                kv_used: r.num(11, "kv_cache_used"),
-                kv_total: r.num(12, "kv_cache_total"),
-                running: r.num(13, "running_count"),
-                waiting: r.num(14, "waiting_count"),
-                preempted: r.num(15, "preempted_count"),
-                action: r.text(16).to_owned(),
+                start_ns: r.num(IterationCol::StartTime),
+                end_ns: r.num(IterationCol::EndTime),
+                duration_ns: r.num(IterationCol::Duration),
+                scheduling_overhead_ns: r.num(IterationCol::SchedulingOverhead),
+                forward_ns: r.num(IterationCol::ForwardDuration),
+                output_processing_ns: r.num(IterationCol::OutputProcessingDuration),
+                batch_size: r.num(IterationCol::BatchSize),
+                total_tokens: r.num(IterationCol::TotalTokens),
+                prefill_tokens: r.num(IterationCol::PrefillTokens),
+                decode_tokens: r.num(IterationCol::DecodeTokens),
+                kv_used: r.num(IterationCol::KvCacheUsed),
+                kv_total: r.num(IterationCol::KvCacheTotal),
+                running: r.num(IterationCol::RunningCount),
+                waiting: r.num(IterationCol::WaitingCount),
+                preempted: r.num(IterationCol::PreemptedCount),
+                action: r.text(IterationCol::SchedulerAction).to_owned(),
             });
         }
         SchedulerRows::IterationRequests(c) => {
-            let iteration_id = r.num(0, "iteration_id");
-            if iteration_id.is_nan() || r.text(1).is_empty() {
+            let iteration_id = r.num(IterationRequestCol::IterationId);
+            if iteration_id.is_nan() || r.text(IterationRequestCol::RequestId).is_empty() {
                 return false;
             }
-            let state = r.text(2).to_ascii_lowercase();
+            let state = r.text(IterationRequestCol::State).to_ascii_lowercase();
             if state == "waiting" {
-                let reason = match r.text(4) {
+                let reason = match r.text(IterationRequestCol::WaitingReason) {
                     "" => "(not stated)",
                     reason => reason,
                 };
@@ -288,31 +291,32 @@ fn push_row(rows: &mut SchedulerRows, r: &mut Row, line: u64) -> bool {
             c.rows += 1;
         }
         SchedulerRows::Events(v) => {
-            let event_type = r.text(1).to_owned();
+            let event_type = r.text(EventCol::EventType).to_owned();
             if event_type.is_empty() {
                 return false;
             }
             v.push(EventRow {
-                t_ns: r.num(0, "timestamp"),
+                t_ns: r.num(EventCol::Timestamp),
                 event_type,
-                request_id: r.text(2).to_owned(),
-                details: r.text(3).to_owned(),
+                request_id: r.text(EventCol::RequestId).to_owned(),
+                details: r.text(EventCol::Details).to_owned(),
                 line,
             });
         }
         SchedulerRows::Transitions(v) => {
-            let request_id = r.text(0).to_owned();
-            let to = r.text(2).to_ascii_lowercase();
+            let request_id = r.text(TransitionCol::RequestId).to_owned();
+            let to = r.text(TransitionCol::State).to_ascii_lowercase();
             if request_id.is_empty() || to.is_empty() {
                 return false;
             }
-            let from = Some(r.text(3).to_ascii_lowercase()).filter(|s| !s.is_empty());
+            let from = Some(r.text(TransitionCol::FromState).to_ascii_lowercase())
+                .filter(|s| !s.is_empty());
             v.push(TransitionRow {
                 request_id,
-                t_ns: r.num(1, "timestamp"),
+                t_ns: r.num(TransitionCol::Timestamp),
                 from,
                 to,
-                duration_in_prev_ns: r.num(4, "duration_in_prev_state"),
+                duration_in_prev_ns: r.num(TransitionCol::DurationInPrevState),
                 line,
             });
         }
