@@ -155,25 +155,25 @@ impl LinePass {
     }
 }
 
+/// Number the next line and hand it to every extractor.
+fn deliver(line_no: &mut u64, extractors: &mut [Box<dyn LineExtractor>], line: &[u8]) {
+    *line_no += 1;
+    for e in extractors.iter_mut() {
+        e.line(*line_no, line);
+    }
+}
+
 impl StreamParser for LinePass {
     fn feed(&mut self, chunk: &[u8]) {
         let (line_no, extractors) = (&mut self.line_no, &mut self.extractors);
-        self.splitter.feed(chunk, |line| {
-            *line_no += 1;
-            for e in extractors.iter_mut() {
-                e.line(*line_no, line);
-            }
-        });
+        self.splitter
+            .feed(chunk, |line| deliver(line_no, extractors, line));
     }
 
     fn finish(mut self: Box<Self>, out: &mut Vec<Record>) -> Result<bool, FormatError> {
         let (line_no, extractors) = (&mut self.line_no, &mut self.extractors);
-        self.splitter.finish(|line| {
-            *line_no += 1;
-            for e in extractors.iter_mut() {
-                e.line(*line_no, line);
-            }
-        });
+        self.splitter
+            .finish(|line| deliver(line_no, extractors, line));
         let mut found = false;
         let mut first_error = None;
         for e in std::mem::take(&mut self.extractors) {
@@ -209,22 +209,25 @@ pub static REGISTRY: &[&dyn Format] = &[
 ];
 
 /// How a file is read: by the one whole/stream format that claims it first, or by every line
-/// format that claims it, in one pass. `None`: no format wants it.
-pub fn reader_for(path: &str, head: &[u8]) -> Option<(&'static str, Reader)> {
+/// format that claims it, in one pass (the format returned is then the last of them, which names
+/// the file in diagnostics). `None`: no format wants it.
+pub fn reader_for(path: &str, head: &[u8]) -> Option<(&'static dyn Format, Reader)> {
     let mut lines: Vec<Box<dyn LineExtractor>> = Vec::new();
-    let mut names: Vec<&'static str> = Vec::new();
-    for f in REGISTRY.iter().filter(|f| f.sniff(path, head)) {
+    let mut last_line_format = None;
+    for &f in REGISTRY.iter().filter(|f| f.sniff(path, head)) {
         match f.reader(path) {
             Reader::Lines(e) => {
                 lines.push(e);
-                names.push(f.name());
+                last_line_format = Some(f);
             }
-            other if lines.is_empty() => return Some((f.name(), other)),
+            other if lines.is_empty() => return Some((f, other)),
             _ => {}
         }
     }
-    let name = *names.last()?;
-    Some((name, Reader::Stream(Box::new(LinePass::new(lines)))))
+    Some((
+        last_line_format?,
+        Reader::Stream(Box::new(LinePass::new(lines))),
+    ))
 }
 
 /// The format registered under `name`.

@@ -318,7 +318,7 @@ fn read_file(
         return Ok(());
     };
     let failed = |e: crate::model::FormatError| {
-        let mut d = Diagnostic::error(path, format!("not a valid {format} file: {e}"));
+        let mut d = Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
         d.line = e.line();
         d
     };
@@ -329,17 +329,18 @@ fn read_file(
             if size > MAX_PARSED_FILE_BYTES {
                 diagnostics.push(Diagnostic::warning(
                     path,
-                    format!("{format} file of {size} bytes is too large to parse whole; skipped"),
+                    format!(
+                        "{} file of {size} bytes is too large to parse whole; skipped",
+                        format.name()
+                    ),
                 ));
                 return Ok(());
             }
             r.read_to_end(&mut bytes)?;
             let mut out = Vec::new();
-            let parsed = formats::by_name(format).map(|f| f.parse(path, &bytes, &mut out));
-            match parsed {
-                Some(Ok(())) => records.extend(out),
-                Some(Err(e)) => diagnostics.push(failed(e)),
-                None => {}
+            match format.parse(path, &bytes, &mut out) {
+                Ok(()) => records.extend(out),
+                Err(e) => diagnostics.push(failed(e)),
             }
             return Ok(());
         }
