@@ -14,7 +14,7 @@
 pub mod vfs;
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{metrics, p2p, scheduler};
 use crate::discovery::{self, Partition};
 use crate::formats::{self, Reader, Record, SNIFF_BYTES};
-use crate::model::{Dataset, Diagnostic, P2pAnalysis, SchedulerAnalysis, UnrecognizedFile};
+use crate::model::{
+    Dataset, Diagnostic, P2pAnalysis, SchedulerAnalysis, UnrecognizedFile, WorkerIdentity,
+};
 use crate::text::paths::{file_name, group_by_dir, parent};
 
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
@@ -52,6 +54,9 @@ pub struct Progress {
 #[derive(Default)]
 pub struct Ingest {
     records: Vec<Record>,
+    /// Index in `records` of each named worker's log, by [`WorkerLog::worker_key`], so a
+    /// worker's second file finds its first without a scan.
+    workers: HashMap<(String, WorkerIdentity), usize>,
     /// Analyses per directory of scheduler CSVs / P2P logs, valid until a file of the
     /// directory is added or removed.
     scheduler_cache: RefCell<BTreeMap<String, SchedulerAnalysis>>,
@@ -206,19 +211,24 @@ impl Ingest {
     fn add_record(&mut self, record: Record) {
         match record {
             Record::WorkerLog(mut log) => {
-                let existing = self.records.iter_mut().find_map(|r| match r {
-                    Record::WorkerLog(l) if l.same_worker(&log) => Some(l),
-                    _ => None,
-                });
-                match existing {
-                    Some(base) => {
+                let key = log
+                    .worker_key()
+                    .map(|(dir, id)| (dir.to_owned(), id.clone()));
+                let existing = key.as_ref().and_then(|k| self.workers.get(k)).copied();
+                match existing.map(|i| &mut self.records[i]) {
+                    Some(Record::WorkerLog(base)) => {
                         if log.path < base.path {
                             std::mem::swap(base, &mut log);
                         }
                         let other = Arc::try_unwrap(log).unwrap_or_else(|l| (*l).clone());
                         Arc::make_mut(base).merge(other);
                     }
-                    None => self.records.push(Record::WorkerLog(log)),
+                    _ => {
+                        if let Some(k) = key {
+                            self.workers.insert(k, self.records.len());
+                        }
+                        self.records.push(Record::WorkerLog(log));
+                    }
                 }
             }
             Record::Scheduler(t) => {
@@ -245,6 +255,17 @@ impl Ingest {
         };
         let before = self.records.len();
         self.records.retain(|r| !inside(r.path()));
+        self.workers = self
+            .records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| match r {
+                Record::WorkerLog(l) => l
+                    .worker_key()
+                    .map(|(dir, id)| ((dir.to_owned(), id.clone()), i)),
+                _ => None,
+            })
+            .collect();
         self.unrecognized.retain(|u| !inside(&u.path));
         self.diagnostics.retain(|d| !inside(&d.file));
         self.scheduler_cache.get_mut().retain(|dir, _| !inside(dir));
@@ -461,6 +482,23 @@ mod tests {
             .find(|l| l.log.identity.service == Service::Decode)
             .unwrap();
         assert!(Arc::ptr_eq(&decode.log, &decode2.log));
+    }
+
+    #[test]
+    fn a_worker_removed_and_added_again_is_merged_again() {
+        let mut ingest = Ingest::new();
+        let line = b"[2025-11-10 19:30:00 TP0] Decode batch, #running-req: 1, gen throughput (token/s): 5.0\n";
+        ingest.add_bytes("a/cn01_prefill_w0.err", line);
+        ingest.add_bytes("r/cn01_decode_w0.err", line);
+        ingest.remove_under("a");
+        ingest.add_bytes("r/cn01_decode_w0.out", line);
+        let ds = ingest.dataset();
+        assert_eq!(ds.worker_logs.len(), 1, "the index follows the removal");
+        assert_eq!(ds.worker_logs[0].log.sample_count(), 2);
+        // Loose logs of the same directory stay separate.
+        ingest.add_bytes("r/server.log", line);
+        ingest.add_bytes("r/other.log", line);
+        assert_eq!(ingest.dataset().worker_logs.len(), 3);
     }
 
     #[test]

@@ -294,12 +294,10 @@ impl WorkerLog {
         }
     }
 
-    /// Whether `other` is another file of the same worker: same directory and identity, and
-    /// named by the `<node>_<service>_<id>` convention (loose logs are never merged).
-    pub fn same_worker(&self, other: &WorkerLog) -> bool {
-        self.identity == other.identity
-            && self.identity.service != Service::Unknown
-            && parent(&self.path) == parent(&other.path)
+    /// What makes two files one worker: the same directory and identity, for logs named by the
+    /// `<node>_<service>_<id>` convention (`None` for loose logs, which are never merged).
+    pub fn worker_key(&self) -> Option<(&str, &WorkerIdentity)> {
+        (self.identity.service != Service::Unknown).then(|| (parent(&self.path), &self.identity))
     }
 
     /// Merge another file of the same worker: same-kind, same-rank series are concatenated in
