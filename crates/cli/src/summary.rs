@@ -57,6 +57,23 @@ pub fn render(ds: &Dataset) -> String {
             .collect();
         out.push_str(&table::aligned(&rows));
     }
+    for run in &ds.runs {
+        if let Some(from) = &run.gpus_from {
+            out.push_str(&format!("gpus: {}: {from}\n", run.job_id.value));
+        }
+        for f in &run.findings {
+            out.push_str(&format!("warning: {}: {f}\n", run.job_id.value));
+        }
+        for p in &run.points {
+            if let Some(why) = &p.invalid {
+                let at = p.concurrency.map_or_else(|| "-".into(), |c| c.to_string());
+                out.push_str(&format!(
+                    "invalid point: {} concurrency {at}: {why} ({})\n",
+                    run.job_id.value, p.source
+                ));
+            }
+        }
+    }
     for s in &ds.skipped {
         out.push_str(&format!(
             "skipped: {} ({}): {}\n",
@@ -99,6 +116,9 @@ struct RunJson<'a> {
     generation: &'static str,
     topology: Option<String>,
     gpus: Option<u32>,
+    gpus_from: Option<String>,
+    findings: Vec<String>,
+    invalid_points: usize,
     isl: Option<u32>,
     osl: Option<u32>,
     points: usize,
@@ -141,6 +161,9 @@ fn to_json(ds: &Dataset) -> SummaryJson<'_> {
                 generation: run.generation.label(),
                 topology: run.topology.as_ref().map(|t| t.value.label()),
                 gpus: run.gpus.total(),
+                gpus_from: run.gpus_from.as_ref().map(ToString::to_string),
+                findings: run.findings.iter().map(ToString::to_string).collect(),
+                invalid_points: run.points.iter().filter(|p| p.invalid.is_some()).count(),
                 isl: run.isl.as_ref().map(|v| v.value),
                 osl: run.osl.as_ref().map(|v| v.value),
                 points: run.points.len(),

@@ -241,6 +241,7 @@ fn summary_json_and_csv_list_the_runs() {
         g1,
         &serde_json::json!({
             "id": "3667", "generation": "G1", "topology": "1P/4D", "gpus": 20,
+            "gpus_from": "run metadata ({jobid}.json)", "findings": [], "invalid_points": 0,
             "isl": 1024, "osl": 1024, "points": 3, "missing": [128],
         })
     );

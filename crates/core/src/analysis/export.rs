@@ -91,7 +91,7 @@ pub const REFERENCE_COLUMNS: [&str; 22] = [
 ];
 
 /// runlens' columns after the reference's.
-pub const EXTRA_COLUMNS: [&str; 32] = [
+pub const EXTRA_COLUMNS: [&str; 35] = [
     "Job ID",
     "Generation",
     "Topology",
@@ -123,6 +123,9 @@ pub const EXTRA_COLUMNS: [&str; 32] = [
     "Total Input Tokens",
     "Total Output Tokens",
     "Peak Output TPS",
+    "GPU Count Source",
+    "Tool",
+    "Invalid",
     "Source",
 ];
 
@@ -212,6 +215,9 @@ fn row(run: &Run, p: &BenchmarkPoint) -> Vec<Cell> {
         Cell::int(p.total_input_tokens),
         Cell::int(p.total_output_tokens),
         Cell::num(p.peak_output_throughput),
+        Cell::text(run.gpus_from.as_ref().map(ToString::to_string)),
+        Cell::Text(p.tool.clone()),
+        Cell::text(p.invalid.as_ref().map(ToString::to_string)),
         Cell::Text(p.source.clone()),
     ]);
     cells

@@ -4,7 +4,7 @@
 //! Output TPS/User = 1000 / mean TPOT (ms). Missing or zero inputs give `None`, never 0 or NaN,
 //! so charts drop such points instead of plotting them at the origin.
 
-use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts, Run};
+use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts, InvalidPoint, Run};
 
 /// `numerator / gpus`, `None` when either is missing or the denominator is zero.
 pub fn per_gpu(numerator: Option<f64>, gpus: Option<u32>) -> Option<f64> {
@@ -47,8 +47,35 @@ pub fn derive_all(runs: &mut [Run]) {
         let gpus = run.gpus;
         for p in &mut run.points {
             p.derived = derive(p, &gpus);
+            p.invalid = validity(p);
         }
     }
+}
+
+/// The validity gate: why a point is not a real measurement, from what its file states. A
+/// count the file does not state never invalidates a point.
+pub fn validity(p: &BenchmarkPoint) -> Option<InvalidPoint> {
+    let sent = p.num_prompts.filter(|&n| n > 0);
+    match (p.completed, sent) {
+        (Some(0), Some(sent)) => return Some(InvalidPoint::AllRequestsFailed { sent }),
+        (Some(completed), Some(sent))
+            if completed.saturating_mul(100)
+                < sent.saturating_mul(InvalidPoint::MIN_COMPLETED_PCT) =>
+        {
+            return Some(InvalidPoint::FewCompleted { completed, sent });
+        }
+        _ => {}
+    }
+    let completed = p.completed.unwrap_or(0);
+    let no_tokens = p.total_output_tokens == Some(0)
+        || (p.total_output_tokens.is_none() && p.output_throughput == Some(0.0));
+    if completed > 0 && no_tokens {
+        return Some(InvalidPoint::NoOutputTokens { completed });
+    }
+    if p.completed == Some(0) && p.output_throughput.is_none_or(|t| t == 0.0) {
+        return Some(InvalidPoint::AllRequestsFailed { sent: 0 });
+    }
+    None
 }
 
 /// Indices of the non-dominated points (maximising both x and y), ordered by increasing x.
@@ -80,6 +107,45 @@ pub fn pareto_frontier(points: &[(Option<f64>, Option<f64>)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validity_gate_reasons() {
+        let point = |completed, sent, tokens, tps| BenchmarkPoint {
+            completed,
+            num_prompts: sent,
+            total_output_tokens: tokens,
+            output_throughput: tps,
+            ..Default::default()
+        };
+        assert_eq!(
+            validity(&point(Some(100), Some(100), Some(5000), Some(9.0))),
+            None
+        );
+        assert_eq!(
+            validity(&point(None, None, None, Some(9.0))),
+            None,
+            "silence is not failure"
+        );
+        assert_eq!(
+            validity(&point(Some(0), Some(80), Some(0), Some(0.0))),
+            Some(InvalidPoint::AllRequestsFailed { sent: 80 })
+        );
+        assert_eq!(
+            validity(&point(Some(10), Some(80), Some(900), Some(3.0))),
+            Some(InvalidPoint::FewCompleted {
+                completed: 10,
+                sent: 80
+            })
+        );
+        assert_eq!(
+            validity(&point(Some(80), Some(80), Some(0), Some(0.0))),
+            Some(InvalidPoint::NoOutputTokens { completed: 80 })
+        );
+        assert_eq!(
+            validity(&point(Some(0), None, None, None)),
+            Some(InvalidPoint::AllRequestsFailed { sent: 0 })
+        );
+    }
 
     #[test]
     fn frontier_keeps_only_non_dominated_points() {

@@ -4,13 +4,14 @@
 //! completeness; one point per concurrency. Derived metrics are computed later, by the
 //! analyses.
 
+use super::gpus::gpu_evidence;
 use super::paths::{parse_dir_name, DirName};
 use crate::formats::duplicate_rank;
 use crate::model::{
     BenchmarkPoint, Generation, GpuCounts, MetadataVersion, Provenance, RoleCounts, Run,
-    RunMetadata, Sourced, Topology,
+    RunMetadata, Sourced, Topology, WorkerLog,
 };
-use crate::text::paths::{file_name, isl_osl_from_path, number_after, parent};
+use crate::text::paths::{file_name, isl_osl_from_path, parent};
 use crate::text::time::normalize_date;
 
 /// What is known about a run before its points: metadata, recipe, directory name.
@@ -56,7 +57,7 @@ impl<'a> RunSources<'a> {
     }
 
     /// The metadata and recipe merged field by field (metadata first).
-    fn merged(&self) -> RunMetadata {
+    pub fn merged(&self) -> RunMetadata {
         let mut merged = self.meta.cloned().unwrap_or_default();
         if let Some(config) = self.config {
             merged.fill_missing_from(config);
@@ -182,23 +183,9 @@ fn drop_lesser_duplicates(points: &mut Vec<BenchmarkPoint>) {
 }
 
 /// Build the run from its sources and points.
-pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
+pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint], logs: &[&WorkerLog]) -> Run {
     let merged = src.merged();
-    let mut gpus = gpu_counts_from_metadata(&merged);
-    if gpus.total().is_none() {
-        // G1/G2 result names carry the GPU split: `…_gpus_16_ctx_8_gen_8.json`, `…_ctx4_gen8.json`;
-        // other producers state a GPU count inside the result.
-        for p in points {
-            let name = file_name(&p.source);
-            let (ctx, gen) = (number_after(name, "ctx"), number_after(name, "gen"));
-            if let Some(total) = p.gpus_reported.or(ctx.zip(gen).map(|(c, g)| c + g)) {
-                gpus.worker_based = Some(total);
-                gpus.prefill = gpus.prefill.or(ctx);
-                gpus.decode = gpus.decode.or(gen);
-                break;
-            }
-        }
-    }
+    let gpus = gpu_evidence(src, points, logs);
 
     let path_isl_osl = points.iter().find_map(|p| isl_osl_from_path(&p.source));
     let result_isl_osl = points.iter().find_map(|p| p.isl.zip(p.osl));
@@ -258,7 +245,8 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
         root: src.root.to_owned(),
         generation: src.generation(),
         topology: src.topology(),
-        gpus,
+        gpus: gpus.counts,
+        gpus_from: gpus.from,
         gpus_per_node: merged.gpus_per_node,
         nodes: RoleCounts {
             prefill: merged.prefill_nodes,
@@ -296,6 +284,7 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint]) -> Run {
         expected_concurrencies_from: expected.map(|e| e.from),
         missing_concurrencies: missing,
         points: owned,
+        findings: gpus.findings,
     }
 }
 
@@ -329,7 +318,7 @@ mod tests {
             ..Default::default()
         };
         let src = RunSources::new("outputs/77", Some(&meta), Some(&config));
-        let run = assemble_run(&src, &[]);
+        let run = assemble_run(&src, &[], &[]);
         assert_eq!(
             run.isl,
             Some(Sourced {

@@ -5,6 +5,7 @@
 //! ingest over what is grouped here.
 
 pub mod assemble;
+pub mod gpus;
 pub mod paths;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,6 +86,20 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
             .or_default()
             .push(p);
     }
+    let mut logs_by_root: BTreeMap<String, Vec<&WorkerLog>> = BTreeMap::new();
+    for l in &records.worker_logs {
+        // A sweep of loose folders (`x_conc4/`, `x_conc8/`) is one run `x_conc*`: the logs of
+        // each folder belong to it.
+        let own = log_root(&l.path, &run_dirs);
+        let root = if points_by_root.contains_key(&own) {
+            own
+        } else {
+            Some(run_root(&l.path, &run_dirs))
+                .filter(|sweep| points_by_root.contains_key(sweep))
+                .unwrap_or(own)
+        };
+        logs_by_root.entry(root).or_default().push(l.as_ref());
+    }
     let mut ds = Dataset::default();
     let roots: BTreeSet<&String> = run_dirs.iter().chain(points_by_root.keys()).collect();
     for root in roots {
@@ -94,7 +109,8 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
         if points.is_empty() && src.meta.is_none() && src.dir.job_id.is_none() {
             continue;
         }
-        let run = assemble_run(&src, points);
+        let logs = logs_by_root.get(root).map(Vec::as_slice).unwrap_or(&[]);
+        let run = assemble_run(&src, points, logs);
         if run.points.is_empty() {
             ds.skipped.push(SkippedRun {
                 job_id: run.job_id.value,

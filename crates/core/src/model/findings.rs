@@ -149,3 +149,122 @@ impl fmt::Display for SkipReason {
         })
     }
 }
+
+/// Where a run's GPU count was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum GpuSource {
+    /// `{jobid}.json`: nodes × GPUs per node and workers × GPUs per worker.
+    Metadata,
+    /// The srt-slurm recipe (`config.yaml`).
+    Recipe,
+    /// A count the result file states: `gpus_16`/`ctx_8_gen_8` in its name, `tp`/`n_gpus` inside.
+    ResultFile { path: String },
+    /// Parallel sizes of the launch commands in the run's logs (TP × PP × DP per worker, summed
+    /// over workers; DP attention shares the TP GPUs).
+    LaunchCommand {
+        path: String,
+        line: u64,
+        flags: String,
+    },
+    /// A token of the run directory's name (`tp4`, `gpus_16`, `ctx_8_gen_8`).
+    DirectoryName { token: String },
+}
+
+impl fmt::Display for GpuSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GpuSource::Metadata => f.write_str("run metadata ({jobid}.json)"),
+            GpuSource::Recipe => f.write_str("recipe (config.yaml)"),
+            GpuSource::ResultFile { path } => write!(f, "result file {path}"),
+            GpuSource::LaunchCommand { path, line, flags } => {
+                write!(f, "launch command {path}:{line} ({flags})")
+            }
+            GpuSource::DirectoryName { token } => write!(f, "directory name token `{token}`"),
+        }
+    }
+}
+
+/// Something about a run as a whole, found while assembling it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "snake_case")]
+pub enum RunFinding {
+    /// Two sources state different GPU counts; the first was used.
+    GpuCountConflict {
+        used: u32,
+        used_from: GpuSource,
+        other: u32,
+        other_from: GpuSource,
+    },
+}
+
+impl RunFinding {
+    pub fn severity(&self) -> Severity {
+        Severity::Warning
+    }
+}
+
+impl fmt::Display for RunFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunFinding::GpuCountConflict {
+                used,
+                used_from,
+                other,
+                other_from,
+            } => write!(
+                f,
+                "GPU counts disagree: {used} from {used_from} (used) but {other} from {other_from}"
+            ),
+        }
+    }
+}
+
+/// Why a benchmark point is not a valid measurement; such points are listed with the reason
+/// and left out of frontiers unless the user puts them back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum InvalidPoint {
+    /// Every request sent failed.
+    AllRequestsFailed { sent: u64 },
+    /// Requests completed but no output token was generated.
+    NoOutputTokens { completed: u64 },
+    /// Far fewer requests completed than were sent (below [`InvalidPoint::MIN_COMPLETED_PCT`]).
+    FewCompleted { completed: u64, sent: u64 },
+    /// The benchmark client itself marked the run invalid (AIPerf `submission_valid: false`).
+    MarkedInvalid { reasons: Vec<String> },
+}
+
+impl InvalidPoint {
+    /// Share of sent requests that must complete for a point to count, in %.
+    pub const MIN_COMPLETED_PCT: u64 = 50;
+}
+
+impl fmt::Display for InvalidPoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InvalidPoint::AllRequestsFailed { sent } => {
+                write!(f, "all {sent} requests failed")
+            }
+            InvalidPoint::NoOutputTokens { completed } => {
+                write!(
+                    f,
+                    "{completed} requests completed but 0 tokens were generated"
+                )
+            }
+            InvalidPoint::FewCompleted { completed, sent } => write!(
+                f,
+                "only {completed} of {sent} requests completed (under {}%)",
+                Self::MIN_COMPLETED_PCT
+            ),
+            InvalidPoint::MarkedInvalid { reasons } if reasons.is_empty() => {
+                f.write_str("the benchmark client marked the run invalid")
+            }
+            InvalidPoint::MarkedInvalid { reasons } => write!(
+                f,
+                "the benchmark client marked the run invalid: {}",
+                reasons.join("; ")
+            ),
+        }
+    }
+}

@@ -15,7 +15,7 @@ pub mod worker_log;
 use serde::{Deserialize, Serialize};
 
 pub use diagnostics::{Diagnostic, FormatError, InputError, Severity};
-pub use findings::{HealthFinding, LogFinding, SkipReason};
+pub use findings::{GpuSource, HealthFinding, InvalidPoint, LogFinding, RunFinding, SkipReason};
 pub use node_config::{GpuInfo, NodeConfig, Parallelism};
 pub use p2p::{P2pAnalysis, P2pEvent, P2pFinding, P2pKind, P2pLog};
 pub use run_metadata::{MetadataVersion, RunMetadata};
@@ -199,6 +199,9 @@ pub struct Run {
     pub generation: Generation,
     pub topology: Option<Sourced<Topology>>,
     pub gpus: GpuCounts,
+    /// Where [`Run::gpus`] was read (`None` when no source states a count).
+    #[serde(default)]
+    pub gpus_from: Option<GpuSource>,
     pub gpus_per_node: Option<u32>,
     pub nodes: RoleCounts,
     pub workers: RoleCounts,
@@ -223,6 +226,9 @@ pub struct Run {
     pub missing_concurrencies: Vec<u32>,
     /// Points in concurrency order.
     pub points: Vec<BenchmarkPoint>,
+    /// What assembling the run noticed (conflicting sources, …).
+    #[serde(default)]
+    pub findings: Vec<RunFinding>,
 }
 
 impl Run {
@@ -339,6 +345,9 @@ pub struct BenchmarkPoint {
     pub per_request_arrays: Vec<String>,
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
+    /// Why the point is not a valid measurement (computed by `analysis::metrics`); `None`: valid.
+    #[serde(default)]
+    pub invalid: Option<InvalidPoint>,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).

@@ -15,6 +15,25 @@ pub struct Parallelism {
 }
 
 impl Parallelism {
+    /// GPUs one worker launched with these sizes uses: TP × PP × DP, where DP attention
+    /// (`dp_attention`) splits the TP GPUs instead of adding replicas. `None` when no size is known.
+    pub fn gpus(&self, dp_attention: bool) -> Option<u32> {
+        if self.tp.is_none() && self.pp.is_none() && self.dp.is_none() {
+            return None;
+        }
+        let dp = if dp_attention {
+            1
+        } else {
+            self.dp.unwrap_or(1)
+        };
+        Some(
+            self.tp
+                .unwrap_or(1)
+                .saturating_mul(self.pp.unwrap_or(1))
+                .saturating_mul(dp),
+        )
+    }
+
     /// From flag or argument names as SGLang, vLLM and TRT-LLM spell them.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut p = Parallelism::default();

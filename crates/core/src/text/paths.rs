@@ -67,6 +67,31 @@ pub fn number_after(name: &str, marker: &str) -> Option<u32> {
         .ok()
 }
 
+/// A size a name states as its own token, `marker` then digits (`tp4`, `tp_4`, `gpus16`,
+/// `gpus_16`; case-insensitive; tokens split at `_`, `-` and `.`), with the token as written.
+/// `http8` or `stp4` are not `tp` tokens.
+pub fn size_token<'a>(name: &'a str, marker: &str) -> Option<(u32, &'a str)> {
+    let tokens: Vec<&str> = name.split(['_', '-', '.', '/']).collect();
+    tokens.iter().enumerate().find_map(|(i, t)| {
+        let head = t.get(..marker.len())?;
+        if !head.eq_ignore_ascii_case(marker) {
+            return None;
+        }
+        let digits = &t[marker.len()..];
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Some((digits.parse().ok()?, *t));
+        }
+        let next = tokens.get(i + 1)?;
+        (digits.is_empty() && !next.is_empty() && next.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| next.parse().ok())
+            .flatten()
+            .map(|n| {
+                let start = t.as_ptr() as usize - name.as_ptr() as usize;
+                (n, &name[start..start + t.len() + 1 + next.len()])
+            })
+    })
+}
+
 /// Items grouped by the directory of their path, directories in order.
 pub fn group_by_dir<'a, T>(
     items: &[&'a T],
@@ -90,6 +115,18 @@ pub fn parent(path: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_tokens_are_whole_tokens() {
+        let name = "kimik2.7_tp4_conc4_vllm_tp4-dcp1-ep1-dpafalse";
+        assert_eq!(size_token(name, "tp"), Some((4, "tp4")));
+        assert_eq!(size_token(name, "ep"), Some((1, "ep1")));
+        assert_eq!(size_token("a_gpus_16_ctx_8", "gpus"), Some((16, "gpus_16")));
+        assert_eq!(size_token("GPUS8", "gpus"), Some((8, "GPUS8")));
+        assert_eq!(size_token("http8_stp4", "tp"), None);
+        assert_eq!(size_token("tp_x", "tp"), None);
+        assert_eq!(size_token("", "tp"), None);
+    }
 
     #[test]
     fn concurrency_in_paths_of_every_tool() {

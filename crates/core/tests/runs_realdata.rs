@@ -1,0 +1,102 @@
+//! Whole real run directories from `fixtures/realdata/runs/`, read as a user drops them.
+
+use std::path::{Path, PathBuf};
+
+use runlens_core::model::{GpuSource, Run};
+use runlens_core::{Dataset, Ingest};
+
+fn runs_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/realdata/runs")
+}
+
+fn add_tree(ingest: &mut Ingest, base: &Path, dir: &Path) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            add_tree(ingest, base, &p);
+        } else {
+            let rel = p
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            ingest.add_bytes(&rel, &std::fs::read(&p).unwrap());
+        }
+    }
+}
+
+fn load(name: &str) -> Dataset {
+    let mut ingest = Ingest::new();
+    add_tree(&mut ingest, &runs_dir(), &runs_dir().join(name));
+    ingest.dataset()
+}
+
+fn run_under<'a>(ds: &'a Dataset, prefix: &str) -> &'a Run {
+    ds.runs
+        .iter()
+        .find(|r| runlens_core::text::paths::file_name(&r.root).starts_with(prefix))
+        .unwrap_or_else(|| {
+            panic!(
+                "no run {prefix}: {:?}",
+                ds.runs.iter().map(|r| &r.root).collect::<Vec<_>>()
+            )
+        })
+}
+
+#[test]
+fn inferencex_agentic_run_gets_its_gpu_count_from_the_launch_command() {
+    let ds = load("SemiAnalysisAI__InferenceX__tp4_sweep_29003473063");
+    // The AIPerf result beside `vllm_command.txt` (`--tensor-parallel-size=4`) and a `tp4` name.
+    let aiperf = run_under(&ds, "agentic_kimik2.7_tp4_conc*");
+    assert_eq!(aiperf.gpus.total(), Some(4));
+    match &aiperf.gpus_from {
+        Some(GpuSource::LaunchCommand { path, flags, .. }) => {
+            assert!(
+                path.ends_with("/vllm_command.txt") || path.ends_with("/server.log"),
+                "{path}"
+            );
+            assert_eq!(flags, "tensor_parallel_size 4");
+        }
+        other => panic!("GPU count from {other:?}"),
+    }
+    assert!(
+        aiperf.findings.is_empty(),
+        "launch command and directory agree: {:?}",
+        aiperf.findings
+    );
+    let p = &aiperf.points[0];
+    assert_eq!(p.concurrency, Some(4));
+    let out = p.output_throughput.unwrap();
+    let per_gpu = p
+        .derived
+        .output_tps_per_gpu
+        .expect("plotted on the Pareto chart");
+    assert!((per_gpu - out / 4.0).abs() < 1e-9);
+
+    // The runner's own summary in `bmk_…/`: seconds → ms, TP GPUs stated in the file.
+    let bmk = run_under(&ds, "kimik2.7_tp4_conc*");
+    assert!(
+        matches!(bmk.gpus_from, Some(GpuSource::ResultFile { .. })),
+        "{:?}",
+        bmk.gpus_from
+    );
+    assert_eq!(bmk.gpus.total(), Some(4));
+    let p = &bmk.points[0];
+    assert_eq!(p.tool, "inferencex-json");
+    assert_eq!(p.concurrency, Some(4));
+    assert_eq!(p.output_throughput, Some(162.62426));
+    assert_eq!(p.total_token_throughput, Some(12396.84057));
+    assert_eq!(p.duration_s, Some(3625.94128));
+    assert_eq!(p.completed, Some(547));
+    assert_eq!(p.num_prompts, Some(552));
+    assert!((p.ttft_ms.mean.unwrap() - 12695.26).abs() < 1e-6);
+    assert!((p.ttft_ms.median.unwrap() - 5834.38).abs() < 1e-6);
+    assert!((p.tpot_ms.p90.unwrap() - 27.19).abs() < 1e-6);
+    assert_eq!(p.ttft_ms.p99, None, "the file has no p99");
+    assert_eq!(p.reported_output_tps_per_gpu, Some(40.65606));
+    assert_eq!(p.invalid, None);
+}
