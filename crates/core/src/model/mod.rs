@@ -339,6 +339,10 @@ pub struct BenchmarkPoint {
     pub per_request_arrays: Vec<String>,
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
+    /// Requests that failed, as the producer counts them (LLMPerf `results_number_errors`,
+    /// gptManagerBenchmark `num_error_samples`); `None` where the file does not say.
+    #[serde(default)]
+    pub failed_requests: Option<u64>,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
