@@ -46,3 +46,48 @@ pub(crate) fn count(v: &Value, path: &[&str]) -> Option<u32> {
         _ => None,
     }
 }
+
+/// Python's `json.dump` writes `NaN`, `Infinity` and `-Infinity` for non-finite floats (an empty
+/// pandas series' mean is `NaN`); JSON has no such literals. Each one outside a string becomes
+/// `null`, so the value reads as missing. Bytes without them are returned as they are.
+pub(crate) fn python_literals_to_null(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    const LITERALS: &[&[u8]] = &[b"-Infinity", b"Infinity", b"NaN"];
+    let has_literal = LITERALS
+        .iter()
+        .any(|l| bytes.windows(l.len()).any(|w| w == *l));
+    if !has_literal {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut in_string, mut escaped, mut i) = (false, false, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if let Some(l) = LITERALS.iter().find(|l| bytes[i..].starts_with(l)) {
+            out.extend_from_slice(b"null");
+            i += l.len();
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A number, or a string holding one (`json.dump(default=str)` writes numpy integers as `"550"`).
+pub(crate) fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace(',', "").parse().ok(),
+        _ => None,
+    }
+    .filter(|x: &f64| x.is_finite())
+}

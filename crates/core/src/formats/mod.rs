@@ -10,8 +10,10 @@
 //! discovery's job).
 
 pub mod aiperf;
+pub mod genai_perf;
 pub mod inferencex;
 mod json;
+pub mod llmperf;
 pub mod node_config;
 pub mod p2p_nccl;
 pub mod recipe_yaml;
@@ -21,6 +23,7 @@ pub mod scheduler_csv;
 pub mod serving_console;
 pub mod slurm_job_log;
 pub mod srt_metadata;
+pub mod trtllm_bench;
 pub mod worker_log;
 
 pub(crate) use json::json_object;
@@ -197,12 +200,20 @@ pub static REGISTRY: &[&dyn Format] = &[
     &node_config::NodeConfigJson,
     &slurm_job_log::SlurmJobLog,
     &scheduler_csv::SchedulerCsv,
+    &llmperf::LlmperfSummary,
+    &trtllm_bench::TrtllmBenchJson,
     &sa_bench_json::SaBenchJson,
+    &genai_perf::GenaiPerfJson,
+    &genai_perf::GenaiPerfCsv,
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,
+    &trtllm_bench::GptManagerCsv,
     &inferencex::InferenceXJson,
     &rollup::RollupCsv,
     &rollup::RollupJson,
+    // A line format ahead of the serving console so that a `*bench*.log` holding a
+    // trtllm-bench report is read by it (and by the worker-log lines) in one pass.
+    &trtllm_bench::TrtllmBenchConsole,
     &serving_console::ServingConsole,
     &p2p_nccl::P2pNcclLog,
     &worker_log::WorkerLogFormat,

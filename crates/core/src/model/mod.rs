@@ -348,6 +348,10 @@ pub struct BenchmarkPoint {
     /// Why the point is not a valid measurement (computed by `analysis::metrics`); `None`: valid.
     #[serde(default)]
     pub invalid: Option<InvalidPoint>,
+    /// Requests that failed, as the producer counts them (LLMPerf `results_number_errors`,
+    /// gptManagerBenchmark `num_error_samples`); `None` where the file does not say.
+    #[serde(default)]
+    pub failed_requests: Option<u64>,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
