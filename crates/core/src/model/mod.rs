@@ -339,6 +339,11 @@ pub struct BenchmarkPoint {
     pub per_request_arrays: Vec<String>,
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
+    /// Mean number of requests in flight that the client measured (SGLang `bench_serving`'s
+    /// `concurrency` = Σ end-to-end latencies / duration), as opposed to the configured
+    /// [`BenchmarkPoint::concurrency`] limit.
+    #[serde(default)]
+    pub concurrency_measured: Option<f64>,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
