@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use crate::formats::Record;
 use crate::model::{
-    BenchmarkPoint, Dataset, NodeConfig, P2pLog, Run, RunMetadata, RunNodeConfig, RunWorkerLog,
-    SchedulerTable, SkipReason, SkippedRun, WorkerLog,
+    BenchmarkPoint, Dataset, Diagnostic, NodeConfig, P2pLog, Run, RunMetadata, RunNodeConfig,
+    RunWorkerLog, SchedulerTable, SkipReason, SkippedRun, WorkerLog,
 };
 use crate::text::paths::parent;
 use assemble::{assemble_run, RunSources};
@@ -30,6 +30,8 @@ pub struct Partition<'a> {
     pub worker_logs: Vec<&'a Arc<WorkerLog>>,
     pub scheduler: Vec<&'a SchedulerTable>,
     pub p2p: Vec<&'a P2pLog>,
+    /// Problems with parts of files that were otherwise read.
+    pub diagnostics: Vec<&'a Diagnostic>,
 }
 
 impl<'a> Partition<'a> {
@@ -44,6 +46,7 @@ impl<'a> Partition<'a> {
                 Record::WorkerLog(l) => p.worker_logs.push(l),
                 Record::Scheduler(t) => p.scheduler.push(t),
                 Record::P2p(l) => p.p2p.push(l),
+                Record::Diagnostic(d) => p.diagnostics.push(d),
             }
         }
         p
@@ -126,6 +129,8 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
         }
     }
     attach_worker_logs(records, &run_dirs, &mut ds);
+    ds.diagnostics
+        .extend(records.diagnostics.iter().map(|d| (*d).clone()));
     ds.runs.sort_by(|a, b| {
         let date = |r: &Run| r.date.as_ref().map(|d| d.value.clone());
         date(b)

@@ -34,7 +34,7 @@
 
 use serde_json::Value;
 
-use super::json::{json_object, number, python_literals_to_null};
+use super::json::{json_object, number, python_json};
 use super::{Format, Record};
 use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
 use crate::text::contains;
@@ -69,7 +69,7 @@ impl Format for LlmperfSummary {
     }
 
     fn parse(&self, path: &str, bytes: &[u8], out: &mut Vec<Record>) -> Result<(), FormatError> {
-        let bytes = python_literals_to_null(bytes);
+        let bytes = python_json(bytes);
         let v = json_object(&bytes, "an LLMPerf summary object")?;
         let f = |key: &str| v.get(key).and_then(number);
         let count = |key: &str| {

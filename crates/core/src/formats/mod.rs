@@ -21,15 +21,18 @@ pub mod rollup;
 pub mod sa_bench_json;
 pub mod scheduler_csv;
 pub mod serving_console;
+pub mod sglang_bench;
 pub mod slurm_job_log;
 pub mod srt_metadata;
 pub mod trtllm_bench;
+pub mod vllm_sweep;
 pub mod worker_log;
 
 pub(crate) use json::json_object;
 
 use crate::model::{
-    BenchmarkPoint, FormatError, NodeConfig, P2pLog, RunMetadata, SchedulerTable, WorkerLog,
+    BenchmarkPoint, Diagnostic, FormatError, NodeConfig, P2pLog, RunMetadata, SchedulerTable,
+    WorkerLog,
 };
 use crate::text::lines::LineSplitter;
 
@@ -57,6 +60,9 @@ pub enum Record {
     Scheduler(Box<SchedulerTable>),
     /// The P2P NCCL connector lines of one vLLM log.
     P2p(Box<P2pLog>),
+    /// A problem with part of a file whose other parts were read (a bad line of a JSONL
+    /// result file); a file that cannot be read at all is an `Err(FormatError)` instead.
+    Diagnostic(Box<Diagnostic>),
 }
 
 impl Record {
@@ -69,6 +75,7 @@ impl Record {
             Record::WorkerLog(l) => &l.path,
             Record::Scheduler(t) => &t.path,
             Record::P2p(l) => &l.path,
+            Record::Diagnostic(d) => &d.file,
         }
     }
 }
@@ -195,6 +202,7 @@ impl StreamParser for LinePass {
 /// Every known format. Whole and stream formats are tried in order and the first that claims a
 /// file reads it alone; line formats (last) all read a file they claim, in one pass.
 pub static REGISTRY: &[&dyn Format] = &[
+    &sglang_bench::SglangBenchServing,
     &srt_metadata::SrtMetadata,
     &recipe_yaml::RecipeYaml,
     &node_config::NodeConfigJson,
@@ -205,6 +213,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &sa_bench_json::SaBenchJson,
     &genai_perf::GenaiPerfJson,
     &genai_perf::GenaiPerfCsv,
+    &vllm_sweep::VllmSweepSummary,
     &aiperf::AiperfJson,
     &aiperf::AiperfCsv,
     &trtllm_bench::GptManagerCsv,

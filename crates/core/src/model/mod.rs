@@ -352,6 +352,11 @@ pub struct BenchmarkPoint {
     /// gptManagerBenchmark `num_error_samples`); `None` where the file does not say.
     #[serde(default)]
     pub failed_requests: Option<u64>,
+    /// Mean number of requests in flight that the client measured (SGLang `bench_serving`'s
+    /// `concurrency` = Σ end-to-end latencies / duration), as opposed to the configured
+    /// [`BenchmarkPoint::concurrency`] limit.
+    #[serde(default)]
+    pub concurrency_measured: Option<f64>,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
