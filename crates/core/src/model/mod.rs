@@ -339,6 +339,35 @@ pub struct BenchmarkPoint {
     pub per_request_arrays: Vec<String>,
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
+    /// Successful repeated trials the numbers are the mean of (AIPerf confidence aggregates,
+    /// `num_successful_runs`); `None` for a single measurement.
+    #[serde(default)]
+    pub trials: Option<u32>,
+    /// Confidence interval `(low, high)` of the mean output token throughput over the trials
+    /// (AIPerf `ci_low`/`ci_high`, tokens/s; the level is AIPerf's `confidence_level`, 0.95 by
+    /// default).
+    #[serde(default)]
+    pub output_throughput_ci: Option<(f64, f64)>,
+    /// The producer's own verdict on the run (AIPerf `metadata.submission_valid`, MLPerf LoadGen
+    /// `Result is VALID`); `None` when the producer gives none.
+    #[serde(default)]
+    pub submission_valid: Option<bool>,
+    /// Why the producer judged the run invalid (AIPerf `submission_invalid_reasons`, unmet
+    /// LoadGen constraints), in its own words.
+    #[serde(default)]
+    pub invalid_reasons: Vec<String>,
+    /// Energy per output token in joules over the measurement window, CPU + GPU legs that were
+    /// measured (srt-slurm power/energy report `joules_per_output_token`).
+    #[serde(default)]
+    pub energy_j_per_output_token: Option<f64>,
+    /// Average GPU power of the whole deployment over the measurement window, in watts
+    /// (srt-slurm `perf_per_watt.gpu_avg_power_w`).
+    #[serde(default)]
+    pub avg_power_w: Option<f64>,
+    /// Output tokens per second per average GPU watt (srt-slurm
+    /// `perf_per_watt.output_tokens_per_second_per_gpu_watt`).
+    #[serde(default)]
+    pub output_tps_per_watt: Option<f64>,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
