@@ -28,7 +28,7 @@ impl Format for RollupCsv {
     }
 
     fn duplicate_rank(&self) -> u8 {
-        7
+        70
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
@@ -111,7 +111,7 @@ impl Format for RollupJson {
     }
 
     fn duplicate_rank(&self) -> u8 {
-        6
+        60
     }
 
     fn sniff(&self, path: &str, _head: &[u8]) -> bool {
