@@ -14,6 +14,7 @@ pub mod inferencex;
 mod json;
 pub mod node_config;
 pub mod p2p_nccl;
+pub mod power_energy;
 pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
@@ -26,7 +27,8 @@ pub mod worker_log;
 pub(crate) use json::json_object;
 
 use crate::model::{
-    BenchmarkPoint, FormatError, NodeConfig, P2pLog, RunMetadata, SchedulerTable, WorkerLog,
+    BenchmarkPoint, EnergyReport, FormatError, NodeConfig, P2pLog, RunMetadata, SchedulerTable,
+    WorkerLog,
 };
 use crate::text::lines::LineSplitter;
 
@@ -54,6 +56,8 @@ pub enum Record {
     Scheduler(Box<SchedulerTable>),
     /// The P2P NCCL connector lines of one vLLM log.
     P2p(Box<P2pLog>),
+    /// Energy of one concurrency point (srt-slurm power/energy report).
+    Energy(Box<EnergyReport>),
 }
 
 impl Record {
@@ -66,6 +70,7 @@ impl Record {
             Record::WorkerLog(l) => &l.path,
             Record::Scheduler(t) => &t.path,
             Record::P2p(l) => &l.path,
+            Record::Energy(e) => &e.path,
         }
     }
 }
@@ -197,6 +202,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &node_config::NodeConfigJson,
     &slurm_job_log::SlurmJobLog,
     &scheduler_csv::SchedulerCsv,
+    &power_energy::PowerEnergy,
     &sa_bench_json::SaBenchJson,
     &aiperf::AiperfAggregateJson,
     &aiperf::AiperfSweepJson,

@@ -370,6 +370,24 @@ pub struct BenchmarkPoint {
     pub output_tps_per_watt: Option<f64>,
 }
 
+/// Energy of one concurrency point, from srt-slurm's power/energy report; discovery copies it
+/// onto the run's points of that concurrency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnergyReport {
+    /// File it was read from.
+    pub path: String,
+    pub concurrency: u32,
+    /// `sa-bench` or `aiperf`.
+    pub benchmark_type: Option<String>,
+    pub joules_per_output_token: Option<f64>,
+    pub gpu_avg_power_w: Option<f64>,
+    pub output_tps_per_gpu_watt: Option<f64>,
+    /// Which of the producer's files said it: 0 the terminal `power_energy_report.json`
+    /// (authoritative), 1 a per-point `power_energy_c{N}.json`, 2 a line of the incremental
+    /// `power_energy_report.jsonl`; the lowest wins.
+    pub rank: u8,
+}
+
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct DerivedMetrics {
