@@ -206,7 +206,38 @@ fn real_aiperf_json_reads_its_own_numbers() {
         assert_eq!(p.e2el_ms.p90, raw["request_latency"]["p90"].as_f64());
         assert_eq!(p.completed, raw["request_count"]["avg"].as_f64().map(|c| c as u64));
         assert_eq!(p.duration_s, raw["benchmark_duration"]["avg"].as_f64());
+        // Scenario runs state their own validity.
+        assert_eq!(p.submission_valid, raw["metadata"]["submission_valid"].as_bool());
+        assert_eq!(p.submission_valid, Some(true));
+        assert!(p.invalid_reasons.is_empty());
     }
+}
+
+#[test]
+fn real_aiperf_per_request_records_are_listed_not_read_as_points() {
+    let file = "SemiAnalysisAI__InferenceX__tp4_sweep_29003473063__conc1_kvnone__aiperf_artifacts__profile_export.jsonl";
+    let bytes = std::fs::read(aiperf_dir().join(file)).unwrap();
+    let summary = std::fs::read(
+        aiperf_dir().join(file.replace("profile_export.jsonl", "profile_export_aiperf.json")),
+    )
+    .unwrap();
+    let mut ingest = Ingest::new();
+    ingest.add_bytes("run_conc1/aiperf_artifacts/profile_export.jsonl", &bytes);
+    ingest.add_bytes(
+        "run_conc1/aiperf_artifacts/profile_export_aiperf.json",
+        &summary,
+    );
+    let ds = ingest.dataset();
+    assert_eq!(ds.runs.len(), 1);
+    assert_eq!(ds.runs[0].points.len(), 1, "the summary's point only");
+    assert_eq!(ds.runs[0].points[0].tool, "aiperf-json");
+    assert_eq!(ds.unrecognized.len(), 1);
+    assert!(
+        ds.unrecognized[0].reason.contains("per-request"),
+        "{}",
+        ds.unrecognized[0].reason
+    );
+    assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
 }
 
 /// `name,value` of a row of an AIPerf CSV, read with plain string splitting.

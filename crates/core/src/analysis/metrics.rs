@@ -55,7 +55,17 @@ pub fn derive_all(runs: &mut [Run]) {
 /// The validity gate: why a point is not a real measurement, from what its file states. A
 /// count the file does not state never invalidates a point.
 pub fn validity(p: &BenchmarkPoint) -> Option<InvalidPoint> {
+    if p.submission_valid == Some(false) {
+        return Some(InvalidPoint::MarkedInvalid {
+            reasons: p.invalid_reasons.clone(),
+        });
+    }
     let sent = p.num_prompts.filter(|&n| n > 0);
+    if let (None, Some(failed)) = (p.completed, p.failed_requests) {
+        if failed > 0 && sent == Some(failed) {
+            return Some(InvalidPoint::AllRequestsFailed { sent: failed });
+        }
+    }
     match (p.completed, sent) {
         (Some(0), Some(sent)) => return Some(InvalidPoint::AllRequestsFailed { sent }),
         (Some(completed), Some(sent))
@@ -144,6 +154,17 @@ mod tests {
         assert_eq!(
             validity(&point(Some(0), None, None, None)),
             Some(InvalidPoint::AllRequestsFailed { sent: 0 })
+        );
+        let marked = BenchmarkPoint {
+            submission_valid: Some(false),
+            invalid_reasons: vec!["too few requests".into()],
+            ..point(Some(100), Some(100), Some(5000), Some(9.0))
+        };
+        assert_eq!(
+            validity(&marked),
+            Some(InvalidPoint::MarkedInvalid {
+                reasons: vec!["too few requests".into()]
+            })
         );
     }
 

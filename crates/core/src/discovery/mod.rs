@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use crate::formats::Record;
 use crate::model::{
-    BenchmarkPoint, Dataset, Diagnostic, NodeConfig, P2pLog, Run, RunMetadata, RunNodeConfig,
-    RunWorkerLog, SchedulerTable, SkipReason, SkippedRun, WorkerLog,
+    BenchmarkPoint, Dataset, Diagnostic, EnergyReport, NodeConfig, P2pLog, Run, RunMetadata,
+    RunNodeConfig, RunWorkerLog, SchedulerTable, SkipReason, SkippedRun, WorkerLog,
 };
 use crate::text::paths::parent;
 use assemble::{assemble_run, RunSources};
@@ -32,6 +32,7 @@ pub struct Partition<'a> {
     pub p2p: Vec<&'a P2pLog>,
     /// Problems with parts of files that were otherwise read.
     pub diagnostics: Vec<&'a Diagnostic>,
+    pub energy: Vec<&'a EnergyReport>,
 }
 
 impl<'a> Partition<'a> {
@@ -47,6 +48,7 @@ impl<'a> Partition<'a> {
                 Record::Scheduler(t) => p.scheduler.push(t),
                 Record::P2p(l) => p.p2p.push(l),
                 Record::Diagnostic(d) => p.diagnostics.push(d),
+                Record::Energy(e) => p.energy.push(e),
             }
         }
         p
@@ -103,6 +105,13 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
         };
         logs_by_root.entry(root).or_default().push(l.as_ref());
     }
+    let mut energy_by_root: BTreeMap<String, Vec<&EnergyReport>> = BTreeMap::new();
+    for e in &records.energy {
+        energy_by_root
+            .entry(run_root(&e.path, &run_dirs))
+            .or_default()
+            .push(e);
+    }
     let mut ds = Dataset::default();
     let roots: BTreeSet<&String> = run_dirs.iter().chain(points_by_root.keys()).collect();
     for root in roots {
@@ -113,7 +122,10 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
             continue;
         }
         let logs = logs_by_root.get(root).map(Vec::as_slice).unwrap_or(&[]);
-        let run = assemble_run(&src, points, logs);
+        let mut run = assemble_run(&src, points, logs);
+        if let Some(energy) = energy_by_root.get(root) {
+            attach_energy(&mut run.points, energy);
+        }
         if run.points.is_empty() {
             ds.skipped.push(SkippedRun {
                 job_id: run.job_id.value,
@@ -138,6 +150,22 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
             .then_with(|| b.job_id.value.cmp(&a.job_id.value))
     });
     ds
+}
+
+/// Copy each point's energy from the best-ranked report of its run and concurrency.
+fn attach_energy(points: &mut [BenchmarkPoint], energy: &[&EnergyReport]) {
+    for p in points.iter_mut() {
+        let Some(e) = energy
+            .iter()
+            .filter(|e| Some(e.concurrency) == p.concurrency)
+            .min_by_key(|e| e.rank)
+        else {
+            continue;
+        };
+        p.energy_j_per_output_token = e.joules_per_output_token;
+        p.avg_power_w = e.gpu_avg_power_w;
+        p.output_tps_per_watt = e.output_tps_per_gpu_watt;
+    }
 }
 
 /// The run a worker log belongs to: as for results, but a loose log belongs to its folder.
@@ -233,6 +261,53 @@ mod tests {
             tps,
             vec![(Some(4), Some(10.0)), (Some(8), Some(2.0))],
             "rollup fills only the gap"
+        );
+    }
+
+    #[test]
+    fn energy_reports_attach_to_the_point_of_their_concurrency() {
+        let energy = |path: &str, c: u32, j: f64, rank: u8| {
+            Record::Energy(Box::new(EnergyReport {
+                path: path.into(),
+                concurrency: c,
+                joules_per_output_token: Some(j),
+                gpu_avg_power_w: Some(700.0),
+                output_tps_per_gpu_watt: Some(0.5),
+                rank,
+                ..Default::default()
+            }))
+        };
+        let point = |c: u32| {
+            Record::Point(Box::new(BenchmarkPoint {
+                source: format!("outputs/9/logs/sa-bench_isl_1_osl_1/results_concurrency_{c}.json"),
+                tool: "sa-bench-json".into(),
+                concurrency: Some(c),
+                ..Default::default()
+            }))
+        };
+        let records = vec![
+            point(4),
+            point(8),
+            energy("outputs/9/logs/power_energy_report.jsonl", 4, 9.0, 2),
+            energy(
+                "outputs/9/logs/sa-bench_isl_1_osl_1/power_energy_c4.json",
+                4,
+                2.0,
+                1,
+            ),
+            energy("outputs/9/logs/power_energy_report.json", 4, 1.5, 0),
+            energy("outputs/10/logs/power_energy_report.json", 8, 3.0, 0),
+        ];
+        let ds = build_dataset(&Partition::of(&records));
+        let got: Vec<_> = ds.runs[0]
+            .points
+            .iter()
+            .map(|p| (p.concurrency, p.energy_j_per_output_token, p.avg_power_w))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(Some(4), Some(1.5), Some(700.0)), (Some(8), None, None)],
+            "the terminal report wins; another run's report is not ours"
         );
     }
 

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::Topology;
-use crate::text::paths::{concurrency_token, parent};
+use crate::text::paths::{concurrency_token, file_name, parent};
 use crate::text::time::normalize_date;
 
 /// What a run directory's name says: `{jobid}_{xP_yD|nA}_{YYYYMMDD_HHMMSS}`.
@@ -99,6 +99,9 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
         }
         return dirs[..end].join("/");
     }
+    if let Some(root) = aiperf_tree_root(path, &dirs) {
+        return root;
+    }
     // Loose result files: one run per sweep, i.e. per path with its concurrency masked
     // (`x/m_conc64.json` → `x/m_conc*`, `sweep/run_c16none/aiperf/p.json` → `sweep/run_c*none`).
     let parts: Vec<&str> = path.split('/').collect();
@@ -125,6 +128,34 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
     } else {
         stem.to_owned()
     }
+}
+
+/// AIPerf multi-run and multi-phase trees: an export under `profile_runs/`, `aggregate/`,
+/// `sweep_aggregate/` or `phases/` belongs to the benchmark directory above them, so trials, their
+/// aggregate, the sweep aggregate, phase files and the root summary are one run (and duplicate
+/// ranks pick one point per concurrency); a root summary whose path names no concurrency is the
+/// run of its directory. In INDEPENDENT sweeps the cell directory
+/// (`concurrency_10/profile_runs/…`) sits between; it is dropped too.
+fn aiperf_tree_root(path: &str, dirs: &[&str]) -> Option<String> {
+    if !file_name(path).starts_with("profile_export") {
+        return None;
+    }
+    let tree = dirs.iter().position(|d| {
+        matches!(
+            *d,
+            "profile_runs" | "aggregate" | "sweep_aggregate" | "phases"
+        )
+    });
+    let Some(i) = tree else {
+        // A root summary stating no concurrency in its path is the run of its directory, the
+        // one its `phases/` belong to.
+        return (!path.split('/').any(|c| concurrency_token(c).is_some())).then(|| dirs.join("/"));
+    };
+    let mut end = i;
+    if end > 0 && concurrency_token(dirs[end - 1]).is_some() {
+        end -= 1;
+    }
+    Some(dirs[..end].join("/"))
 }
 
 #[cfg(test)]
@@ -178,6 +209,22 @@ mod tests {
             run_root("r/m_conc64_gpus_8.json", &none),
             "r/m_conc*_gpus_8"
         );
+    }
+
+    #[test]
+    fn aiperf_trees_are_one_run() {
+        let none = BTreeSet::new();
+        for p in [
+            "art/bench/profile_export_aiperf.json",
+            "art/bench/phases/baseline/profile_export_aiperf.json",
+            "art/bench/profile_runs/trial_0001/concurrency_10/profile_export_aiperf.json",
+            "art/bench/aggregate/concurrency_10__isl_512/profile_export_aiperf_aggregate.json",
+            "art/bench/sweep_aggregate/profile_export_aiperf_sweep.json",
+            "art/bench/concurrency_10/profile_runs/trial_0002/profile_export_aiperf.json",
+            "art/bench/concurrency_10/aggregate/profile_export_aiperf_aggregate.json",
+        ] {
+            assert_eq!(run_root(p, &none), "art/bench", "{p}");
+        }
     }
 
     #[test]

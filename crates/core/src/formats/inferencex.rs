@@ -31,7 +31,7 @@ impl Format for InferenceXJson {
     }
 
     fn duplicate_rank(&self) -> u8 {
-        4
+        40
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {

@@ -16,6 +16,7 @@ mod json;
 pub mod llmperf;
 pub mod node_config;
 pub mod p2p_nccl;
+pub mod power_energy;
 pub mod recipe_yaml;
 pub mod rollup;
 pub mod sa_bench_json;
@@ -31,8 +32,8 @@ pub mod worker_log;
 pub(crate) use json::json_object;
 
 use crate::model::{
-    BenchmarkPoint, Diagnostic, FormatError, NodeConfig, P2pLog, RunMetadata, SchedulerTable,
-    WorkerLog,
+    BenchmarkPoint, Diagnostic, EnergyReport, FormatError, NodeConfig, P2pLog, RunMetadata,
+    SchedulerTable, WorkerLog,
 };
 use crate::text::lines::LineSplitter;
 
@@ -63,6 +64,8 @@ pub enum Record {
     /// A problem with part of a file whose other parts were read (a bad line of a JSONL
     /// result file); a file that cannot be read at all is an `Err(FormatError)` instead.
     Diagnostic(Box<Diagnostic>),
+    /// Energy of one concurrency point (srt-slurm power/energy report).
+    Energy(Box<EnergyReport>),
 }
 
 impl Record {
@@ -76,6 +79,7 @@ impl Record {
             Record::Scheduler(t) => &t.path,
             Record::P2p(l) => &l.path,
             Record::Diagnostic(d) => &d.file,
+            Record::Energy(e) => &e.path,
         }
     }
 }
@@ -210,11 +214,18 @@ pub static REGISTRY: &[&dyn Format] = &[
     &scheduler_csv::SchedulerCsv,
     &llmperf::LlmperfSummary,
     &trtllm_bench::TrtllmBenchJson,
+    &power_energy::PowerEnergy,
     &sa_bench_json::SaBenchJson,
     &genai_perf::GenaiPerfJson,
     &genai_perf::GenaiPerfCsv,
     &vllm_sweep::VllmSweepSummary,
+    &aiperf::AiperfAggregateJson,
+    &aiperf::AiperfSweepJson,
+    &aiperf::AiperfPhaseJson,
     &aiperf::AiperfJson,
+    &aiperf::AiperfAggregateCsv,
+    &aiperf::AiperfSweepCsv,
+    &aiperf::AiperfPhaseCsv,
     &aiperf::AiperfCsv,
     &trtllm_bench::GptManagerCsv,
     &inferencex::InferenceXJson,

@@ -47,7 +47,7 @@ impl Format for ServingConsole {
     }
 
     fn duplicate_rank(&self) -> u8 {
-        5
+        50
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {

@@ -392,6 +392,14 @@ fn unrecognized_reason(path: &str, head: &[u8]) -> String {
     let name = file_name(path);
     if head.is_empty() {
         "empty file".into()
+    } else if name.starts_with("profile_export") && name.ends_with(".jsonl") {
+        "AIPerf per-request records: the run's point is read from profile_export_aiperf.json".into()
+    } else if name.starts_with("profile_export_aiperf")
+        && (name.contains("timeslice") || parent(path).ends_with("timeslices"))
+    {
+        "AIPerf time-slice export (windows of one run), not a benchmark point".into()
+    } else if name == "phase_manifest.json" {
+        "AIPerf phase manifest: the phases' own profile_export_aiperf files are read".into()
     } else if name.ends_with(".json") {
         "JSON without benchmark-result or run-metadata keys".into()
     } else if name.ends_with(".out") || name.ends_with(".err") || name.ends_with(".log") {
@@ -405,6 +413,71 @@ fn unrecognized_reason(path: &str, head: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::model::Service;
+
+    /// Synthetic AIPerf trees shaped after its exporters (no public sample exists).
+    #[test]
+    fn aiperf_phase_and_trial_trees_give_one_point_per_concurrency() {
+        let summary = |tps: f64, conc: u32| {
+            format!(
+                r#"{{"aiperf_version": "1.0", "output_token_throughput": {{"unit": "tokens/sec", "avg": {tps}}},
+                    "input_config": {{"loadgen": {{"concurrency": {conc}}}}}}}"#
+            )
+        };
+        let mut ingest = Ingest::new();
+        // Multi-phase: the root export repeats its one profiling phase; warm-up is no point.
+        ingest.add_bytes("mp/profile_export_aiperf.json", summary(10.0, 8).as_bytes());
+        ingest.add_bytes(
+            "mp/phases/profiling/profile_export_aiperf.json",
+            summary(11.0, 8).as_bytes(),
+        );
+        ingest.add_bytes(
+            "mp/phases/warmup/profile_export_aiperf.json",
+            summary(1.0, 2).as_bytes(),
+        );
+        ingest.add_bytes(
+            "mp/phase_manifest.json",
+            br#"{"schema_version": 1, "phases": []}"#,
+        );
+        // Repeated trials: the confidence aggregate's mean wins over each trial.
+        for (t, tps) in [(1, 90.0), (2, 110.0)] {
+            ingest.add_bytes(
+                &format!("rep/profile_runs/trial_000{t}/concurrency_4/profile_export_aiperf.json"),
+                summary(tps, 4).as_bytes(),
+            );
+        }
+        ingest.add_bytes(
+            "rep/aggregate/concurrency_4/profile_export_aiperf_aggregate.json",
+            br#"{"metadata": {"aggregation_type": "confidence", "num_successful_runs": 2},
+                 "metrics": {"output_token_throughput_avg": {"mean": 100.0, "ci_low": 0.0, "ci_high": 227.0,
+                   "t_critical": 12.7, "unit": "tokens/sec"}}}"#,
+        );
+        ingest.add_bytes(
+            "rep/profile_export_aiperf_timeslices.json",
+            br#"{"timeslices": []}"#,
+        );
+        let ds = ingest.dataset();
+        let got = |root: &str| -> Vec<_> {
+            let run = ds.runs.iter().find(|r| r.root == root).unwrap();
+            run.points
+                .iter()
+                .map(|p| (p.concurrency, p.output_throughput, p.tool.clone()))
+                .collect()
+        };
+        assert_eq!(
+            got("mp"),
+            vec![(Some(8), Some(11.0), "aiperf-phase-json".into())]
+        );
+        assert_eq!(
+            got("rep"),
+            vec![(Some(4), Some(100.0), "aiperf-aggregate-json".into())]
+        );
+        assert_eq!(ds.runs.len(), 2);
+        assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+        let reasons: Vec<_> = ds.unrecognized.iter().map(|u| u.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 2, "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("time-slice")));
+        assert!(reasons.iter().any(|r| r.contains("phase manifest")));
+    }
 
     #[test]
     fn corrupt_archive_keeps_earlier_runs_and_names_the_file() {

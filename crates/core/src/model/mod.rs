@@ -357,6 +357,53 @@ pub struct BenchmarkPoint {
     /// [`BenchmarkPoint::concurrency`] limit.
     #[serde(default)]
     pub concurrency_measured: Option<f64>,
+    /// Successful repeated trials the numbers are the mean of (AIPerf confidence aggregates,
+    /// `num_successful_runs`); `None` for a single measurement.
+    #[serde(default)]
+    pub trials: Option<u32>,
+    /// Confidence interval `(low, high)` of the mean output token throughput over the trials
+    /// (AIPerf `ci_low`/`ci_high`, tokens/s; the level is AIPerf's `confidence_level`, 0.95 by
+    /// default).
+    #[serde(default)]
+    pub output_throughput_ci: Option<(f64, f64)>,
+    /// The producer's own verdict on the run (AIPerf `metadata.submission_valid`, MLPerf LoadGen
+    /// `Result is VALID`); `None` when the producer gives none.
+    #[serde(default)]
+    pub submission_valid: Option<bool>,
+    /// Why the producer judged the run invalid (AIPerf `submission_invalid_reasons`, unmet
+    /// LoadGen constraints), in its own words.
+    #[serde(default)]
+    pub invalid_reasons: Vec<String>,
+    /// Energy per output token in joules over the measurement window, CPU + GPU legs that were
+    /// measured (srt-slurm power/energy report `joules_per_output_token`).
+    #[serde(default)]
+    pub energy_j_per_output_token: Option<f64>,
+    /// Average GPU power of the whole deployment over the measurement window, in watts
+    /// (srt-slurm `perf_per_watt.gpu_avg_power_w`).
+    #[serde(default)]
+    pub avg_power_w: Option<f64>,
+    /// Output tokens per second per average GPU watt (srt-slurm
+    /// `perf_per_watt.output_tokens_per_second_per_gpu_watt`).
+    #[serde(default)]
+    pub output_tps_per_watt: Option<f64>,
+}
+
+/// Energy of one concurrency point, from srt-slurm's power/energy report; discovery copies it
+/// onto the run's points of that concurrency.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EnergyReport {
+    /// File it was read from.
+    pub path: String,
+    pub concurrency: u32,
+    /// `sa-bench` or `aiperf`.
+    pub benchmark_type: Option<String>,
+    pub joules_per_output_token: Option<f64>,
+    pub gpu_avg_power_w: Option<f64>,
+    pub output_tps_per_gpu_watt: Option<f64>,
+    /// Which of the producer's files said it: 0 the terminal `power_energy_report.json`
+    /// (authoritative), 1 a per-point `power_energy_c{N}.json`, 2 a line of the incremental
+    /// `power_energy_report.jsonl`; the lowest wins.
+    pub rank: u8,
 }
 
 /// Numbers computed from a point and its run (default definitions of DESIGN.md).
