@@ -12,6 +12,8 @@ const METRIC_MARKERS: &[&str] = &[
     "Decode batch",
     "Avg prompt throughput:",
     "SpecDecoding metrics:",
+    "Speculative metrics:",
+    "KV Transfer metrics:",
 ];
 
 fn realdata(dir: &str) -> Vec<PathBuf> {

@@ -277,6 +277,9 @@ pub enum NodeMetric {
     DecodePrealloc,
     /// Disaggregation flow: Transfer queue (Requests).
     DecodeTransfer,
+    /// Disaggregation flow: prefill bootstrap queue (Requests): SGLang `#bootstrap-req`, before
+    /// that `#prealloc-req` on prefill lines.
+    PrefillBootstrap,
     /// Engine (vLLM): Prompt throughput (Prompt throughput (tokens/s)).
     EnginePromptThroughput,
     /// Engine (vLLM): Generation throughput (Generation throughput (tokens/s)).
@@ -287,6 +290,9 @@ pub enum NodeMetric {
     EngineWaiting,
     /// Engine (vLLM): GPU KV cache usage (KV cache used (%)).
     EngineKv,
+    /// Engine (vLLM): KV-connector transfer throughput (MB/s), `KV Transfer metrics: …
+    /// Throughput (MB/s)=…`.
+    KvTransferThroughput,
     /// Iterations (TRT-LLM): Scheduled requests (Requests).
     IterationScheduled,
     /// Iterations (TRT-LLM): KV cache utilisation (KV cache used (%)).
@@ -299,7 +305,7 @@ const KV_FIELDS: &[&str] = &["token_usage", "full_token_usage"];
 
 impl NodeMetric {
     /// Every metric, in the order the page shows them.
-    pub const ALL: [NodeMetric; 18] = [
+    pub const ALL: [NodeMetric; 20] = [
         NodeMetric::PrefillInputThroughput,
         NodeMetric::PrefillInflight,
         NodeMetric::PrefillKv,
@@ -310,11 +316,13 @@ impl NodeMetric {
         NodeMetric::DecodeQueue,
         NodeMetric::DecodePrealloc,
         NodeMetric::DecodeTransfer,
+        NodeMetric::PrefillBootstrap,
         NodeMetric::EnginePromptThroughput,
         NodeMetric::EngineGenerationThroughput,
         NodeMetric::EngineRunning,
         NodeMetric::EngineWaiting,
         NodeMetric::EngineKv,
+        NodeMetric::KvTransferThroughput,
         NodeMetric::IterationScheduled,
         NodeMetric::IterationKv,
         NodeMetric::IterationStepTime,
@@ -333,11 +341,13 @@ impl NodeMetric {
             NodeMetric::DecodeQueue => SampleKind::Decode,
             NodeMetric::DecodePrealloc => SampleKind::Decode,
             NodeMetric::DecodeTransfer => SampleKind::Decode,
+            NodeMetric::PrefillBootstrap => SampleKind::Prefill,
             NodeMetric::EnginePromptThroughput => SampleKind::EngineStats,
             NodeMetric::EngineGenerationThroughput => SampleKind::EngineStats,
             NodeMetric::EngineRunning => SampleKind::EngineStats,
             NodeMetric::EngineWaiting => SampleKind::EngineStats,
             NodeMetric::EngineKv => SampleKind::EngineStats,
+            NodeMetric::KvTransferThroughput => SampleKind::KvTransfer,
             NodeMetric::IterationScheduled => SampleKind::Iteration,
             NodeMetric::IterationKv => SampleKind::Iteration,
             NodeMetric::IterationStepTime => SampleKind::Iteration,
@@ -357,14 +367,20 @@ impl NodeMetric {
             NodeMetric::DecodeQueue => &["queue_req"],
             NodeMetric::DecodePrealloc => &["prealloc_req"],
             NodeMetric::DecodeTransfer => &["transfer_req"],
+            NodeMetric::PrefillBootstrap => &["bootstrap_req", "prealloc_req"],
             NodeMetric::EnginePromptThroughput => &["prompt_throughput"],
             NodeMetric::EngineGenerationThroughput => &["generation_throughput"],
             NodeMetric::EngineRunning => &["running"],
             NodeMetric::EngineWaiting => &["waiting", "pending"],
             NodeMetric::EngineKv => &["gpu_kv_cache_usage"],
+            NodeMetric::KvTransferThroughput => &["throughput"],
             NodeMetric::IterationScheduled => &["num_scheduled_requests", "num_active_requests"],
             NodeMetric::IterationKv => &["kv_cache_util"],
-            NodeMetric::IterationStepTime => &["host_step_time", "iter_latency_ms"],
+            NodeMetric::IterationStepTime => &[
+                "host_step_time",
+                "iter_latency_ms",
+                "iteration_elapsed_time",
+            ],
         }
     }
 

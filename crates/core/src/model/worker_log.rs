@@ -22,8 +22,11 @@ pub enum SampleKind {
     EngineStats,
     /// vLLM `SpecDecoding metrics: …`.
     SpecDecoding,
-    /// TRT-LLM per-iteration log.
+    /// Per-iteration log: TRT-LLM `iter = …` and iteration-stats JSON, vLLM `Iteration(N): …`
+    /// (`--enable-logging-iteration-details`).
     Iteration,
+    /// vLLM KV-connector `KV Transfer metrics: …` (NIXL, Mooncake, LMCache, MultiConnector).
+    KvTransfer,
 }
 
 impl SampleKind {
@@ -34,6 +37,7 @@ impl SampleKind {
             SampleKind::EngineStats => "engine_stats",
             SampleKind::SpecDecoding => "spec_decoding",
             SampleKind::Iteration => "iteration",
+            SampleKind::KvTransfer => "kv_transfer",
         }
     }
 }

@@ -3,6 +3,38 @@
 
 use crate::text::number::trim;
 
+// Names of fields that a grammar builds itself rather than from a logged key (each documented
+// where it is read).
+
+/// Iteration counter: TRT-LLM `iter = N`, vLLM `Iteration(N):`.
+pub const ITER: &str = "iter";
+/// Requests in the context (prefill) phase of one iteration (TRT-LLM `states`, vLLM
+/// `N context requests`).
+pub const NUM_CTX_REQUESTS: &str = "num_ctx_requests";
+/// Prompt tokens computed in one iteration.
+pub const NUM_CTX_TOKENS: &str = "num_ctx_tokens";
+/// Requests in the generation (decode) phase of one iteration (vLLM `N generation requests`).
+pub const NUM_GENERATION_REQUESTS: &str = "num_generation_requests";
+/// Tokens generated in one iteration.
+pub const NUM_GENERATION_TOKENS: &str = "num_generation_tokens";
+/// Requests scheduled in one iteration (TRT-LLM; for vLLM context + generation requests).
+pub const NUM_SCHEDULED_REQUESTS: &str = "num_scheduled_requests";
+/// Host time of one executor step, ms (TRT-LLM `host_step_time`, or `elapsed_time` seconds × 1000
+/// before it was renamed).
+pub const HOST_STEP_TIME: &str = "host_step_time";
+/// vLLM `iteration elapsed time: T ms` (model execution of one step), ms.
+pub const ITERATION_ELAPSED_TIME: &str = "iteration_elapsed_time";
+/// 1 on a vLLM data-parallel dummy iteration (`… ms (dummy)`).
+pub const DUMMY: &str = "dummy";
+/// vLLM V0 `Prefix cache hit rate: GPU: x%` (percent).
+pub const GPU_PREFIX_CACHE_HIT_RATE: &str = "gpu_prefix_cache_hit_rate";
+/// vLLM V0 `Prefix cache hit rate: …, CPU: y%` (percent).
+pub const CPU_PREFIX_CACHE_HIT_RATE: &str = "cpu_prefix_cache_hit_rate";
+/// vLLM `MFU: x TF/s/GPU …` (model FLOPs achieved per GPU, TFLOP/s).
+pub const MFU_TFLOPS: &str = "mfu_tflops_per_gpu";
+/// vLLM `MFU: … y GB/s/GPU` (memory traffic per GPU, GB/s).
+pub const MFU_GBPS: &str = "mfu_gbps_per_gpu";
+
 /// `#new-seq` → `new_seq`; `input throughput (token/s)` → `input_throughput`;
 /// `Avg prompt throughput` → `prompt_throughput`; `GPU KV cache usage` → `gpu_kv_cache_usage`.
 /// A few keys keep the reference's names (`#token` → `num_tokens`, `pre-allocated usage` →
@@ -31,6 +63,22 @@ pub fn normalize_key(raw: &[u8]) -> String {
         "pre_allocated_usage" => "preallocated_usage".into(),
         _ => out.strip_prefix("avg_").map(str::to_owned).unwrap_or(out),
     }
+}
+
+/// `iterLatencyMS` → `iter Latency MS`, `NixlConnector` → `Nixl Connector`: a space before an
+/// upper-case letter that follows a lower-case one or a digit.
+pub fn camel_to_words(k: &str) -> String {
+    // `iterLatencyMS` → `iter Latency MS`: split before an upper-case letter that follows a lower-case one.
+    let mut out = String::with_capacity(k.len() + 4);
+    let mut prev_lower = false;
+    for c in k.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push(' ');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(c);
+    }
+    out
 }
 
 /// Raw key bytes → interned snake_case name, one entry per distinct key in a file.

@@ -87,6 +87,10 @@ impl Events {
         {
             self.retracted_first.get_or_insert(line);
         }
+        // vLLM V1 stats lines count the interval's preemptions (`Preemptions: 3`).
+        if get("preemptions").is_some_and(|v| v > 0.0) {
+            self.preempted(line);
+        }
         if kind == SampleKind::Decode {
             self.decode_samples += 1;
             if get("cuda_graph") == Some(0.0) {

@@ -3,9 +3,12 @@
 //! Files: `<node>_<service>_<id>.err|.out` (services prefill, decode, agg, frontend, nginx, nats,
 //! etcd) in a run root or `logs/`, and any other `.log`/`.out`/`.err`/`.txt` recognised by its
 //! content (`server.log`). One pass over the bytes: lines are found with `memchr`, classified by
-//! literal anchors (`batch`, `throughput:`, `iter = `, `mem`, launch programs) and split into
-//! fields without regexes or per-field allocation; unknown fields are kept under their own
-//! snake_case name. See [`sglang`], [`vllm`], [`trtllm`], [`launch`] for each grammar.
+//! literal anchors (`batch`, `Avg prompt throughput:`, ` metrics: `, `Iteration(`, `iter = `, a
+//! JSON object ending the line, `mem`, launch programs) and split into fields without regexes or
+//! per-field allocation; unknown fields are kept under their own snake_case name. Lines vLLM's
+//! stats logger writes with its stats line (MFU, V0 prefix-cache rates) are looked for only in
+//! the few lines after one, and join that sample. See [`sglang`], [`vllm`], [`trtllm`],
+//! [`launch`] for each grammar.
 
 pub mod fields;
 pub mod launch;
@@ -103,7 +106,14 @@ impl Format for WorkerLogFormat {
 struct Anchors {
     batch: Finder<'static>,
     prompt_throughput: Finder<'static>,
-    spec_decoding: Finder<'static>,
+    /// `SpecDecoding metrics: `, V0 `Speculative metrics: `, `KV Transfer metrics: `.
+    metrics: Finder<'static>,
+    /// vLLM `Iteration(N): …` (iteration details).
+    iteration: Finder<'static>,
+    /// vLLM `MFU: …`, looked for only just after an engine-stats line.
+    mfu: Finder<'static>,
+    /// vLLM V0 `Prefix cache hit rate: GPU: …`, looked for only just after an engine-stats line.
+    v0_prefix_cache: Finder<'static>,
     iter: Finder<'static>,
     mem: Finder<'static>,
     kv_cache: Finder<'static>,
@@ -119,7 +129,10 @@ impl Anchors {
         Anchors {
             batch: Finder::new(b" batch"),
             prompt_throughput: Finder::new(b"Avg prompt throughput:"),
-            spec_decoding: Finder::new(b"SpecDecoding metrics:"),
+            metrics: Finder::new(b" metrics: "),
+            iteration: Finder::new(b"Iteration("),
+            mfu: Finder::new(b"MFU: "),
+            v0_prefix_cache: Finder::new(b"Prefix cache hit rate: GPU:"),
             iter: Finder::new(b"iter = "),
             mem: Finder::new(b"mem"),
             kv_cache: Finder::new(b"KV Cache is allocated"),
@@ -131,6 +144,10 @@ impl Anchors {
         }
     }
 }
+
+/// Lines after a vLLM engine-stats line in which the lines its logger writes with it (MFU, V0's
+/// prefix-cache rates) are looked for.
+const STATS_FOLLOW_LINES: u64 = 64;
 
 /// Words of a line that make an ignored line worth showing as a possible metric.
 const METRIC_WORDS: &[&[u8]] = &[
@@ -158,6 +175,8 @@ pub struct WorkerLogParser {
     year: Option<i64>,
     last_month: u32,
     pending_command: Option<(u64, &'static str, String)>,
+    /// Line of the last vLLM engine-stats sample, and its ranks.
+    last_stats: Option<(u64, Ranks)>,
     pub(crate) events: health::Events,
 }
 
@@ -193,6 +212,7 @@ impl WorkerLogParser {
             year: None,
             last_month: 0,
             pending_command: None,
+            last_stats: None,
             events: health::Events::default(),
         }
     }
@@ -210,6 +230,13 @@ impl WorkerLogParser {
             self.series.push(Series::new(kind, ranks));
             self.series_columns.push(Vec::new());
         }
+        let row = self.series[idx].push_empty_row(time_s, self.line_no);
+        self.set_fields(idx, row);
+        self.events.sample(self.line_no, kind, &self.fields);
+    }
+
+    /// Write `self.fields` into row `row` of series `idx`.
+    fn set_fields(&mut self, idx: usize, row: usize) {
         let (series, cols) = (&mut self.series[idx], &mut self.series_columns[idx]);
         // Interned names compare by pointer; a new name gets its column once.
         for (name, _) in &self.fields {
@@ -218,14 +245,24 @@ impl WorkerLogParser {
                 cols.push((ptr, series.column_index(name)));
             }
         }
-        let row = series.push_empty_row(time_s, self.line_no);
         for (name, v) in &self.fields {
             let ptr = name.as_ptr();
             if let Some((_, c)) = cols.iter().find(|(p, _)| *p == ptr) {
                 series.columns[*c].values[row] = *v;
             }
         }
-        self.events.sample(self.line_no, kind, &self.fields);
+    }
+
+    /// Add `self.fields` to the last engine-stats sample (a line its logger writes with it).
+    fn extend_last_stats(&mut self, ranks: Ranks) -> bool {
+        let Some(&idx) = self.series_index.get(&(SampleKind::EngineStats, ranks)) else {
+            return false;
+        };
+        let Some(row) = self.series[idx].len().checked_sub(1) else {
+            return false;
+        };
+        self.set_fields(idx, row);
+        true
     }
 
     /// The year for vLLM's `MM-DD` stamps: stated in the file if seen, rolled over at New Year.
@@ -291,12 +328,35 @@ impl WorkerLogParser {
         if let Some(pos) = self.anchors.prompt_throughput.find(line) {
             return self.vllm_message(line, pos, pos, SampleKind::EngineStats);
         }
-        if let Some(pos) = self.anchors.spec_decoding.find(line) {
-            return self.vllm_message(line, pos, pos + 21, SampleKind::SpecDecoding);
+        if let Some(pos) = self.anchors.metrics.find(line) {
+            let before = &line[..pos];
+            let message_at = pos + 9;
+            if before.ends_with(b"SpecDecoding") {
+                return self.vllm_message(line, pos - 12, message_at, SampleKind::SpecDecoding);
+            }
+            if before.ends_with(b"Speculative") {
+                return self.vllm_message(line, pos - 11, message_at, SampleKind::SpecDecoding);
+            }
+            if before.ends_with(b"KV Transfer") {
+                return self.vllm_kv_transfer(line, pos - 11, message_at);
+            }
+        }
+        if let Some(pos) = self.anchors.iteration.find(line) {
+            if self.vllm_iteration(line, pos) {
+                return true;
+            }
+        }
+        if let Some((stats_line, ranks)) = self.last_stats {
+            if self.line_no - stats_line <= STATS_FOLLOW_LINES && self.stats_companion(line, ranks)
+            {
+                return true;
+            }
         }
         if let Some(pos) = self.anchors.iter.find(line) {
-            if memchr::memmem::find(&line[pos..], b"num_scheduled_requests").is_some()
-                || memchr::memmem::find(&line[pos..], b"host_step_time").is_some()
+            let rest = &line[pos..];
+            if memchr::memmem::find(rest, b"num_scheduled_requests").is_some()
+                || memchr::memmem::find(rest, b"host_step_time").is_some()
+                || memchr::memmem::find(rest, b"elapsed_time = ").is_some()
             {
                 self.fields.clear();
                 let (keys, fields) = (&mut self.keys, &mut self.fields);
@@ -311,12 +371,15 @@ impl WorkerLogParser {
                 return true;
             }
         }
-        if line.first() == Some(&b'{') && memchr::memmem::find(line, b"\"iter\"").is_some() {
+        if let Some(open) = trtllm::json_start(line).filter(|&open| {
+            memchr::memmem::find(&line[open..], b"\"iter\"").is_some()
+                || memchr::memmem::find(&line[open..], b"\"Iteration Counter\"").is_some()
+        }) {
             self.fields.clear();
             let (keys, fields) = (&mut self.keys, &mut self.fields);
-            if let Some(time) =
-                trtllm::json_line(line, |k, v| fields.push((keys.name(k.as_bytes()), v)))
-            {
+            if let Some(time) = trtllm::json_line(&line[open..], |k, v| {
+                fields.push((keys.name(k.as_bytes()), v))
+            }) {
                 self.dialect(LogDialect::TrtllmIteration);
                 self.push_sample(SampleKind::Iteration, Ranks::default(), time);
                 return true;
@@ -396,7 +459,78 @@ impl WorkerLogParser {
         }
         self.dialect(LogDialect::VllmEngineStats);
         self.push_sample(kind, ranks, time);
+        if kind == SampleKind::EngineStats {
+            self.last_stats = Some((self.line_no, ranks));
+        }
         true
+    }
+
+    /// `KV Transfer metrics: Num successful transfers=3, Avg xfer time (ms)=1.2, …`.
+    fn vllm_kv_transfer(&mut self, line: &[u8], header_end: usize, message_at: usize) -> bool {
+        let year = self.year_for(&line[..header_end]);
+        let (time, ranks) = vllm::header(line, header_end, year);
+        self.fields.clear();
+        let (keys, fields) = (&mut self.keys, &mut self.fields);
+        vllm::kv_transfer_fields(&line[message_at..], |connector, k, v| {
+            let name = keys.name(k);
+            let name = match connector {
+                Some(c) => {
+                    let c = fields::camel_to_words(&String::from_utf8_lossy(c));
+                    keys.name(format!("{c} {name}").as_bytes())
+                }
+                None => name,
+            };
+            fields.push((name, v));
+        });
+        if self.fields.is_empty() {
+            return false;
+        }
+        self.dialect(LogDialect::VllmEngineStats);
+        self.push_sample(SampleKind::KvTransfer, ranks, time);
+        true
+    }
+
+    /// `(EngineCore_DP1 pid=1205) INFO 07-09 03:15:05 [core.py:359] Iteration(15): …`.
+    fn vllm_iteration(&mut self, line: &[u8], pos: usize) -> bool {
+        self.fields.clear();
+        let (keys, fields) = (&mut self.keys, &mut self.fields);
+        if !vllm::iteration_fields(&line[pos..], |k, v| fields.push((keys.name(k), v))) {
+            return false;
+        }
+        let year = self.year_for(&line[..pos]);
+        let (time, ranks) = vllm::header(line, pos, year);
+        self.dialect(LogDialect::VllmEngineStats);
+        self.push_sample(SampleKind::Iteration, ranks, time);
+        true
+    }
+
+    /// A line vLLM's stats logger writes right after its stats line (`MFU: …`, V0's
+    /// `Prefix cache hit rate: GPU: …`): its values join that sample.
+    fn stats_companion(&mut self, line: &[u8], stats_ranks: Ranks) -> bool {
+        self.fields.clear();
+        let (keys, fields) = (&mut self.keys, &mut self.fields);
+        let at = if let Some(pos) = self.anchors.mfu.find(line) {
+            vllm::mfu_fields(&line[pos + 5..], |k, v| {
+                fields.push((keys.name(k.as_bytes()), v))
+            });
+            pos
+        } else if let Some(pos) = self.anchors.v0_prefix_cache.find(line) {
+            vllm::v0_prefix_cache_fields(&line[pos + 22..], |k, v| {
+                fields.push((keys.name(k.as_bytes()), v))
+            });
+            pos
+        } else {
+            return false;
+        };
+        if self.fields.is_empty() {
+            return false;
+        }
+        let ranks = vllm::header(line, at, DEFAULT_YEAR).1;
+        self.extend_last_stats(if ranks == Ranks::default() {
+            stats_ranks
+        } else {
+            ranks
+        })
     }
 
     fn launch_line(&mut self, line: &[u8]) -> bool {
@@ -634,5 +768,44 @@ mod tests {
         assert_eq!(decode.ranks.dp, Some(1));
         assert_eq!(decode.column("num_tokens"), Some(&[7040.0][..]));
         assert_eq!(decode.column("gen_throughput"), Some(&[6.73][..]));
+    }
+
+    #[test]
+    fn vllm_iteration_kv_transfer_and_mfu_lines() {
+        let text = b"(EngineCore_DP1 pid=1205) INFO 07-09 03:15:05 [core.py:359] Iteration(15): 2 context requests, 7986 context tokens, 14 generation requests, 14 generation tokens, iteration elapsed time: 1115.64 ms\n\
+(APIServer pid=9) INFO 07-09 03:15:10 [loggers.py:271] Engine 000: Avg prompt throughput: 10.0 tokens/s, Avg generation throughput: 5.0 tokens/s, Running: 3 reqs, Waiting: 0 reqs, Preemptions: 2, GPU KV cache usage: 1.0%, Prefix cache hit rate: 0.0%\n\
+(APIServer pid=9) INFO 07-09 03:15:10 [metrics.py:98] KV Transfer metrics: NixlConnector={'Num successful transfers': 2, 'Throughput (MB/s)': 512.5}\n\
+(APIServer pid=9) INFO 07-09 03:15:10 [perf.py:1] Engine 000: MFU: 12.3 TF/s/GPU 456.7 GB/s/GPU\n";
+        let log = parse(text, 17);
+        let get = |kind| log.series.iter().find(|s| s.kind == kind).unwrap();
+        let it = get(SampleKind::Iteration);
+        assert_eq!(it.ranks.dp, Some(1));
+        assert_eq!(it.column("iteration_elapsed_time"), Some(&[1115.64][..]));
+        assert_eq!(it.column("num_scheduled_requests"), Some(&[16.0][..]));
+        let kv = get(SampleKind::KvTransfer);
+        assert_eq!(kv.column("nixl_connector_throughput"), Some(&[512.5][..]));
+        let stats = get(SampleKind::EngineStats);
+        assert_eq!(stats.len(), 1);
+        assert_eq!(stats.column("mfu_tflops_per_gpu"), Some(&[12.3][..]));
+        assert_eq!(stats.column("preemptions"), Some(&[2.0][..]));
+        assert_eq!(log.coverage.lines_understood, 4);
+        assert!(log
+            .findings
+            .iter()
+            .any(|f| matches!(f.finding, HealthFinding::Preempted { line: 2, .. })));
+    }
+
+    #[test]
+    fn trtllm_current_iter_line_and_triton_json() {
+        let text = b"[TRT-LLM] [I] [_torch][RANK 0] iter = 9, global_rank = 3, rank = 3, num_scheduled_requests = 14, kv_cache_util = 0.250, currank_total_requests = 3/9, host_step_time = 7.4ms, prev_device_step_time = 6.9ms, timestamp = 2026-07-13 01:02:03, states = {'num_ctx_requests': 0, 'num_ctx_tokens': 0, 'num_generation_tokens': 14}, num_active = 14, num_fetched = 3, num_dummy = 1, num_unscheduled = 5\n\
+I1218 03:35:37.688135 20559 libtensorrtllm.cc:1205] {\"Active Request Count\":1,\"Iteration Counter\":0,\"Scheduled Requests\":1,\"Timestamp\":\"12-18-2023 03:35:37\"}\n";
+        let log = parse(text, 5);
+        assert_eq!(log.coverage.lines_understood, 2);
+        let ranked = log.series.iter().find(|s| s.ranks.tp == Some(3)).unwrap();
+        assert_eq!(ranked.column("num_unscheduled"), Some(&[5.0][..]));
+        assert_eq!(ranked.column("kv_cache_util"), Some(&[0.25][..]));
+        let json = log.series.iter().find(|s| s.ranks.tp.is_none()).unwrap();
+        assert_eq!(json.column("scheduled_requests"), Some(&[1.0][..]));
+        assert!(json.time_s[0].is_finite());
     }
 }

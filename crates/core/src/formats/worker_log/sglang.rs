@@ -3,9 +3,21 @@
 //! `[2026-06-05 19:21:14 DP0 TP0 EP0] Prefill batch, #new-seq: 1, #new-token: 80, #cached-token: 0,
 //! full token usage: 0.00, #running-req: 0, #queue-req: 0, input throughput (token/s): 0.97`
 //! `[… TP0] Decode batch. #running-req: 32, #full token: 34707, …, cuda graph: True, gen throughput (token/s): 17.72, #queue-req: 0,`
+//! Source: `python/sglang/srt/managers/scheduler_metrics_mixin.py` (`log_prefill_stats` /
+//! `log_decode_stats`, in later versions `report_prefill_stats` / `report_decode_stats` with the pool
+//! parts of `PoolStats.get_*_usage_msg_parts`); every part is `key: value`, so new keys become
+//! columns as they come: pools (`token usage` or `full`/`swa token usage`, `mamba usage`,
+//! `#gpu token`/`#cpu token` for HiSparse), speculative `accept len`/`accept rate`,
+//! disaggregation (prefill `#bootstrap-req` — `#prealloc-req` before — and `#inflight-req`;
+//! decode `pre-allocated usage`, `#prealloc-req`, `#transfer-req`, `#retracted-req`), the graph
+//! backend (`cuda graph`, `npu graph` on Ascend, `cpu graph`), `#pending-token`,
+//! `waiting-image-req`, `est. … TFLOPS/s (per GPU)`, `est. read/write BW (GB/s per GPU)`,
+//! `fwd occupancy: x%`. ROCm builds write the CUDA names.
 //! Variants tolerated: `.` or `,` after `batch`, a `[17]` batch counter, trailing separators,
 //! `[date time]`, `[date time.mmm …]`, `[time TP0]`, any of DP/TP/EP/PP in any order or none, a
-//! process prefix before the bracket, and Dynamo's ISO + ANSI format without rank tags.
+//! process prefix before the bracket, a custom logging format
+//! (`[2026-04-15 17:13:02][scheduler_metrics_mixin.py:424][INFO]: Prefill batch, …`), and
+//! Dynamo's ISO + ANSI format without rank tags.
 //! Memory: `Load weight end. … avail mem=184.12 GB, mem usage=92.78 GB.`,
 //! `KV Cache is allocated. dtype: …, #tokens: 8615408, K size: 61.62 GB, V size: 61.62 GB` (or `KV size:`).
 
