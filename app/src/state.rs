@@ -118,6 +118,9 @@ impl ViewState {
         if self.pareto.decode_gpus {
             parts.push("gpus=decode".into());
         }
+        if self.pareto.include_invalid {
+            parts.push("invalid=1".into());
+        }
         if self.latency.stat != Statistic::Mean {
             parts.push(format!("stat={}", self.latency.stat.label().to_lowercase()));
         }
@@ -212,6 +215,7 @@ impl ViewState {
                 }
                 "frontier" => s.pareto.frontier = v != "0",
                 "gpus" => s.pareto.decode_gpus = v == "decode",
+                "invalid" => s.pareto.include_invalid = v == "1",
                 "stat" => {
                     s.latency.stat = Statistic::ALL
                         .into_iter()
@@ -280,6 +284,7 @@ mod tests {
                 cutoff: Some(42.5),
                 frontier: false,
                 decode_gpus: true,
+                include_invalid: true,
             },
             latency: LatencyOptions {
                 stat: Statistic::P99,

@@ -29,7 +29,8 @@ pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> im
                         <td title=r.root.clone()>{r.job_id.value.clone()}</td>
                         <td>{r.generation.label()}</td>
                         <td>{or_dash(r.topology.as_ref().map(|t| t.value.label()))}</td>
-                        <td class="num">{or_dash(r.gpus.total().map(|g| g.to_string()))}</td>
+                        <td class="num" title=r.gpus_from.as_ref().map(|f| format!("from {f}")).unwrap_or_else(|| "no source states a GPU count".into())>
+                            {or_dash(r.gpus.total().map(|g| g.to_string()))}</td>
                         <td>{isl_osl}</td>
                         <td>{or_dash(r.gpu_type.as_ref().map(|g| g.value.clone()))}</td>
                         <td class="num">{r.points.len()}</td>

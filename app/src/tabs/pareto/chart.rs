@@ -42,6 +42,7 @@ pub fn pareto_series(ds: &Dataset, opts: &ParetoOptions) -> Vec<ParetoSeries> {
             let points: Vec<[f64; 6]> = run
                 .points
                 .iter()
+                .filter(|p| opts.include_invalid || p.invalid.is_none())
                 .filter_map(|p| {
                     let nan = f64::NAN;
                     Some([

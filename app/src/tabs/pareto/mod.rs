@@ -45,6 +45,8 @@ pub struct ParetoOptions {
     /// Divide output throughput by decode GPUs only (InferenceX's definition for disaggregated
     /// runs) instead of all GPUs.
     pub decode_gpus: bool,
+    /// Plot points the validity gate rejected (all requests failed, no tokens, …).
+    pub include_invalid: bool,
 }
 
 impl Default for ParetoOptions {
@@ -55,6 +57,7 @@ impl Default for ParetoOptions {
             cutoff: None,
             frontier: true,
             decode_gpus: false,
+            include_invalid: false,
         }
     }
 }
@@ -162,6 +165,17 @@ pub fn ParetoTab(
                 .unwrap_or(0)
         })
     });
+    let invalid_count = Signal::derive(move || {
+        dataset.with(|ds| {
+            ds.as_ref().map_or(0, |ds| {
+                ds.runs
+                    .iter()
+                    .flat_map(|r| &r.points)
+                    .filter(|p| p.invalid.is_some())
+                    .count()
+            })
+        })
+    });
     let set = move |f: fn(&mut ParetoOptions)| opts.update(f);
     let picks: RwSignal<Vec<PickedPoint>> = RwSignal::new(Vec::new());
     let on_point = move |ev: web_sys::Event| {
@@ -193,6 +207,10 @@ pub fn ParetoTab(
                 on:change=move |_| set(|o| o.frontier = !o.frontier) />"Pareto frontier"</label>
             <label title="InferenceX divides output throughput by decode GPUs only"><input type="checkbox" id="decode-gpus" prop:checked=move || opts.get().decode_gpus
                 on:change=move |_| set(|o| o.decode_gpus = !o.decode_gpus) />"per decode GPU"</label>
+            <label title="Points whose requests all failed, that generated no tokens, completed under half their requests or that their client marked invalid">
+                <input type="checkbox" id="include-invalid" prop:checked=move || opts.get().include_invalid
+                on:change=move |_| set(|o| o.include_invalid = !o.include_invalid) />
+                {move || format!("invalid points ({})", invalid_count.get())}</label>
             <label><input type="checkbox" id="show-cutoff" prop:checked=move || opts.get().cutoff.is_some()
                 on:change=move |_| opts.update(|o| o.cutoff = if o.cutoff.is_some() { None } else { Some(30.0) }) />"TPS/User cutoff"</label>
             <input type="number" id="cutoff-value" min="0" max="1000" step="1" disabled=move || opts.get().cutoff.is_none()
@@ -215,7 +233,14 @@ pub fn ParetoTab(
         </div>
         <Comparison picks=picks y_name=Signal::derive(move || opts.get().y_name()) />
         <p class="caption" id="frontier-count">
-            {move || format!("Frontier: {} points of {} plotted.", frontier.get().len(), total_points.get())}
+            {move || {
+                let left_out = if opts.get().include_invalid { 0 } else { invalid_count.get() };
+                let mut text = format!("Frontier: {} points of {} plotted.", frontier.get().len(), total_points.get());
+                if left_out > 0 {
+                    text.push_str(&format!(" {left_out} invalid point(s) left out (listed above the tabs)."));
+                }
+                text
+            }}
         </p>
         <details id="frontier-table">
             <summary>"Frontier points"</summary>
@@ -271,6 +296,24 @@ mod tests {
         let json: serde_json::Value =
             serde_json::from_str(&pareto_option(&ds, &opts).unwrap()).unwrap();
         assert_eq!(json["series"].as_array().unwrap().len(), series.len());
+    }
+
+    #[test]
+    fn invalid_points_are_left_out_unless_asked_for() {
+        let mut ds = demo();
+        ds.runs[0].points[0].invalid =
+            Some(runlens_core::model::InvalidPoint::AllRequestsFailed { sent: 10 });
+        let plotted = |include_invalid| {
+            let opts = ParetoOptions {
+                include_invalid,
+                ..Default::default()
+            };
+            pareto_series(&ds, &opts)
+                .iter()
+                .map(|s| s.points.len())
+                .sum::<usize>()
+        };
+        assert_eq!(plotted(true), plotted(false) + 1);
     }
 
     #[test]
