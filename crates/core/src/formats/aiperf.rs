@@ -47,6 +47,7 @@
 
 use serde_json::Value;
 
+use super::metric_csv::{csv_rows, num, MetricTable};
 use super::{Format, Record};
 use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
 use crate::text::contains;
@@ -487,30 +488,6 @@ impl Format for AiperfSweepJson {
     }
 }
 
-/// CSV rows as (first cell, cells), `flexible`, errors typed.
-fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, FormatError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| FormatError::Shape {
-            expected: "CSV",
-            found: e.to_string(),
-        })?;
-        rows.push(record.iter().map(|c| c.trim().to_owned()).collect());
-    }
-    Ok(rows)
-}
-
-fn num(cell: &str) -> Option<f64> {
-    cell.replace(',', "")
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-}
-
 /// The summary CSV reader (root and phase files).
 fn parse_summary_csv(
     tool: &'static str,
@@ -524,47 +501,16 @@ fn parse_summary_csv(
     if phase_name(path).is_some_and(|n| n.eq_ignore_ascii_case("warmup")) {
         return Ok(()); // warm-up traffic is never a benchmark point
     }
-    // Rows: (metric name, column name → value). Two tables share the file; each starts with a
-    // `Metric,…` header.
-    let mut header: Vec<String> = Vec::new();
-    let mut rows: Vec<(String, Vec<(String, f64)>)> = Vec::new();
-    for record in csv_rows(bytes)? {
-        let first = record.first().map(String::as_str).unwrap_or("");
-        if first == "Metric" {
-            header = record.iter().map(|c| c.to_ascii_lowercase()).collect();
-            continue;
-        }
-        if first.is_empty() || header.is_empty() {
-            continue;
-        }
-        let values = record
-            .iter()
-            .enumerate()
-            .skip(1)
-            .filter_map(|(i, c)| Some((header.get(i)?.clone(), num(c)?)))
-            .collect();
-        rows.push((first.to_owned(), values));
-    }
-    let row = |name: &str| {
-        rows.iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v)
-    };
-    let value = |name: &str, col: &str| row(name)?.iter().find(|(c, _)| c == col).map(|(_, v)| *v);
-    let scalar = |name: &str| value(name, "value").or_else(|| value(name, "avg"));
-    let latency = |name: &str| LatencyStats {
-        mean: value(name, "avg"),
-        median: value(name, "p50"),
-        std: value(name, "std"),
-        p90: value(name, "p90"),
-        p99: value(name, "p99"),
-    };
+    // Two tables share the file; each starts with a `Metric,…` header.
+    let table = MetricTable::read(bytes, str::to_owned)?;
+    let scalar = |name: &str| table.scalar(name);
+    let latency = |name: &str| table.latency(name);
     let output_throughput = scalar("Output Token Throughput (tokens/sec)");
     let request_throughput = scalar("Request Throughput (requests/sec)");
     if output_throughput.is_none() && request_throughput.is_none() {
         return Err(FormatError::Shape {
             expected: "AIPerf rows `Output Token Throughput (tokens/sec)` or `Request Throughput (requests/sec)`",
-            found: format!("{} metric rows without them", rows.len()),
+            found: format!("{} metric rows without them", table.len()),
         });
     }
     let count = |name: &str| scalar(name).filter(|c| *c >= 0.0).map(|c| c.round() as u64);

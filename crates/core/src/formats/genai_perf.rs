@@ -34,6 +34,7 @@
 use serde_json::Value;
 
 use super::json::{json_object, number};
+use super::metric_csv::MetricTable;
 use super::{Format, Record};
 use crate::model::{BenchmarkPoint, FormatError, LatencyStats};
 use crate::text::paths::{concurrency_from_path, file_name};
@@ -181,66 +182,22 @@ impl Format for GenaiPerfCsv {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(FormatError::Empty);
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
-        // Rows: (metric name without its unit, lowercase; column name → value).
-        let mut header: Vec<String> = Vec::new();
-        let mut rows: Vec<(String, Vec<(String, f64)>)> = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| FormatError::Shape {
-                expected: "CSV",
-                found: e.to_string(),
-            })?;
-            let first = record.get(0).unwrap_or("").trim();
-            if first == "Metric" {
-                header = record
-                    .iter()
-                    .map(|c| c.trim().to_ascii_lowercase())
-                    .collect();
-                continue;
-            }
-            if first.is_empty() || header.is_empty() {
-                continue;
-            }
-            let name = first
-                .split(" (")
+        // Rows keyed by the metric name without its unit, lowercase.
+        let table = MetricTable::read(bytes, |name| {
+            name.split(" (")
                 .next()
-                .unwrap_or(first)
+                .unwrap_or(name)
                 .trim()
-                .to_ascii_lowercase();
-            let values = record
-                .iter()
-                .enumerate()
-                .skip(1)
-                .filter_map(|(i, c)| {
-                    let x: f64 = c.trim().replace(',', "").parse().ok()?;
-                    x.is_finite().then(|| Some((header.get(i)?.clone(), x)))?
-                })
-                .collect();
-            rows.push((name, values));
-        }
-        let value = |name: &str, col: &str| {
-            rows.iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, v)| v.iter().find(|(c, _)| c == col))
-                .map(|(_, x)| *x)
-        };
-        let scalar = |name: &str| value(name, "value").or_else(|| value(name, "avg"));
-        let latency = |name: &str| LatencyStats {
-            mean: value(name, "avg"),
-            median: value(name, "p50"),
-            std: value(name, "std"),
-            p90: value(name, "p90"),
-            p99: value(name, "p99"),
-        };
+                .to_ascii_lowercase()
+        })?;
+        let scalar = |name: &str| table.scalar(name);
+        let latency = |name: &str| table.latency(name);
         let output_throughput = scalar("output token throughput");
         let request_throughput = scalar("request throughput");
         if output_throughput.is_none() && request_throughput.is_none() {
             return Err(FormatError::Shape {
                 expected: "genai-perf rows `Output Token Throughput` or `Request Throughput`",
-                found: format!("{} metric rows without them", rows.len()),
+                found: format!("{} metric rows without them", table.len()),
             });
         }
         let itl = latency("inter token latency");

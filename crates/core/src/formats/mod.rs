@@ -14,6 +14,7 @@ pub mod genai_perf;
 pub mod inferencex;
 mod json;
 pub mod llmperf;
+mod metric_csv;
 pub mod node_config;
 pub mod p2p_nccl;
 pub mod power_energy;
