@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::assemble::{gpu_counts_from_metadata, RunSources};
+use crate::model::node_config::{flag_key, ParallelSize};
 use crate::model::{BenchmarkPoint, GpuCounts, GpuSource, RunFinding, Service, WorkerLog};
 use crate::text::paths::{file_name, number_after, size_token};
 
@@ -115,8 +116,8 @@ fn from_launches(logs: &[&WorkerLog]) -> Option<(GpuCounts, GpuSource)> {
         }
         let dp_attention = log.launches.iter().any(|l| {
             l.flags.iter().any(|(k, v)| {
-                let k = k.trim_start_matches('-').replace('-', "_");
-                DP_ATTENTION_FLAGS.contains(&k.as_str()) && !v.eq_ignore_ascii_case("false")
+                DP_ATTENTION_FLAGS.contains(&flag_key(k).as_str())
+                    && !v.eq_ignore_ascii_case("false")
             })
         });
         let Some(gpus) = log.parallelism.gpus(dp_attention) else {
@@ -130,18 +131,11 @@ fn from_launches(logs: &[&WorkerLog]) -> Option<(GpuCounts, GpuSource)> {
                     .flags
                     .iter()
                     .filter(|(k, _)| {
-                        let k = k.trim_start_matches('-').replace('-', "_");
+                        // The sizes that multiply GPUs (EP shares them) and DP attention.
                         matches!(
-                            k.as_str(),
-                            "tp" | "tp_size"
-                                | "tensor_parallel_size"
-                                | "dp"
-                                | "dp_size"
-                                | "data_parallel_size"
-                                | "pp"
-                                | "pp_size"
-                                | "pipeline_parallel_size"
-                        ) || DP_ATTENTION_FLAGS.contains(&k.as_str())
+                            ParallelSize::of_flag(k),
+                            Some(ParallelSize::Tp | ParallelSize::Dp | ParallelSize::Pp)
+                        ) || DP_ATTENTION_FLAGS.contains(&flag_key(k).as_str())
                     })
                     .map(|(k, v)| {
                         if v.is_empty() {

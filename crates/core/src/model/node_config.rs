@@ -39,17 +39,45 @@ impl Parallelism {
         let mut p = Parallelism::default();
         for (k, v) in pairs {
             let n = v.trim().parse::<u32>().ok();
-            match k.trim_start_matches('-').replace('-', "_").as_str() {
-                "tp_size" | "tp" | "tensor_parallel_size" => p.tp = p.tp.or(n),
-                "dp_size" | "dp" | "data_parallel_size" => p.dp = p.dp.or(n),
-                "ep_size" | "ep" | "expert_parallel_size" | "moe_expert_parallel_size" => {
-                    p.ep = p.ep.or(n)
-                }
-                "pp_size" | "pp" | "pipeline_parallel_size" => p.pp = p.pp.or(n),
-                _ => {}
-            }
+            let slot = match ParallelSize::of_flag(k) {
+                Some(ParallelSize::Tp) => &mut p.tp,
+                Some(ParallelSize::Dp) => &mut p.dp,
+                Some(ParallelSize::Ep) => &mut p.ep,
+                Some(ParallelSize::Pp) => &mut p.pp,
+                None => continue,
+            };
+            *slot = slot.or(n);
         }
         p
+    }
+}
+
+/// A flag or argument name in one spelling: `--tensor-parallel-size` → `tensor_parallel_size`.
+pub fn flag_key(name: &str) -> String {
+    name.trim_start_matches('-').replace('-', "_")
+}
+
+/// Which parallel size a launch flag or server argument sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParallelSize {
+    Tp,
+    Dp,
+    Ep,
+    Pp,
+}
+
+impl ParallelSize {
+    /// The size a flag or argument name sets, as SGLang, vLLM and TRT-LLM spell them.
+    pub fn of_flag(name: &str) -> Option<Self> {
+        match flag_key(name).as_str() {
+            "tp_size" | "tp" | "tensor_parallel_size" => Some(Self::Tp),
+            "dp_size" | "dp" | "data_parallel_size" => Some(Self::Dp),
+            "ep_size" | "ep" | "expert_parallel_size" | "moe_expert_parallel_size" => {
+                Some(Self::Ep)
+            }
+            "pp_size" | "pp" | "pipeline_parallel_size" => Some(Self::Pp),
+            _ => None,
+        }
     }
 }
 
