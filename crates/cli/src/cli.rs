@@ -17,7 +17,8 @@ Exit status:
      closed stdout early (broken pipe)
   1  nothing was read, or the output could not be written
   2  bad arguments: unknown command or option, unsupported format, missing
-     path";
+     path
+  3  compare: a verdict named by --fail-on occurred";
 
 /// How PATH arguments are read, shown at the end of each reading command's help (one
 /// paragraph: clap wraps it to the terminal).
@@ -110,6 +111,33 @@ pub enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
+    /// Compare a candidate against a baseline: every matched (concurrency, request rate) point
+    /// and metric with its change, a 99 % interval, the minimum detectable effect and a verdict
+    /// (better / worse / unchanged / can't tell) with its basis; the Pareto curves' ratio at
+    /// equal interactivity; the configuration that differs.
+    #[command(after_help = COMPARE_HELP)]
+    Compare {
+        /// The baseline: a run directory, a parent of several runs (compared as one group: repeated
+        /// points are trials), a result file or an archive.
+        #[arg(value_name = "BASELINE", value_hint = clap::ValueHint::AnyPath,
+              value_parser = PathBufValueParser::new().try_map(readable_path))]
+        baseline: PathBuf,
+        /// The candidate, read the same way.
+        #[arg(value_name = "CANDIDATE", value_hint = clap::ValueHint::AnyPath,
+              value_parser = PathBufValueParser::new().try_map(readable_path))]
+        candidate: PathBuf,
+        /// text: tables; json: the whole comparison (rows: one object per point and metric);
+        /// markdown: a summary to paste into a pull request; csv: the rows at full precision.
+        #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
+        format: CompareFormat,
+        /// Exit with status 3 when any row gets one of these verdicts (comma-separated:
+        /// worse, better, unchanged, cant-tell).
+        #[arg(long, value_name = "VERDICTS", value_delimiter = ',')]
+        fail_on: Vec<runlens_core::analysis::compare::Verdict>,
+        /// Also give the throughput ratio at this TPS/User.
+        #[arg(long, value_name = "TPS_PER_USER")]
+        at: Option<f64>,
+    },
     /// Worker-log and scheduler-CSV parse speed on generated inputs, as one JSON line.
     Bench {
         /// Size of each generated input, in MiB.
@@ -144,6 +172,24 @@ pub enum TableFormat {
     Csv,
     Json,
 }
+
+/// Formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+const COMPARE_HELP: &str =
+    "Verdicts: intervals at 99 % confidence from a bootstrap of per-request \
+    rows (result files with ttfts/itls/output_lens), from repeated trials (several runs per side), \
+    from the summaries' mean ± std, or from the producer's own intervals; better/worse when the \
+    whole interval is beyond ±1 %, unchanged when it lies within ±2 %, otherwise can't tell. One \
+    summary per side gives no interval: can't tell.\n\nExit status: 0 compared, 1 no point \
+    matched (or nothing read, or the output failed), 2 bad arguments, 3 a verdict named by \
+    --fail-on occurred.";
 
 /// Formats of the commands that print a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

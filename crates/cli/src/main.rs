@@ -11,6 +11,8 @@
 //! - `runlens sched PATH... [--format text|json]` — headline statistics of vLLM
 //!   scheduler-logging CSVs.
 //! - `runlens nccl PATH... [--format text|json]` — P2P NCCL ranks, connections, hangs, warnings.
+//! - `runlens compare BASELINE CANDIDATE [--format text|json|markdown|csv] [--fail-on worse]` —
+//!   verdicts per matched point and metric; exit 3 when a `--fail-on` verdict occurs.
 //! - `runlens bench [--mb N]` — parse speed on generated inputs, one JSON line.
 //! - `runlens completions SHELL` — a completion script for bash, zsh, fish, elvish, powershell.
 //!
@@ -22,10 +24,11 @@
 //! Paths may be run directories, parents of many runs, loose result files or archives. Problems
 //! go to stderr with the file name. Exit status (also in `--help`): 0 when something was read
 //! (or stdout was closed by its reader), 1 when nothing was or the output failed, 2 on bad
-//! arguments.
+//! arguments, 3 when `compare --fail-on` met its verdict.
 
 mod bench;
 mod cli;
+mod compare;
 mod diagnose;
 mod inputs;
 mod nccl;
@@ -57,49 +60,111 @@ fn read(inputs: &Inputs) -> Result<Dataset> {
     Ok(dataset)
 }
 
-/// Run one command; `Ok(false)` when it read nothing it could print (exit status 1).
-fn run(command: Command, out: &mut dyn Write) -> Result<bool> {
+/// What a command ended with, beyond errors.
+enum Outcome {
+    Read,
+    /// Nothing it could print was read (exit status 1).
+    NothingRead,
+    /// `compare --fail-on` met one of its verdicts (exit status 3).
+    VerdictFailed,
+}
+
+impl From<bool> for Outcome {
+    fn from(read: bool) -> Self {
+        if read {
+            Outcome::Read
+        } else {
+            Outcome::NothingRead
+        }
+    }
+}
+
+/// `compare`: both sides read, compared, printed; exit 3 on a `--fail-on` verdict.
+fn run_compare(
+    baseline: &std::path::Path,
+    candidate: &std::path::Path,
+    format: cli::CompareFormat,
+    fail_on: &[runlens_core::analysis::compare::Verdict],
+    at: Option<f64>,
+    out: &mut dyn Write,
+) -> Result<Outcome> {
+    use runlens_core::analysis::compare::{self as cmp, Side};
+    let read_side = |path: &std::path::Path| {
+        read(&Inputs {
+            paths: vec![path.to_owned()],
+        })
+    };
+    let (base_ds, cand_ds) = (read_side(baseline)?, read_side(candidate)?);
+    let base = Side::of_dataset(baseline.display().to_string(), &base_ds, |_| true);
+    let cand = Side::of_dataset(candidate.display().to_string(), &cand_ds, |_| true);
+    let mut c = cmp::compare(&base, &cand);
+    if at.is_some() {
+        c.curves = cmp::curves::compare_curves(&base, &cand, at);
+    }
+    compare::write(&c, format, out).context(WRITE)?;
+    Ok(if c.rows.is_empty() {
+        Outcome::NothingRead
+    } else if c.rows.iter().any(|r| fail_on.contains(&r.verdict)) {
+        Outcome::VerdictFailed
+    } else {
+        Outcome::Read
+    })
+}
+
+/// Run one command; `Outcome::NothingRead` when it read nothing it could print.
+fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
     match command {
         Command::Summary { format, inputs } => {
             let ds = read(&inputs)?;
             summary::write(&ds, format, out).context(WRITE)?;
-            Ok(!ds.runs.is_empty())
+            Ok(Outcome::from(!ds.runs.is_empty()))
         }
         Command::Points { format, inputs } => {
             let ds = read(&inputs)?;
             points::write_points(&ds, format, out).context(WRITE)?;
-            Ok(!ds.runs.is_empty())
+            Ok(Outcome::from(!ds.runs.is_empty()))
         }
         Command::Nodes { format, inputs } => {
             let ds = read(&inputs)?;
             points::write_nodes(&ds, format, out).context(WRITE)?;
-            Ok(!ds.worker_logs.is_empty() || !ds.runs.is_empty())
+            Ok(Outcome::from(
+                !ds.worker_logs.is_empty() || !ds.runs.is_empty(),
+            ))
         }
         Command::Diagnose { format, inputs } => {
             let ds = read(&inputs)?;
             diagnose::write(&ds, format, out).context(WRITE)?;
-            Ok(!ds.worker_logs.is_empty() || !ds.runs.is_empty())
+            Ok(Outcome::from(
+                !ds.worker_logs.is_empty() || !ds.runs.is_empty(),
+            ))
         }
         Command::Sched { format, inputs } => {
             let ds = read(&inputs)?;
             sched::write(&ds, format, out).context(WRITE)?;
-            Ok(!ds.scheduler.is_empty())
+            Ok(Outcome::from(!ds.scheduler.is_empty()))
         }
         Command::Nccl { format, inputs } => {
             let ds = read(&inputs)?;
             nccl::write(&ds, format, out).context(WRITE)?;
-            Ok(!ds.p2p.is_empty())
+            Ok(Outcome::from(!ds.p2p.is_empty()))
         }
         Command::Bench { mb } => {
             let report = bench::run(mb).context("bench")?;
             writeln!(out, "{report}").context(WRITE)?;
-            Ok(true)
+            Ok(Outcome::Read)
         }
         Command::Completions { shell } => {
             out.write_all(&cli::completion_script(shell))
                 .context(WRITE)?;
-            Ok(true)
+            Ok(Outcome::Read)
         }
+        Command::Compare {
+            baseline,
+            candidate,
+            format,
+            fail_on,
+            at,
+        } => run_compare(&baseline, &candidate, format, &fail_on, at, out),
     }
 }
 
@@ -126,8 +191,9 @@ fn main() -> ExitCode {
         Ok(read)
     });
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(Outcome::Read) => ExitCode::SUCCESS,
+        Ok(Outcome::NothingRead) => ExitCode::from(1),
+        Ok(Outcome::VerdictFailed) => ExitCode::from(3),
         // The reader has what it wanted (`runlens points DIR | head`): not an error.
         Err(_) if out.broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {

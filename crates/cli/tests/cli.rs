@@ -440,3 +440,82 @@ fn a_fifo_is_skipped_with_a_warning() {
     assert_eq!(runs, 1, "{err}");
     assert!(err.contains("pipe: a FIFO"), "{err}");
 }
+
+/// A bench_serving result with per-request arrays: `n` requests of 200 output tokens whose
+/// inter-token latency is `itl_s` (±10 % by a fixed pattern), TTFT 0.2 s.
+fn result_with_requests(concurrency: u32, n: usize, itl_s: f64) -> String {
+    let mut ttfts = Vec::new();
+    let mut itls = Vec::new();
+    let (mut e2el_sum, mut out_sum) = (0.0, 0.0);
+    for i in 0..n {
+        let wobble = 1.0 + 0.1 * (((i * 7919) % 21) as f64 - 10.0) / 10.0;
+        let itl = itl_s * wobble;
+        ttfts.push(format!("{:.6}", 0.2 * wobble));
+        itls.push(format!("[{:.6}]", itl * 199.0));
+        e2el_sum += 0.2 * wobble + itl * 199.0;
+        out_sum += 200.0;
+    }
+    let tps = f64::from(concurrency) * out_sum / e2el_sum;
+    format!(
+        r#"{{"backend":"vllm","max_concurrency":{concurrency},"completed":{n},"output_throughput":{tps},"total_token_throughput":{tps},"mean_tpot_ms":{},"mean_ttft_ms":200.0,"ttfts":[{}],"itls":[{}],"output_lens":[{}]}}"#,
+        itl_s * 1e3,
+        ttfts.join(","),
+        itls.join(","),
+        vec!["200"; n].join(",")
+    )
+}
+
+#[test]
+fn compare_gives_verdicts_and_fails_on_worse() {
+    let dir = std::env::temp_dir().join(format!("runlens-compare-{}", std::process::id()));
+    let (a, b) = (dir.join("base"), dir.join("cand"));
+    for (d, itl) in [(&a, 0.020), (&b, 0.025)] {
+        std::fs::create_dir_all(d).unwrap();
+        for c in [8, 32] {
+            std::fs::write(
+                d.join(format!("result_c{c}.json")),
+                result_with_requests(c, 400, itl),
+            )
+            .unwrap();
+        }
+    }
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    // The candidate's tokens are 25 % slower: output TPS worse, TTFT unchanged.
+    let (code, out, err) = runlens(&["compare", a, b, "--format", "json", "--fail-on", "worse"]);
+    assert_eq!(code, 3, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let row = |c: u64, metric: &str| {
+        rows.iter()
+            .find(|r| r["point"]["concurrency"] == c && r["metric"] == metric)
+            .unwrap_or_else(|| panic!("{metric} at {c}"))
+    };
+    for c in [8, 32] {
+        assert_eq!(row(c, "output_tps")["verdict"], "worse");
+        assert_eq!(row(c, "output_tps")["basis"]["kind"], "bootstrap");
+        assert_eq!(row(c, "ttft_mean")["verdict"], "unchanged");
+        let change = row(c, "tpot_mean")["change"].as_f64().unwrap();
+        assert!((change - 0.25).abs() < 1e-9, "{change}");
+    }
+    // The other way round nothing is worse: exit 0; Markdown names the verdicts.
+    let (code, md, _) = runlens(&[
+        "compare",
+        b,
+        a,
+        "--format",
+        "markdown",
+        "--fail-on",
+        "worse",
+    ]);
+    assert_eq!(code, 0);
+    assert!(md.contains("**better**") && md.contains("| c=8 |"), "{md}");
+    let (code, text, _) = runlens(&["compare", a, b]);
+    assert_eq!(
+        code, 0,
+        "without --fail-on a worse verdict is not a failure"
+    );
+    assert!(text.contains("c=32") && text.contains("worse"), "{text}");
+    let (code, _, err) = runlens(&["compare", a, b, "--fail-on", "bogus"]);
+    assert_eq!(code, 2, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

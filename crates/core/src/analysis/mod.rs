@@ -5,6 +5,7 @@
 //! only; ingest is their one caller that runs them over a whole dataset.
 
 pub mod aggregate;
+pub mod compare;
 pub mod export;
 pub mod metrics;
 pub mod p2p;

@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use super::json::{non_finite, python_json};
 use super::{Format, Record};
-use crate::model::{BenchmarkPoint, Diagnostic, FormatError, LatencyStats};
+use crate::model::{BenchmarkPoint, Diagnostic, FormatError, LatencyStats, RequestSamples};
 use crate::text::contains;
 use crate::text::paths::{concurrency_from_path, file_name, number_after};
 
@@ -207,6 +207,93 @@ pub struct SummaryKeys {
     pub scalars: Vec<(String, Value)>,
     /// Names of the (per-request) arrays present in the file, skipped while reading.
     pub arrays: Vec<String>,
+    /// The per-request arrays the comparison resamples, when present: `ttfts` (s), each
+    /// request's `itls` summed (s), `output_lens`.
+    pub ttfts: Option<Vec<f64>>,
+    pub itl_sums: Option<Vec<f64>>,
+    pub output_lens: Option<Vec<f64>>,
+    pub input_lens: Option<Vec<f64>>,
+}
+
+/// A per-request array read without materialising JSON values: each element a number (kept),
+/// a list of numbers (summed: one request's inter-token latencies) or anything else (NaN).
+struct NumberColumn(Vec<f64>);
+
+/// One element of a [`NumberColumn`].
+struct NumberOrSum(f64);
+
+impl<'de> Deserialize<'de> for NumberOrSum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumberOrSum;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a list of numbers")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(v))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NumberOrSum, A::Error> {
+                let mut sum = 0.0;
+                while let Some(v) = seq.next_element::<NumberOrSum>()? {
+                    if v.0.is_finite() {
+                        sum += v.0;
+                    }
+                }
+                Ok(NumberOrSum(sum))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumberOrSum, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(NumberOrSum(f64::NAN))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(f64::NAN))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(f64::NAN))
+            }
+            fn visit_unit<E>(self) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(f64::NAN))
+            }
+            fn visit_none<E>(self) -> Result<NumberOrSum, E> {
+                Ok(NumberOrSum(f64::NAN))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberColumn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumberColumn;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a per-request array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NumberColumn, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+                while let Some(v) = seq.next_element::<NumberOrSum>()? {
+                    out.push(v.0);
+                }
+                Ok(NumberColumn(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumberColumn, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(NumberColumn(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<NumberColumn, E> {
+                Ok(NumberColumn(Vec::new()))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// A value of a result key: kept when scalar, skipped (unread) when an array or object.
@@ -332,6 +419,18 @@ impl<'de> Deserialize<'de> for SummaryKeys {
                         keys.scalars.push((key, value));
                         continue;
                     }
+                    let column = match key.as_str() {
+                        "ttfts" => Some(&mut keys.ttfts),
+                        "itls" => Some(&mut keys.itl_sums),
+                        "output_lens" => Some(&mut keys.output_lens),
+                        "input_lens" => Some(&mut keys.input_lens),
+                        _ => None,
+                    };
+                    if let Some(column) = column {
+                        *column = Some(map.next_value::<NumberColumn>()?.0);
+                        keys.arrays.push(key);
+                        continue;
+                    }
                     match map.next_value::<Field>()? {
                         Field::Scalar(v) => keys.scalars.push((key, v)),
                         Field::Array => keys.arrays.push(key),
@@ -401,6 +500,13 @@ pub(crate) fn point_from_summary(
         model_id: s.string("model_id"),
         date: s.string("date"),
         per_request_arrays: s.arrays.clone(),
+        requests: match (&s.ttfts, &s.itl_sums, &s.output_lens) {
+            (Some(t), Some(i), Some(o)) => {
+                let input = s.input_lens.as_deref().unwrap_or_default();
+                RequestSamples::from_client_arrays(t, i, o, input).map(Box::new)
+            }
+            _ => None,
+        },
         concurrency_measured: s.f64(&["concurrency"]),
         ..Default::default()
     }))
@@ -452,6 +558,25 @@ mod tests {
         assert_eq!(p.output_throughput, Some(10.5));
         assert_eq!(p.tpot_ms.mean, Some(20.0));
         assert_eq!(p.per_request_arrays, vec!["ttfts", "itls"]);
+    }
+
+    #[test]
+    fn per_request_rows_come_from_ttfts_itls_and_output_lens() {
+        let p = parse_one(
+            "x/concurrency_2.json",
+            r#"{"max_concurrency": 2, "output_throughput": 10.5, "ttfts": [0.5, 0.25, 0.0], "itls": [[0.1, 0.1, 0.2], [], []], "output_lens": [4, 1, 0], "generated_texts": ["a", "b", ""]}"#,
+        )
+        .unwrap();
+        let r = p.requests.expect("per-request rows");
+        assert_eq!(r.len(), 2, "the request with no output token is left out");
+        assert_eq!(r.ttft_ms, vec![500.0, 250.0]);
+        assert_eq!(r.e2el_ms, vec![900.0, 250.0]);
+        assert!((r.tpot_ms[0] - 400.0 / 3.0).abs() < 1e-3);
+        assert_eq!(r.output_tokens, vec![4, 1]);
+        assert_eq!(
+            p.per_request_arrays,
+            vec!["ttfts", "itls", "output_lens", "generated_texts"]
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod diagnostics;
 pub mod findings;
 pub mod node_config;
 pub mod p2p;
+pub mod requests;
 pub mod run_metadata;
 pub mod scheduler;
 pub mod serde_nan;
@@ -18,6 +19,7 @@ pub use diagnostics::{Diagnostic, FormatError, InputError, Severity};
 pub use findings::{GpuSource, HealthFinding, InvalidPoint, LogFinding, RunFinding, SkipReason};
 pub use node_config::{GpuInfo, NodeConfig, Parallelism};
 pub use p2p::{P2pAnalysis, P2pEvent, P2pFinding, P2pKind, P2pLog};
+pub use requests::RequestSamples;
 pub use run_metadata::{MetadataVersion, RunMetadata};
 pub use scheduler::{SchedulerAnalysis, SchedulerFile, SchedulerTable};
 pub use summary::{Bin, Summary};
@@ -89,7 +91,7 @@ pub struct RunNodeConfig {
 }
 
 /// Which on-disk layout of srt-slurm (or other tool) a run uses; see the format reference §0.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Generation {
     /// `{jobid}_{xP_yD|nA}_{date}/` without metadata.
     G0,
@@ -98,6 +100,7 @@ pub enum Generation {
     /// `outputs/{jobid}/` with flat metadata v2.0 and `logs/`.
     G2,
     /// Result files without any srt-slurm run structure around them.
+    #[default]
     Loose,
 }
 
@@ -113,18 +116,19 @@ impl Generation {
 }
 
 /// Where a run attribute came from, so the user can judge it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Provenance {
     Metadata,
     ConfigYaml,
     DirectoryName,
     Results,
+    #[default]
     Default,
 }
 
 /// A value together with where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sourced<T> {
     pub value: T,
     pub from: Provenance,
@@ -189,7 +193,7 @@ pub struct RoleCounts {
 }
 
 /// One benchmark run: a job directory (or a group of loose result files).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     /// Unique key within the dataset (the run root path).
     pub key: String,
@@ -343,6 +347,10 @@ pub struct BenchmarkPoint {
     /// Per-request arrays present in the source file (`ttfts`, `itls`, …). They are skipped while
     /// reading the summary; a per-request view re-reads them from `source`.
     pub per_request_arrays: Vec<String>,
+    /// Per-request rows when the file holds the client's arrays (`ttfts`, `itls`,
+    /// `output_lens`); what the comparison's bootstrap resamples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<Box<RequestSamples>>,
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
     /// Why the point is not a valid measurement (computed by `analysis::metrics`); `None`: valid.

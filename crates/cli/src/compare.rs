@@ -1,0 +1,106 @@
+//! `runlens compare BASELINE CANDIDATE`: the comparison of core's `analysis::compare` printed as
+//! text (tables), JSON, Markdown or CSV. Core decides every number and verdict; this module
+//! only lays them out.
+
+use std::io::{self, Write};
+
+use runlens_core::analysis::compare::{report, Comparison};
+
+use crate::cli::CompareFormat;
+use crate::table::aligned;
+
+pub fn write(c: &Comparison, format: CompareFormat, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        CompareFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, c)?;
+            writeln!(out)
+        }
+        CompareFormat::Markdown => out.write_all(report::to_markdown(c).as_bytes()),
+        CompareFormat::Csv => out.write_all(report::to_csv(c).as_bytes()),
+        CompareFormat::Text => text(c, out),
+    }
+}
+
+fn text(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    use runlens_core::analysis::compare::Verdict::*;
+    writeln!(
+        out,
+        "baseline:  {} ({} runs, {} points)\ncandidate: {} ({} runs, {} points)",
+        c.baseline.label,
+        c.baseline.runs.len(),
+        c.baseline.points,
+        c.candidate.label,
+        c.candidate.runs.len(),
+        c.candidate.points
+    )?;
+    writeln!(
+        out,
+        "verdicts:  {} better, {} worse, {} unchanged, {} can't tell (99 % intervals)\n",
+        c.count(Better),
+        c.count(Worse),
+        c.count(Unchanged),
+        c.count(CantTell)
+    )?;
+    if c.rows.is_empty() {
+        writeln!(out, "no point of the candidate matches a point of the baseline (concurrency and request rate)")?;
+    } else {
+        out.write_all(aligned(&report::table(c)).as_bytes())?;
+    }
+    for u in &c.unmatched {
+        writeln!(out, "only in the {}: {}", u.side, u.point)?;
+    }
+    let k = &c.curves;
+    writeln!(out)?;
+    match (k.shared_range, k.ratio_geomean) {
+        (Some((lo, hi)), Some(g)) => {
+            writeln!(
+                out,
+                "Pareto (Output TPS/GPU over TPS/User), shared TPS/User {}..{}: candidate/baseline ×{:.3} (geometric mean), ×{:.3}..×{:.3}",
+                report::human(lo),
+                report::human(hi),
+                g,
+                k.ratio_min.unwrap_or(f64::NAN),
+                k.ratio_max.unwrap_or(f64::NAN)
+            )?;
+            if let (Some(b), Some(cand)) = (k.mean_height_baseline, k.mean_height_candidate) {
+                writeln!(
+                    out,
+                    "mean curve height over that range: {} vs {} tok/s/GPU",
+                    report::human(cand),
+                    report::human(b)
+                )?;
+            }
+        }
+        _ => writeln!(
+            out,
+            "Pareto: the frontiers share no TPS/User range (or a side has no GPU count / TPOT)"
+        )?,
+    }
+    if let Some((x, ratio)) = k.at {
+        match ratio {
+            Some(r) => writeln!(out, "at TPS/User {}: ×{r:.3}", report::human(x))?,
+            None => writeln!(out, "at TPS/User {}: outside a frontier", report::human(x))?,
+        }
+    }
+    if !c.config.is_empty() {
+        writeln!(
+            out,
+            "\nconfiguration that differs ({} settings equal):",
+            c.config_same
+        )?;
+        let mut rows = vec![vec![
+            "setting".to_owned(),
+            "baseline".into(),
+            "candidate".into(),
+        ]];
+        for d in &c.config {
+            rows.push(vec![
+                format!("{} {}", d.category, d.name),
+                d.baseline.clone().unwrap_or_else(|| "(unset)".into()),
+                d.candidate.clone().unwrap_or_else(|| "(unset)".into()),
+            ]);
+        }
+        out.write_all(aligned(&rows).as_bytes())?;
+    }
+    Ok(())
+}
