@@ -685,3 +685,47 @@ test('the page answers clicks while a large drop is parsed, and shows progress',
   assert.match(await page.locator('#coverage-table').innerText(), /SglangScheduler/);
   await finish(session);
 });
+
+test('compare tab: two runs matched by concurrency, verdicts with their basis, curves, config diff, hash and downloads', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-compare');
+  await page.waitForSelector('#compare-baseline');
+  const value = (job) => page.evaluate((j) => [...document.querySelectorAll('#compare-baseline option')].find((o) => o.textContent.startsWith(j)).value, job);
+  await page.selectOption('#compare-baseline', await value('4242001'));
+  await page.selectOption('#compare-candidate', await value('4242002'));
+  await page.check('#compare-all-rows');
+  await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length > 0);
+  const table = await page.locator('#compare-table').innerText();
+  // 4242001 and 4242002 share concurrencies 4, 16, 64 and 128; 256 is on one side only.
+  for (const c of ['c=4', 'c=16', 'c=64', 'c=128']) assert.match(table, new RegExp(`${c}\\b`));
+  assert.doesNotMatch(table, /c=256/);
+  assert.match(await page.locator('#compare-unmatched').innerText(), /c=256 \(baseline\)/);
+  assert.match(table, /Output TPS/);
+  assert.match(table, /one summary per side|bootstrap|Welch/, 'every verdict shows its basis');
+  const counts = await page.locator('#compare-counts').innerText();
+  assert.match(counts, /can't tell/);
+  await page.waitForFunction(() => document.querySelector('#compare-frontiers canvas'));
+  assert.ok(await page.locator('#compare-config tbody tr').count() >= 1, 'the two runs differ in configuration');
+  // Selections live in the hash and come back on reload.
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /cbase=run/);
+  assert.match(hash, /ccand=run/);
+  assert.match(hash, /call=1/);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#compare-csv')]);
+  assert.equal(csv.suggestedFilename(), 'runlens-compare.csv');
+  const [md] = await Promise.all([page.waitForEvent('download'), page.click('#compare-md')]);
+  const text = fs.readFileSync(await md.path(), 'utf8');
+  assert.match(text, /## runlens compare/);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(artifacts, 'compare.png'), fullPage: true });
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length > 0);
+  assert.equal(await page.locator('#compare-table').innerText(), table, 'the same comparison after a reload');
+  await finish(session);
+});

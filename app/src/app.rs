@@ -10,6 +10,7 @@ use crate::components::sidebar::Sidebar;
 use crate::components::worker_client::WorkerClient;
 use crate::data::DatasetRef;
 use crate::state::ViewState;
+use crate::tabs::compare::CompareTab;
 use crate::tabs::configuration::ConfigurationTab;
 use crate::tabs::latency::LatencyTab;
 use crate::tabs::node_metrics::NodeMetricsTab;
@@ -44,6 +45,7 @@ pub fn App() -> impl IntoView {
     let filters = RwSignal::new(initial.filters);
     let scheduler = RwSignal::new(initial.scheduler);
     let p2p_set = RwSignal::new(initial.p2p_set);
+    let compare = RwSignal::new(initial.compare);
     // What the result tabs (Pareto, Latency, Rate Match) and the notices show: the runs that
     // pass the sidebar, with this browser's tags. Computed once per change of the dataset or
     // the filters, shared by every reader. Node Metrics, Configuration, Scheduler, P2P NCCL and
@@ -63,6 +65,7 @@ pub fn App() -> impl IntoView {
             filters: filters.get(),
             scheduler: scheduler.get(),
             p2p_set: p2p_set.get(),
+            compare: compare.get(),
         };
         replace_hash(&state.to_hash());
     });
@@ -113,6 +116,7 @@ pub fn App() -> impl IntoView {
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
                     Tab::Scheduler => view! { <SchedulerTab dataset=dataset view_state=scheduler /> }.into_any(),
                     Tab::P2p => view! { <P2pTab dataset=dataset chosen=p2p_set /> }.into_any(),
+                    Tab::Compare => view! { <CompareTab dataset=dataset filters=filters view=compare /> }.into_any(),
                     Tab::Runs => view! { <RunTable dataset=dataset client=client /> }.into_any(),
                 }}
             </main>

@@ -3,6 +3,7 @@
 //! hash. Unknown or malformed keys are ignored, so old links keep working.
 
 use crate::filters::{Field, Filters};
+use crate::tabs::compare::CompareView;
 use crate::tabs::latency::{LatencyOptions, Statistic};
 use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
 use crate::tabs::scheduler::SchedulerView;
@@ -19,6 +20,8 @@ pub struct ViewState {
     pub scheduler: SchedulerView,
     /// Directory of the log set shown in the P2P NCCL tab (`None`: the first).
     pub p2p_set: Option<String>,
+    /// The Compare tab's two selections and options.
+    pub compare: CompareView,
 }
 
 impl Default for ViewState {
@@ -30,6 +33,7 @@ impl Default for ViewState {
             filters: Filters::default(),
             scheduler: SchedulerView::default(),
             p2p_set: None,
+            compare: CompareView::default(),
         }
     }
 }
@@ -127,6 +131,19 @@ impl ViewState {
         if self.latency.log_y {
             parts.push("logy=1".into());
         }
+        let cv = &self.compare;
+        if let Some(b) = &cv.baseline {
+            parts.push(format!("cbase={}", enc(b)));
+        }
+        if let Some(c) = &cv.candidate {
+            parts.push(format!("ccand={}", enc(c)));
+        }
+        if let Some(a) = cv.at {
+            parts.push(format!("cat={a}"));
+        }
+        if cv.all_rows {
+            parts.push("call=1".into());
+        }
         let sv = &self.scheduler;
         for (k, v) in [("sset", &sv.set), ("pset", &self.p2p_set)] {
             if let Some(v) = v {
@@ -223,6 +240,10 @@ impl ViewState {
                         .unwrap_or(s.latency.stat)
                 }
                 "logy" => s.latency.log_y = v == "1",
+                "cbase" => s.compare.baseline = Some(dec(v)),
+                "ccand" => s.compare.candidate = Some(dec(v)),
+                "cat" => s.compare.at = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0),
+                "call" => s.compare.all_rows = v == "1",
                 "sset" => s.scheduler.set = Some(dec(v)),
                 "smetric" => {
                     s.scheduler.metric = RequestMetric::from_id(v).unwrap_or(s.scheduler.metric)
@@ -297,6 +318,12 @@ mod tests {
                 by_time: true,
             },
             p2p_set: Some("p2p&b".into()),
+            compare: CompareView {
+                baseline: Some("run:runs.tar.gz/outputs/3003".into()),
+                candidate: Some("tag:nightly=1105&x".into()),
+                at: Some(37.5),
+                all_rows: true,
+            },
         };
         assert_eq!(ViewState::from_hash(&s.to_hash()), s);
         assert_eq!(ViewState::from_hash(""), ViewState::default());

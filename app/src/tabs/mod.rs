@@ -1,6 +1,7 @@
 //! One module per dashboard tab: each turns core data into chart options and tables.
 
 pub mod charts;
+pub mod compare;
 pub mod configuration;
 pub mod latency;
 pub mod node_catalogue;
@@ -20,11 +21,12 @@ pub enum Tab {
     Configuration,
     Scheduler,
     P2p,
+    Compare,
     Runs,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Pareto,
         Tab::Latency,
         Tab::NodeMetrics,
@@ -32,6 +34,7 @@ impl Tab {
         Tab::Configuration,
         Tab::Scheduler,
         Tab::P2p,
+        Tab::Compare,
         Tab::Runs,
     ];
 
@@ -44,6 +47,7 @@ impl Tab {
             Tab::Configuration => "config",
             Tab::Scheduler => "sched",
             Tab::P2p => "p2p",
+            Tab::Compare => "compare",
             Tab::Runs => "runs",
         }
     }
@@ -57,6 +61,7 @@ impl Tab {
             Tab::Configuration => "Configuration",
             Tab::Scheduler => "Scheduler",
             Tab::P2p => "P2P NCCL",
+            Tab::Compare => "Compare",
             Tab::Runs => "Runs & files",
         }
     }

@@ -96,6 +96,11 @@ fn entries(side: &Side) -> Entries {
             );
         }
     }
+    for flags in &side.launch_flags {
+        for (k, v) in flags.iter() {
+            put(ConfigCategory::Flag, k, Some(v.clone()));
+        }
+    }
     for c in &side.configs {
         for (k, v) in &c.server_args {
             put(ConfigCategory::Flag, k, Some(v.clone()));

@@ -30,6 +30,8 @@ pub const UNCHANGED_MARGIN: f64 = 0.02;
 /// "Better" and "worse" need the whole interval beyond ± this fraction: a change is called only
 /// when it is surely larger than this, so noise almost never gets a verdict.
 pub const MIN_EFFECT: f64 = 0.01;
+/// Per-request rows a point needs for a bootstrap (fewer say too little about the spread).
+pub const MIN_REQUESTS: usize = 30;
 /// Bootstrap resamples per point.
 pub const RESAMPLES: usize = 1000;
 /// Seed of the bootstrap: the same inputs always give the same verdicts.
@@ -318,12 +320,14 @@ impl fmt::Display for PointKey {
     }
 }
 
-/// One side of a comparison: its runs, and the node configurations read beside them.
+/// One side of a comparison: its runs, the node configurations read beside them and the
+/// launch flags of their workers' logs.
 #[derive(Debug, Clone)]
 pub struct Side<'a> {
     pub label: String,
     pub runs: Vec<&'a Run>,
     pub configs: Vec<&'a NodeConfig>,
+    pub launch_flags: Vec<&'a [(String, String)]>,
 }
 
 impl<'a> Side<'a> {
@@ -340,10 +344,17 @@ impl<'a> Side<'a> {
             .filter(|c| runs.iter().any(|r| r.key == c.run_key))
             .map(|c| &c.config)
             .collect();
+        let launch_flags = ds
+            .worker_logs
+            .iter()
+            .filter(|l| runs.iter().any(|r| r.key == l.run_key))
+            .flat_map(|l| l.log.launches.iter().map(|c| c.flags.as_slice()))
+            .collect();
         Side {
             label: label.into(),
             runs,
             configs,
+            launch_flags,
         }
     }
 }
@@ -502,7 +513,7 @@ struct RowDraws {
 
 fn row_draws(points: &[&BenchmarkPoint], defs: &[MetricDef], seed: u64) -> Option<RowDraws> {
     let [p] = points else { return None };
-    let rows = p.requests.as_deref()?;
+    let rows = p.requests.as_deref().filter(|r| r.len() >= MIN_REQUESTS)?;
     let sampler = Resampler::new(rows);
     let mut stats: Vec<Stat> = defs
         .iter()
@@ -641,10 +652,15 @@ fn compare_metric(
                     .map(|(fb, fc)| (cm * fc) / (bm * fb) - 1.0)
                     .filter(|r| r.is_finite())
                     .collect();
-                if ratios.len() < RESAMPLES / 2 {
+                let sd = if ratios.len() < RESAMPLES / 2 {
+                    0.0
+                } else {
+                    variance(&ratios).sqrt()
+                };
+                // Identical rows resample to one value (up to rounding): no evidence of a spread.
+                if sd.is_nan() || sd <= 1e-9 {
                     None
                 } else {
-                    let sd = variance(&ratios).sqrt();
                     let alpha = (1.0 - CONFIDENCE) / 2.0;
                     let lo = percentile(&mut ratios, alpha);
                     let hi = percentile(&mut ratios, 1.0 - alpha);

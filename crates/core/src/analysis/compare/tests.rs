@@ -76,6 +76,7 @@ fn side<'a>(label: &str, runs: &'a [Run]) -> Side<'a> {
         label: label.into(),
         runs: runs.iter().collect(),
         configs: Vec::new(),
+        launch_flags: Vec::new(),
     }
 }
 
@@ -153,6 +154,30 @@ fn pure_noise_almost_never_gets_a_false_verdict() {
     println!("noise: {false_verdicts} false verdicts, {cant_tell} can't tell, of {total} metric comparisons");
     assert!(false_verdicts * 500 <= total, "{false_verdicts} of {total}");
     assert!(total > 60 * 10);
+}
+
+#[test]
+fn a_few_or_identical_request_rows_are_no_basis() {
+    let same = |n: usize| RequestSamples {
+        ttft_ms: vec![100.0; n],
+        tpot_ms: vec![10.0; n],
+        e2el_ms: vec![1000.0; n],
+        output_tokens: vec![91; n],
+        input_tokens: vec![100; n],
+    };
+    let mut rng = SplitMix64::new(5);
+    for (b, c) in [
+        (rows(3, 1.0, &mut rng), rows(3, 1.2, &mut rng)),
+        (same(100), same(100)),
+    ] {
+        let mut pc = point(c);
+        pc.output_throughput = pc.output_throughput.map(|t| t * 1.3);
+        let (base, cand) = ([run("a", vec![point(b)])], [run("b", vec![pc])]);
+        let c = compare(&side("A", &base), &side("B", &cand));
+        let (v, row) = verdict(&c, "output_tps");
+        assert_eq!(v, Verdict::CantTell, "{row:?}");
+        assert_eq!(row.basis, Basis::SingleMeasurement);
+    }
 }
 
 #[test]
@@ -356,11 +381,13 @@ fn config_differences_list_what_differs_and_count_the_rest() {
         label: "A".into(),
         runs: runs_a.iter().collect(),
         configs: vec![&ca],
+        launch_flags: vec![],
     };
     let b = Side {
         label: "B".into(),
         runs: runs_b.iter().collect(),
         configs: vec![&cb],
+        launch_flags: vec![],
     };
     let (diff, same) = config::differences(&a, &b);
     assert_eq!(
