@@ -614,6 +614,9 @@ impl<'b> Walk<'_, 'b> {
                 return Ok(());
             }
         };
+        if archive.has_duplicate_names() {
+            self.sink.problem(path, InputError::DuplicateZipNames);
+        }
         for i in 0..archive.len() {
             budget.entry(path)?;
             let listed = match archive.name_for_index(i) {
@@ -1397,5 +1400,27 @@ mod tests {
         let backward = u32::from_le_bytes(xz[footer + 4..footer + 8].try_into().unwrap());
         let index = footer - (backward as usize + 1) * 4;
         index - 1
+    }
+
+    #[test]
+    fn a_zip_listing_a_name_twice_is_read_once_with_a_warning() {
+        let mut zip = zip_of(&[("a.txt", b"1"), ("b.txt", b"2")], false);
+        // Rename b.txt to a.txt in its local and central headers.
+        for at in zip
+            .windows(5)
+            .enumerate()
+            .filter(|(_, w)| w == b"b.txt")
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>()
+        {
+            zip[at] = b'a';
+        }
+        let c = run("x.zip", zip, Limits::default());
+        assert_eq!(names(&c), ["x.zip/a.txt"]);
+        assert!(
+            matches!(&c.problems[..], [(p, InputError::DuplicateZipNames)] if p == "x.zip"),
+            "{:?}",
+            problem_kinds(&c)
+        );
     }
 }

@@ -146,6 +146,8 @@ pub enum InputError {
     NonUtf8Name,
     #[error("member appears {count} times in the archive; only the last copy is kept")]
     DuplicateMember { count: u32 },
+    #[error("the zip lists some member names more than once; one copy of each is read")]
+    DuplicateZipNames,
     #[error("hard link to {target}, whose contents were not kept ({why}); not read")]
     UnresolvedHardLink { target: String, why: &'static str },
     #[error("{kind} member could not be read ({reason}); the other members are read")]
@@ -157,7 +159,9 @@ impl InputError {
     /// last copy was kept, is a warning.
     pub fn severity(&self) -> Severity {
         match self {
-            InputError::NonUtf8Name | InputError::DuplicateMember { .. } => Severity::Warning,
+            InputError::NonUtf8Name
+            | InputError::DuplicateMember { .. }
+            | InputError::DuplicateZipNames => Severity::Warning,
             _ => Severity::Error,
         }
     }
