@@ -13,7 +13,9 @@
 //! nesting deeper than [`MAX_NESTING_DEPTH`] is not opened; more than [`MAX_ARCHIVE_ENTRIES`]
 //! members stop the input; a member over [`MAX_MEMBER_BYTES`] is skipped; an input that
 //! inflates to more than [`MAX_EXPANSION_RATIO`] times the bytes read of it (past
-//! [`RATIO_FREE_BYTES`]) stops as a decompression bomb. Checksums are verified (gzip CRC-32,
+//! [`RATIO_FREE_BYTES`]) stops as a decompression bomb; a zstd window over
+//! [`MAX_ZSTD_WINDOW_BYTES`] or an xz dictionary over [`MAX_XZ_MEMORY_KIB`] is refused before it
+//! is allocated. Checksums are verified (gzip CRC-32,
 //! zstd frame checksum, xz block checks, zip CRC-32 per member; the end of a compressed tar is
 //! read to reach its trailer): what a failed checksum covers is forgotten ([`Sink::forget`]),
 //! not trusted. Hard-linked tar members are read from their target's bytes (members up to
@@ -437,6 +439,19 @@ impl<'b> Walk<'_, 'b> {
         }
         let kind = codec.label();
         match decoded.fault.take() {
+            Some(e) if e.kind() == io::ErrorKind::OutOfMemory => {
+                self.sink.problem(
+                    path,
+                    InputError::DecoderMemory {
+                        kind,
+                        reason: e.to_string(),
+                    },
+                );
+                Ok(Outcome {
+                    kind: outcome.kind,
+                    failed: None,
+                })
+            }
             Some(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
                 self.sink.problem(
                     path,
@@ -874,6 +889,9 @@ impl<R: Read> Read for ZstdReader<R> {
             }
             match self.decoder.reset(&mut self.src) {
                 Ok(()) => self.in_frame = true,
+                Err(e @ FrameDecoderError::WindowSizeTooBig { .. }) => {
+                    return Err(io::Error::new(io::ErrorKind::OutOfMemory, e.to_string()));
+                }
                 Err(FrameDecoderError::ReadFrameHeaderError(ReadFrameHeaderError::SkipFrame {
                     length,
                     ..
@@ -1419,6 +1437,20 @@ mod tests {
         assert_eq!(names(&c), ["x.zip/a.txt"]);
         assert!(
             matches!(&c.problems[..], [(p, InputError::DuplicateZipNames)] if p == "x.zip"),
+            "{:?}",
+            problem_kinds(&c)
+        );
+    }
+
+    #[test]
+    fn a_zstd_window_over_the_limit_is_refused_before_allocating() {
+        // A frame header asking for a 2 GiB window (window log 31), then one empty raw block.
+        let mut frame = ZSTD_MAGIC.to_vec();
+        frame.extend_from_slice(&[0x00, 21 << 3, 0x01, 0x00, 0x00]);
+        let c = run("w.log.zst", frame, Limits::default());
+        assert!(c.files.is_empty());
+        assert!(
+            matches!(&c.problems[..], [(p, InputError::DecoderMemory { kind: "zstd", .. })] if p == "w.log.zst"),
             "{:?}",
             problem_kinds(&c)
         );

@@ -126,6 +126,12 @@ pub enum InputError {
     /// The compressed stream ends early: members read in full before the cut are kept.
     #[error("{kind} stream is truncated ({reason}); members read before the cut are kept")]
     Truncated { kind: &'static str, reason: String },
+    /// The stream asks for a decoder window or dictionary over the memory allowed
+    /// (`MAX_ZSTD_WINDOW_BYTES`, `MAX_XZ_MEMORY_KIB`); what was read before it is kept.
+    #[error(
+        "{kind} stream needs more decoder memory than allowed ({reason}); the rest is not read"
+    )]
+    DecoderMemory { kind: &'static str, reason: String },
     #[error("archives nested more than {limit} deep; this one is not opened")]
     NestedTooDeep { limit: usize },
     #[error("more than {limit} archive members in one input; the rest is not read")]
