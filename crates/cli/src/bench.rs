@@ -16,7 +16,7 @@ pub fn generate_sglang_log(bytes: usize) -> (Vec<u8>, usize) {
     let mut ms = 0u64;
     while out.len() < bytes {
         let (dp, s, frac) = (n % 8, 10 + ms / 1000 % 50, ms % 1000);
-        let line = if n % 4 == 0 {
+        let line = if n.is_multiple_of(4) {
             format!(
                 "[2026-07-01 12:{:02}:{s:02}.{frac:03} DP{dp} TP{dp} EP{dp}] Prefill batch, #new-seq: {}, #new-token: {}, #cached-token: {}, token usage: 0.{:02}, #running-req: {}, #queue-req: {}, #prealloc-req: 0, #inflight-req: {}, input throughput (token/s): {}.{:02},\n",
                 ms / 60_000 % 60, 1 + n % 7, 1024 + n % 4096, n % 512, n % 100, n % 64, n % 9, n % 5, 10_000 + n % 90_000, n % 100
@@ -41,7 +41,7 @@ pub fn generate_iteration_requests_csv(bytes: usize) -> (Vec<u8>, u64) {
     let mut n = 0u64;
     while out.len() < bytes {
         let it = n / 256;
-        let line = if n % 4 == 0 {
+        let line = if n.is_multiple_of(4) {
             format!(
                 "{it},cmpl-{:05}-{},waiting,{},max_num_seqs,0,0,{}\n",
                 n % 256,

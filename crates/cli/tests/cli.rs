@@ -519,3 +519,34 @@ fn compare_gives_verdicts_and_fails_on_worse() {
     assert_eq!(code, 2, "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Symbolic links to devices (`/dev/zero` never ends, `/dev/null` is empty) and a device given
+/// as an argument are skipped with a warning naming them, never read: the walk ends at once.
+#[cfg(unix)]
+#[test]
+fn symlinks_to_devices_are_skipped_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = tmp.path().join("run");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::copy(result_file(64), run.join("c64.json")).unwrap();
+    for (link, device) in [("zero.log", "/dev/zero"), ("null.json", "/dev/null")] {
+        if Path::new(device).exists() {
+            std::os::unix::fs::symlink(device, run.join(link)).unwrap();
+        }
+    }
+    if !Path::new("/dev/zero").exists() {
+        return; // no devices here
+    }
+    let started = std::time::Instant::now();
+    let (runs, points, err) = summary_counts(&run);
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    assert_eq!((runs, points), (1, 1), "{err}");
+    assert!(err.contains("zero.log: a character device"), "{err}");
+    assert!(err.contains("null.json: a character device"), "{err}");
+    // A device named on the command line is skipped the same way.
+    let (code, _, err) = runlens(&["summary", "/dev/zero"]);
+    assert!(
+        err.contains("/dev/zero: a character device"),
+        "{code} {err}"
+    );
+}

@@ -160,27 +160,14 @@ impl Ingest {
         let mut records: Vec<Record> = Vec::new();
         let mut unrecognized = std::mem::take(&mut self.unrecognized);
         let mut diagnostics = std::mem::take(&mut self.diagnostics);
-        let result = {
-            let tracker = tracker.clone();
-            let mut visit = |path: &str, size: u64, r: &mut dyn Read| -> io::Result<()> {
-                {
-                    let mut t = tracker.borrow_mut();
-                    t.progress.files_seen += 1;
-                    t.progress.current = path.to_owned();
-                }
-                read_file(
-                    path,
-                    size,
-                    r,
-                    &mut records,
-                    &mut unrecognized,
-                    &mut diagnostics,
-                )
+        {
+            let mut sink = IngestSink {
+                tracker: &tracker,
+                records: &mut records,
+                unrecognized: &mut unrecognized,
+                diagnostics: &mut diagnostics,
             };
-            vfs::expand(name, size, counting, &mut visit)
-        };
-        if let Err(e) = result {
-            diagnostics.push(Diagnostic::error(name, e.to_string()));
+            vfs::expand(name, size, counting, &mut sink);
         }
         for r in records {
             self.add_record(r);
@@ -295,6 +282,51 @@ impl Ingest {
         ds.input_bytes = self.bytes_done;
         ds.files_seen = self.files_seen;
         ds
+    }
+}
+
+/// Where the archive layer's files, forgets and problems go during one [`Ingest::add_input`].
+struct IngestSink<'a, 'p> {
+    tracker: &'a Rc<RefCell<Tracker<'p>>>,
+    records: &'a mut Vec<Record>,
+    unrecognized: &'a mut Vec<UnrecognizedFile>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl vfs::Sink for IngestSink<'_, '_> {
+    fn file(&mut self, path: &str, size: u64, r: &mut dyn Read) -> io::Result<()> {
+        {
+            let mut t = self.tracker.borrow_mut();
+            t.progress.files_seen += 1;
+            t.progress.current = path.to_owned();
+        }
+        read_file(
+            path,
+            size,
+            r,
+            self.records,
+            self.unrecognized,
+            self.diagnostics,
+        )
+    }
+
+    fn forget(&mut self, path: &str) {
+        let inside = |p: &str| {
+            p == path
+                || p.strip_prefix(path)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        self.records.retain(|r| !inside(r.path()));
+        self.unrecognized.retain(|u| !inside(&u.path));
+        self.diagnostics.retain(|d| !inside(&d.file));
+    }
+
+    fn problem(&mut self, path: &str, error: crate::model::InputError) {
+        let message = error.to_string();
+        self.diagnostics.push(match error.severity() {
+            crate::model::Severity::Warning => Diagnostic::warning(path, message),
+            _ => Diagnostic::error(path, message),
+        });
     }
 }
 
@@ -493,7 +525,7 @@ mod tests {
         assert!(
             ds.diagnostics
                 .iter()
-                .any(|d| d.file == "bad.tar.gz" && d.message.contains("corrupt")),
+                .any(|d| d.file == "bad.tar.gz" && d.message.contains("truncated")),
             "{:?}",
             ds.diagnostics
         );

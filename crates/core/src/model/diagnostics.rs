@@ -110,11 +110,65 @@ impl From<serde_json::Error> for FormatError {
     }
 }
 
-/// Why an input (a dropped file or archive) could not be expanded.
+/// Why an input (a dropped file or archive), or one member of it, could not be expanded. The
+/// archive layer (`ingest::vfs`) reports each with the path it concerns; each hostile-input
+/// guard has its own variant naming its limit.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("corrupt or truncated {kind} archive: {reason}")]
     CorruptArchive { kind: &'static str, reason: String },
     #[error("read failed: {0}")]
     Io(String),
+    /// A checksum did not match, or the compressed data is corrupt: nothing read from the
+    /// stream it covers is kept.
+    #[error("{kind} data is corrupt or its checksum does not match ({reason}); nothing read from it is kept")]
+    Checksum { kind: &'static str, reason: String },
+    /// The compressed stream ends early: members read in full before the cut are kept.
+    #[error("{kind} stream is truncated ({reason}); members read before the cut are kept")]
+    Truncated { kind: &'static str, reason: String },
+    /// The stream asks for a decoder window or dictionary over the memory allowed
+    /// (`MAX_ZSTD_WINDOW_BYTES`, `MAX_XZ_MEMORY_KIB`); what was read before it is kept.
+    #[error(
+        "{kind} stream needs more decoder memory than allowed ({reason}); the rest is not read"
+    )]
+    DecoderMemory { kind: &'static str, reason: String },
+    #[error("archives nested more than {limit} deep; this one is not opened")]
+    NestedTooDeep { limit: usize },
+    #[error("more than {limit} archive members in one input; the rest is not read")]
+    TooManyEntries { limit: u64 },
+    #[error(
+        "member of {size} bytes or more is over the {limit}-byte limit for one member; skipped"
+    )]
+    MemberTooLarge { size: u64, limit: u64 },
+    #[error("expands to {inflated} bytes from {compressed} compressed bytes, over {ratio} times its size: a decompression bomb? the rest is not read")]
+    ExpansionRatio {
+        inflated: u64,
+        compressed: u64,
+        ratio: u64,
+    },
+    #[error("zip inside an archive of {size} bytes or more is over the {limit} bytes it may be buffered to; skipped")]
+    NestedZipTooLarge { size: u64, limit: u64 },
+    #[error("member name is not valid UTF-8; read under this name, the invalid bytes replaced")]
+    NonUtf8Name,
+    #[error("member appears {count} times in the archive; only the last copy is kept")]
+    DuplicateMember { count: u32 },
+    #[error("the zip lists some member names more than once; one copy of each is read")]
+    DuplicateZipNames,
+    #[error("hard link to {target}, whose contents were not kept ({why}); not read")]
+    UnresolvedHardLink { target: String, why: &'static str },
+    #[error("{kind} member could not be read ({reason}); the other members are read")]
+    BadMember { kind: &'static str, reason: String },
+}
+
+impl InputError {
+    /// Lost data is an error; a member read under a repaired name, or a duplicate of which the
+    /// last copy was kept, is a warning.
+    pub fn severity(&self) -> Severity {
+        match self {
+            InputError::NonUtf8Name
+            | InputError::DuplicateMember { .. }
+            | InputError::DuplicateZipNames => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
 }
