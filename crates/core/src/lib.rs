@@ -63,7 +63,7 @@ pub fn parse_with_every_format(path: &str, bytes: &[u8], chunk: usize) -> usize 
             }
             formats::Reader::Lines(e) => {
                 use formats::StreamParser;
-                let mut pass = Box::new(formats::LinePass::new(vec![e]));
+                let mut pass = Box::new(formats::LinePass::new(path, vec![e]));
                 bytes.chunks(chunk.max(1)).for_each(|c| pass.feed(c));
                 let _ = pass.finish(&mut out);
             }

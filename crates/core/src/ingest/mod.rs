@@ -341,11 +341,14 @@ fn read_file(
     let failed = |e: crate::model::FormatError| {
         let mut d = Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
         d.line = e.line();
+        if let crate::model::FormatError::Limit(l) = &e {
+            d.limit = Some(l.clone());
+        }
         d
     };
     let mut parser = match reader {
         Reader::Stream(p) => p,
-        Reader::Lines(e) => Box::new(formats::LinePass::new(vec![e])),
+        Reader::Lines(e) => Box::new(formats::LinePass::new(path, vec![e])),
         Reader::Whole => {
             if size > MAX_PARSED_FILE_BYTES {
                 diagnostics.push(Diagnostic::warning(

@@ -65,6 +65,7 @@ impl HealthFinding {
             file: path.to_owned(),
             line: Some(self.line()),
             message: self.to_string(),
+            limit: None,
         }
     }
 }

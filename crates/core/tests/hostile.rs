@@ -1,0 +1,210 @@
+//! Hostile and pathological inputs: each reaches a named limit, gives a typed diagnostic naming
+//! the file, keeps what came before the limit, and stays within a memory bound measured by the
+//! counting allocator of this test binary. Inputs are scaled down from the reported cases but
+//! keep their shape.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use runlens_core::model::{Dataset, InputLimit};
+use runlens_core::Ingest;
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = System.alloc(layout);
+        if !p.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout);
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = System.realloc(ptr, layout, new_size);
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                    - layout.size();
+                PEAK.fetch_max(now, Ordering::Relaxed);
+            } else {
+                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Tests of this binary run one at a time so that peaks are their own.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+const MB: usize = 1 << 20;
+
+/// Run `f` and return its result and the peak of live heap bytes above the start while it ran.
+fn peak_of<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let start = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(start, Ordering::Relaxed);
+    let out = f();
+    (out, PEAK.load(Ordering::Relaxed).saturating_sub(start))
+}
+
+/// Ingest the files and take the dataset, measuring the peak (inputs are built before).
+fn load(files: &[(&str, Vec<u8>)]) -> (Dataset, usize) {
+    peak_of(|| {
+        let mut ingest = Ingest::new();
+        for (name, bytes) in files {
+            ingest.add_bytes(name, bytes);
+        }
+        ingest.dataset()
+    })
+}
+
+fn limits<'a>(
+    ds: &'a Dataset,
+    file: &'a str,
+) -> impl Iterator<Item = (&'a InputLimit, Option<u64>)> {
+    ds.diagnostics
+        .iter()
+        .filter(move |d| d.file == file)
+        .filter_map(|d| d.limit.as_ref().map(|l| (l, d.line)))
+}
+
+/// Case 1: a decode line per sample, each naming one new field. Columns are capped at
+/// `MAX_FIELD_NAMES` (256); before, memory grew as lines × names.
+#[test]
+fn worker_log_with_a_new_field_name_on_every_line() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let path = "run/logs/n1_decode_w0.err";
+    let lines = 6_000;
+    let mut text = String::new();
+    for i in 0..lines {
+        text += &format!(
+            "[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 4, token usage: 0.10, field{i}: {i}\n"
+        );
+    }
+    let (ds, peak) = load(&[(path, text.into_bytes())]);
+    let log = &ds.worker_logs[0].log;
+    let decode = &log.series[0];
+    assert_eq!(decode.len(), lines, "every sample is kept");
+    assert_eq!(
+        decode.columns.len(),
+        256,
+        "names up to the limit are columns"
+    );
+    assert!(decode.column("running_req").is_some());
+    let found: Vec<_> = limits(&ds, path).collect();
+    assert!(
+        found.iter().any(|(l, line)| matches!(l,
+            InputLimit::FieldNames { max: 256, dropped_values } if *dropped_values == (lines - 254) as u64)
+            && *line == Some(255)),
+        "{found:?}"
+    );
+    // 6 000 × 256 columns × 4 bytes = 6 MB of cells; before the limit 6 000² × 4 = 144 MB.
+    assert!(peak < 24 * MB, "peak {} MB", peak / MB);
+}
+
+/// Case 2: a vLLM spec-decoding line whose per-position list has 150 000 entries, then stats
+/// lines of the same series. Fields per sample are capped at `MAX_FIELDS_PER_SAMPLE` (512);
+/// before, each list position became a column and every later line grew all of them.
+#[test]
+fn vllm_log_with_a_huge_list_then_many_stats_lines() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let path = "run/logs/n1_decode_w0.err";
+    let head = "INFO 07-09 03:15:05 [metrics.py:1] SpecDecoding metrics: Mean acceptance length: 2.33, Per-position acceptance rate: ";
+    let mut text = String::from(head);
+    for i in 0..150_000 {
+        text += if i % 2 == 0 { "0.5, " } else { "0.25, " };
+    }
+    text += "\n";
+    for i in 0..2_000 {
+        text += &format!("INFO 07-09 03:15:{:02} [metrics.py:1] SpecDecoding metrics: Mean acceptance length: 2.{i}, Per-position acceptance rate: 0.6, 0.4\n", i % 60);
+    }
+    let (ds, peak) = load(&[(path, text.into_bytes())]);
+    let log = &ds.worker_logs[0].log;
+    let spec = &log.series[0];
+    assert_eq!(
+        spec.len(),
+        2_001,
+        "the long line and every stats line are samples"
+    );
+    assert!(spec.columns.len() <= 512);
+    assert_eq!(
+        spec.column("per_position_acceptance_rate_1").unwrap()[1],
+        0.4
+    );
+    let found: Vec<_> = limits(&ds, path).collect();
+    assert!(
+        found.iter().any(|(l, line)| matches!(l,
+            InputLimit::FieldsPerSample { max: 512, lines: 1, dropped } if *dropped > 100_000)
+            && *line == Some(1)),
+        "{found:?}"
+    );
+    assert!(peak < 24 * MB, "peak {} MB", peak / MB);
+}
+
+/// A line longer than `MAX_LINE` (1 MiB) is cut there, with a diagnostic at its line.
+#[test]
+fn overlong_log_line_is_cut_with_a_diagnostic() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let path = "run/logs/n1_decode_w0.err";
+    let mut text = String::from(
+        "[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 4, token usage: 0.10\n",
+    );
+    text += &"x".repeat(3 << 20);
+    text += "\n[2026-01-01 00:00:01 TP0] Decode batch, #running-req: 5, token usage: 0.10\n";
+    let (ds, peak) = load(&[(path, text.into_bytes())]);
+    assert_eq!(ds.worker_logs[0].log.series[0].len(), 2);
+    let found: Vec<_> = limits(&ds, path).collect();
+    assert!(
+        found.iter().any(|(l, line)| matches!(l,
+            InputLimit::LineLength { max, lines: 1 } if *max == 1 << 20)
+            && *line == Some(2)),
+        "{found:?}"
+    );
+    // The input itself is 3 MB and held by the caller; the pass keeps at most one cut line.
+    assert!(peak < 8 * MB, "peak {} MB", peak / MB);
+}
+
+/// Case 3: a TRT-LLM iteration-stats JSON line with 60 000 keys.
+#[test]
+fn trtllm_iteration_json_line_with_many_keys() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let path = "run/logs/n1_decode_w0.err";
+    let mut text = String::new();
+    for n in 0..200 {
+        let mut line =
+            format!("{{\"iter\": {n}, \"iterLatencyMS\": 10.5, \"numActiveRequests\": 4");
+        if n == 0 {
+            for k in 0..60_000 {
+                line += &format!(", \"k{k}\": {k}");
+            }
+        }
+        line += ", \"timestamp\": \"2026-01-01 00:00:00\"}\n";
+        text += &line;
+    }
+    let (ds, peak) = load(&[(path, text.into_bytes())]);
+    let log = &ds.worker_logs[0].log;
+    let iter = &log.series[0];
+    assert_eq!(iter.len(), 200);
+    assert!(iter.column("iter_latency_ms").is_some());
+    assert!(iter.columns.len() <= 256);
+    let found: Vec<_> = limits(&ds, path).collect();
+    assert!(
+        found
+            .iter()
+            .any(|(l, _)| matches!(l, InputLimit::FieldsPerSample { max: 512, .. })),
+        "{found:?}"
+    );
+    assert!(peak < 48 * MB, "peak {} MB", peak / MB);
+}
