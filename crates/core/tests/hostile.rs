@@ -208,3 +208,63 @@ fn trtllm_iteration_json_line_with_many_keys() {
     );
     assert!(peak < 48 * MB, "peak {} MB", peak / MB);
 }
+
+fn points(ds: &Dataset) -> Vec<&runlens_core::model::BenchmarkPoint> {
+    ds.runs.iter().flat_map(|r| r.points.iter()).collect()
+}
+
+/// Case 4: result JSON nested 100 000 deep never panics or overflows the stack. Readers that
+/// build a JSON tree stop at serde_json's recursion limit (`MAX_JSON_DEPTH`, 128) with a typed
+/// diagnostic; the bench_serving reader skips arrays and objects without descending and keeps
+/// the summary.
+#[test]
+fn deeply_nested_result_json_is_a_depth_diagnostic() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let deep = |open: &str, close: &str| {
+        format!(
+            "{{\"max_concurrency\": 4, \"output_throughput\": 10.0, \"x\": {}1{}}}",
+            open.repeat(100_000),
+            close.repeat(100_000)
+        )
+    };
+    let path = "run/results_concurrency_4.json";
+    let text = deep("[", "]");
+    runlens_core::parse_with_every_format(path, text.as_bytes(), 4096);
+    let (ds, _) = load(&[(path, text.into_bytes())]);
+    assert_eq!(points(&ds)[0].output_throughput, Some(10.0));
+
+    // Readers that parse a tree: AIPerf and genai-perf exports (claimed by name).
+    for path in [
+        "run/concurrency_4/profile_export_aiperf.json",
+        "run/artifacts/profile_export_genai_perf.json",
+    ] {
+        let text = format!(
+            "{{\"x\": {}1{}}}",
+            "{\"a\":".repeat(100_000),
+            "}".repeat(100_000)
+        );
+        runlens_core::parse_with_every_format(path, text.as_bytes(), 4096);
+        let (ds, _) = load(&[(path, text.into_bytes())]);
+        let found: Vec<_> = limits(&ds, path).collect();
+        assert!(
+            found
+                .iter()
+                .any(|(l, _)| matches!(l, InputLimit::JsonDepth { max: 128 })),
+            "{path}: {:?} {:?}",
+            ds.diagnostics,
+            ds.unrecognized
+        );
+    }
+}
+
+/// Case 8: a key written twice takes its last value, as Python's `json` and jq read it.
+#[test]
+fn duplicate_json_keys_take_the_last_value() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let text = br#"{"max_concurrency": 4, "output_throughput": 1.0, "request_throughput": 2.0, "output_throughput": 250.0, "max_concurrency": 8}"#;
+    let (ds, _) = load(&[("run/results_concurrency_8.json", text.to_vec())]);
+    let p = points(&ds);
+    assert_eq!(p.len(), 1, "{:?}", ds.diagnostics);
+    assert_eq!(p[0].output_throughput, Some(250.0));
+    assert_eq!(p[0].concurrency, Some(8));
+}

@@ -341,8 +341,8 @@ fn read_file(
     let failed = |e: crate::model::FormatError| {
         let mut d = Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
         d.line = e.line();
-        if let crate::model::FormatError::Limit(l) = &e {
-            d.limit = Some(l.clone());
+        if let crate::model::FormatError::Limit { limit, .. } = &e {
+            d.limit = Some(limit.clone());
         }
         d
     };

@@ -146,16 +146,22 @@ pub enum FormatError {
     },
     #[error("file is empty")]
     Empty,
-    /// A bound on hostile input was reached before anything could be read.
-    #[error("{0}")]
-    Limit(InputLimit),
+    /// A bound on hostile input was reached before anything could be read (`line` 0: none).
+    #[error("{limit}")]
+    Limit { limit: InputLimit, line: usize },
 }
+
+/// Deepest JSON nesting read: serde_json's own recursion limit, reported as
+/// [`InputLimit::JsonDepth`] rather than as invalid JSON.
+pub const MAX_JSON_DEPTH: usize = 128;
 
 impl FormatError {
     /// Line number the error points at, if any.
     pub fn line(&self) -> Option<u64> {
         match self {
-            FormatError::Json { line, .. } if *line > 0 => Some(*line as u64),
+            FormatError::Json { line, .. } | FormatError::Limit { line, .. } if *line > 0 => {
+                Some(*line as u64)
+            }
             _ => None,
         }
     }
@@ -164,6 +170,14 @@ impl FormatError {
 impl From<serde_json::Error> for FormatError {
     fn from(e: serde_json::Error) -> Self {
         let message = e.to_string();
+        if message.starts_with("recursion limit exceeded") {
+            return FormatError::Limit {
+                limit: InputLimit::JsonDepth {
+                    max: MAX_JSON_DEPTH,
+                },
+                line: e.line(),
+            };
+        }
         // serde_json appends " at line L column C"; keep only the reason.
         let message = match message.rfind(" at line ") {
             Some(i) => message[..i].to_string(),

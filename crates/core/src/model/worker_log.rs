@@ -376,6 +376,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn append_pads_columns_either_side_lacks() {
+        let mut a = Series::new(SampleKind::Decode, Ranks::default());
+        a.push(1.0, 1, &[("x", 1.0)]);
+        let mut b = Series::new(SampleKind::Decode, Ranks::default());
+        b.push(2.0, 1, &[("y", 2.0)]);
+        b.push(3.0, 2, &[("x", 3.0), ("y", 4.0)]);
+        a.append(b);
+        assert_eq!(a.len(), 3);
+        let x = a.column("x").unwrap();
+        assert_eq!((x[0], x[2]), (1.0, 3.0));
+        assert!(x[1].is_nan());
+        let y = a.column("y").unwrap();
+        assert!(y[0].is_nan());
+        assert_eq!((y[1], y[2]), (2.0, 4.0));
+        assert_eq!(a.line, vec![1, 1, 2]);
+    }
+
+    #[test]
     fn missing_values_survive_json() {
         let mut s = Series::new(SampleKind::Decode, Ranks::default());
         s.push(f64::NAN, 1, &[("a", 1.0)]);
