@@ -16,6 +16,10 @@
 //! on bad input: problems become [`model::Diagnostic`]s that name the file. The same crate is
 //! compiled natively (CLI, tests) and to `wasm32-unknown-unknown` (the web worker).
 
+// Text is cut with `get`, never by indexing at a computed offset (a multi-byte character there
+// would panic).
+#![warn(clippy::string_slice)]
+
 pub mod analysis;
 pub(crate) mod discovery;
 pub(crate) mod formats;

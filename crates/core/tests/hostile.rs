@@ -268,3 +268,52 @@ fn duplicate_json_keys_take_the_last_value() {
     assert_eq!(p[0].output_throughput, Some(250.0));
     assert_eq!(p[0].concurrency, Some(8));
 }
+
+/// Case 5: a multi-byte character at byte 19 of a run date once panicked a string slice; every
+/// text cut at a computed offset now uses `get` (the core denies `clippy::string_slice`). A
+/// multi-byte character is put at every position of dates, paths and log lines whose parsers
+/// cut text at offsets.
+#[test]
+fn multi_byte_characters_at_every_offset_never_panic() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let meta = r#"{"version":"1.0","run_metadata":{"slurm_job_id":"3667","run_date":"2025-11-10 19:21:45"}}"#;
+    let at = meta.find("2025-11-10").unwrap() + 19;
+    let mut bad = meta.to_owned();
+    bad.insert(at, 'é');
+    let (ds, _) = load(&[("outputs/3667/3667.json", bad.into_bytes())]);
+    assert!(ds
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != runlens_core::model::Severity::Error));
+
+    let lines = [
+        "INFO 07-09 03:15:05 [p2p_nccl_engine.py:1] P2pNcclEngine init, rank:0, local_rank:0",
+        "(VllmWorker pid=12) INFO 07-09 03:15:05 [x.py:1] ncclCommInitRank Success, rank:1",
+        "server_args=ServerArgs(model_path='/m', tp_size=8)",
+        "non-default args: {'model': '/m', 'tensor_parallel_size': 4}",
+        "+ python3 -m sglang.launch_server --model-path /m --tp-size 8",
+        "CONTAINER_IMAGE=nvcr.io/x:1",
+    ];
+    let paths = [
+        "sweep/isl_1024_osl_128/conc16/results_concurrency_16_gpus_8_tp4.json",
+        "outputs/1/logs/node1_decode_w0.err",
+    ];
+    for line in lines {
+        for (i, _) in line.char_indices() {
+            let mut l = line.to_owned();
+            l.insert(i, 'é');
+            runlens_core::parse_with_every_format("n1_prefill_w0.err", l.as_bytes(), 7);
+            runlens_core::parse_with_every_format("slurm-1.out", l.as_bytes(), 7);
+        }
+    }
+    for path in paths {
+        for (i, _) in path.char_indices() {
+            let mut p = path.to_owned();
+            p.insert(i, 'é');
+            let mut ingest = Ingest::new();
+            ingest.add_bytes(&p, br#"{"max_concurrency": 4, "output_throughput": 1.0}"#);
+            ingest.add_bytes(&p.replace(".json", ".err"), lines[0].as_bytes());
+            let _ = ingest.dataset();
+        }
+    }
+}

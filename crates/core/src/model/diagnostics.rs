@@ -180,7 +180,7 @@ impl From<serde_json::Error> for FormatError {
         }
         // serde_json appends " at line L column C"; keep only the reason.
         let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_string(),
+            Some(i) => message.get(..i).unwrap_or("").to_string(),
             None => message,
         };
         FormatError::Json {

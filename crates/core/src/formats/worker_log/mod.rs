@@ -59,9 +59,9 @@ pub fn worker_identity(path: &str) -> Option<WorkerIdentity> {
         let marker = format!("_{word}");
         let mut from = 0;
         let mut found = None;
-        while let Some(i) = stem[from..].find(&marker) {
+        while let Some(i) = stem.get(from..).unwrap_or("").find(&marker) {
             let at = from + i;
-            let after = &stem[at + marker.len()..];
+            let after = stem.get(at + marker.len()..).unwrap_or("");
             if after.is_empty() || after.starts_with('_') {
                 found = Some((at, after));
             }
@@ -73,7 +73,7 @@ pub fn worker_identity(path: &str) -> Option<WorkerIdentity> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         Some(WorkerIdentity {
-            node: Some(stem[..at].to_owned()),
+            node: Some(stem.get(..at).unwrap_or("").to_owned()),
             service: *service,
             worker_id: id,
         })
@@ -591,7 +591,7 @@ impl WorkerLogParser {
             return true;
         }
         if let Some((program, at)) = launch::command_program(text) {
-            let rest = &text[at..];
+            let rest = text.get(at..).unwrap_or("");
             match rest.trim_end().strip_suffix('\\') {
                 Some(head) => self.pending_command = Some((self.line_no, program, head.to_owned())),
                 None => self.finish_command(self.line_no, program, rest),
