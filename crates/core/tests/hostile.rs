@@ -317,3 +317,56 @@ fn multi_byte_characters_at_every_offset_never_panic() {
         }
     }
 }
+
+fn utf16(s: &str, little_endian: bool) -> Vec<u8> {
+    let mut out = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in s.encode_utf16() {
+        out.extend(if little_endian {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+/// Case 6: a UTF-8 byte-order mark no longer makes a result file "not understood"; UTF-16
+/// files (either byte order) are decoded, with a diagnostic naming the encoding.
+#[test]
+fn byte_order_marks_and_utf16_result_files_are_read() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let result = r#"{"max_concurrency": 4, "output_throughput": 321.5, "model_id": "m-é"}"#;
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend_from_slice(result.as_bytes());
+    let log = "[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 4, token usage: 0.10\n";
+    let files = [
+        ("a/results_concurrency_4.json", with_bom),
+        ("b/results_concurrency_4.json", utf16(result, true)),
+        ("c/results_concurrency_4.json", utf16(result, false)),
+        ("c/logs/n1_decode_w0.err", utf16(&log.repeat(3), true)),
+    ];
+    let (ds, _) = load(&files);
+    assert!(ds.unrecognized.is_empty(), "{:?}", ds.unrecognized);
+    let p = points(&ds);
+    assert_eq!(p.len(), 3, "{:?}", ds.diagnostics);
+    assert!(p
+        .iter()
+        .all(|p| p.output_throughput == Some(321.5) && p.model_id.as_deref() == Some("m-é")));
+    for (file, enc) in [
+        ("b/results_concurrency_4.json", "UTF-16LE"),
+        ("c/results_concurrency_4.json", "UTF-16BE"),
+    ] {
+        assert!(
+            limits(&ds, file)
+                .any(|(l, _)| matches!(l, InputLimit::Encoding { encoding } if encoding == enc)),
+            "{file}: {:?}",
+            ds.diagnostics
+        );
+    }
+    assert!(limits(&ds, "a/results_concurrency_4.json").next().is_none());
+    assert_eq!(ds.worker_logs[0].log.series[0].len(), 3);
+}

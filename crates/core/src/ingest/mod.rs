@@ -25,8 +25,10 @@ use crate::analysis::{metrics, p2p, scheduler};
 use crate::discovery::{self, Partition};
 use crate::formats::{self, Reader, Record, SNIFF_BYTES};
 use crate::model::{
-    Dataset, Diagnostic, P2pAnalysis, SchedulerAnalysis, UnrecognizedFile, WorkerIdentity,
+    Dataset, Diagnostic, InputLimit, P2pAnalysis, SchedulerAnalysis, Severity, UnrecognizedFile,
+    WorkerIdentity,
 };
+use crate::text::encoding::{bom, Bom, Utf16Decoder};
 use crate::text::paths::{file_name, group_by_dir, parent};
 
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
@@ -320,7 +322,83 @@ fn cached_per_dir<T, A: Clone>(
         .collect()
 }
 
+/// Reads UTF-16 as UTF-8, through [`Utf16Decoder`].
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: Utf16Decoder,
+    decoded: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.decoded.len() && !self.done {
+            self.decoded.clear();
+            self.at = 0;
+            let mut raw = [0u8; 16 << 10];
+            let n = self.inner.read(&mut raw)?;
+            if n == 0 {
+                self.decoder.finish(&mut self.decoded);
+                self.done = true;
+            } else {
+                self.decoder.feed(&raw[..n], &mut self.decoded);
+            }
+        }
+        let n = buf.len().min(self.decoded.len() - self.at);
+        buf[..n].copy_from_slice(&self.decoded[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Read one file: a UTF-8 byte-order mark is skipped and UTF-16 decoded (with a diagnostic
+/// naming the encoding) before the file is sniffed and parsed.
 fn read_file(
+    path: &str,
+    size: u64,
+    r: &mut dyn Read,
+    records: &mut Vec<Record>,
+    unrecognized: &mut Vec<UnrecognizedFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> io::Result<()> {
+    let mut mark = Vec::with_capacity(3);
+    (&mut *r).take(3).read_to_end(&mut mark)?;
+    match bom(&mark) {
+        None => {
+            let mut r = io::Cursor::new(mark).chain(r);
+            read_plain(path, size, &mut r, records, unrecognized, diagnostics)
+        }
+        Some(Bom::Utf8) => read_plain(
+            path,
+            size.saturating_sub(3),
+            r,
+            records,
+            unrecognized,
+            diagnostics,
+        ),
+        Some(b) => {
+            let mut d = Diagnostic::limit(
+                path,
+                InputLimit::Encoding {
+                    encoding: b.name().to_owned(),
+                },
+            );
+            d.severity = Severity::Info;
+            diagnostics.push(d);
+            let mut r = Utf16Reader {
+                inner: io::Cursor::new(mark.split_off(2)).chain(r),
+                decoder: Utf16Decoder::new(b == Bom::Utf16Le),
+                decoded: Vec::new(),
+                at: 0,
+                done: false,
+            };
+            read_plain(path, size, &mut r, records, unrecognized, diagnostics)
+        }
+    }
+}
+
+fn read_plain(
     path: &str,
     size: u64,
     r: &mut dyn Read,
