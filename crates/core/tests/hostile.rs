@@ -370,3 +370,24 @@ fn byte_order_marks_and_utf16_result_files_are_read() {
     assert!(limits(&ds, "a/results_concurrency_4.json").next().is_none());
     assert_eq!(ds.worker_logs[0].log.series[0].len(), 3);
 }
+
+/// Case 7: a result whose summary keys come after large arrays (sorted keys) is past the 4 KiB
+/// sniffed head; a JSON object no format claims from its head is sniffed again whole (up to
+/// `RESNIFF_BYTES`, 64 MiB).
+#[test]
+fn result_keys_after_the_sniffed_head_are_found() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let lens: Vec<String> = (0..5_000).map(|i| (i % 977).to_string()).collect();
+    let text = format!(
+        r#"{{"arrival_times": [{}], "max_concurrency": 4, "output_throughput": 12.5}}"#,
+        lens.join(", ")
+    );
+    assert!(text.find("max_concurrency").unwrap() > 4096);
+    let (ds, _) = load(&[("run/results_concurrency_4.json", text.into_bytes())]);
+    assert!(ds.unrecognized.is_empty(), "{:?}", ds.unrecognized);
+    assert_eq!(points(&ds)[0].output_throughput, Some(12.5));
+    // A JSON object that is no result stays unrecognised after the second look.
+    let other = format!(r#"{{"traceEvents": [{}]}}"#, lens.join(", "));
+    let (ds, _) = load(&[("run/trace.json", other.into_bytes())]);
+    assert_eq!(ds.unrecognized.len(), 1);
+}

@@ -34,6 +34,10 @@ use crate::text::paths::{file_name, group_by_dir, parent};
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
 pub const MAX_PARSED_FILE_BYTES: u64 = 1 << 30;
 
+/// A `.json`/`.jsonl` object file that no format claims from its first [`SNIFF_BYTES`] is sniffed
+/// again with up to this many bytes of it (summary keys after large arrays).
+pub const RESNIFF_BYTES: u64 = 64 << 20;
+
 /// Bytes handed to a streaming parser at a time.
 const STREAM_CHUNK: usize = 256 << 10;
 
@@ -408,7 +412,14 @@ fn read_plain(
 ) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(SNIFF_BYTES.min(size as usize).max(16));
     (&mut *r).take(SNIFF_BYTES as u64).read_to_end(&mut bytes)?;
-    let Some((format, reader)) = formats::reader_for(path, &bytes) else {
+    let mut found = formats::reader_for(path, &bytes);
+    if found.is_none() && bytes.len() == SNIFF_BYTES && json_object_file(path, &bytes) {
+        // A JSON object whose telling keys come after its first 4 KiB (sorted keys put
+        // per-request arrays first): sniff again with the whole file, up to a bound.
+        (&mut *r).take(RESNIFF_BYTES).read_to_end(&mut bytes)?;
+        found = formats::reader_for(path, &bytes);
+    }
+    let Some((format, reader)) = found else {
         unrecognized.push(UnrecognizedFile {
             path: path.to_owned(),
             size,
@@ -467,6 +478,12 @@ fn read_plain(
         Err(e) => diagnostics.push(failed(e)),
     }
     Ok(())
+}
+
+/// A file named `.json`/`.jsonl` whose first non-blank byte opens an object.
+fn json_object_file(path: &str, head: &[u8]) -> bool {
+    (path.ends_with(".json") || path.ends_with(".jsonl"))
+        && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 fn unrecognized_reason(path: &str, head: &[u8]) -> String {
