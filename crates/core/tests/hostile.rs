@@ -391,3 +391,59 @@ fn result_keys_after_the_sniffed_head_are_found() {
     let (ds, _) = load(&[("run/trace.json", other.into_bytes())]);
     assert_eq!(ds.unrecognized.len(), 1);
 }
+
+/// `n` tiny result files of one run (metadata beside them), each at its own concurrency.
+fn one_run_with(n: usize) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![(
+        "outputs/77/77.json".to_owned(),
+        br#"{"version":"1.0","run_metadata":{"slurm_job_id":"77","run_date":"20251110_192145"}}"#
+            .to_vec(),
+    )];
+    for i in 0..n {
+        files.push((
+            format!(
+                "outputs/77/logs/sa-bench_isl_8_osl_8/results_concurrency_{}.json",
+                i + 1
+            ),
+            format!(
+                r#"{{"max_concurrency": {}, "output_throughput": {}.5, "completed": 10}}"#,
+                i + 1,
+                i % 100 + 1
+            )
+            .into_bytes(),
+        ));
+    }
+    files
+}
+
+fn seconds_to_load(files: &[(String, Vec<u8>)]) -> (Dataset, f64) {
+    let start = std::time::Instant::now();
+    let mut ingest = Ingest::new();
+    for (name, bytes) in files {
+        ingest.add_bytes(name, bytes);
+    }
+    let ds = ingest.dataset();
+    (ds, start.elapsed().as_secs_f64())
+}
+
+/// Case 10: one run of many result files. Keeping the best-ranked duplicate per concurrency was
+/// a scan of all points per point (quadratic); loading 10 × the files must cost about 10 × the
+/// time (asserted under 25 ×, a quadratic step gives 100 ×).
+#[test]
+fn one_run_with_many_result_files_loads_in_near_linear_time() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (small, big) = (one_run_with(2_000), one_run_with(20_000));
+    // The best of three small loads (the first warms up), against one large one.
+    let mut t_small = f64::INFINITY;
+    for _ in 0..3 {
+        let (ds, t) = seconds_to_load(&small);
+        assert_eq!(ds.runs[0].points.len(), 2_000);
+        t_small = t_small.min(t);
+    }
+    let (ds, t_big) = seconds_to_load(&big);
+    assert_eq!(ds.runs.len(), 1);
+    assert_eq!(ds.runs[0].points.len(), 20_000);
+    let ratio = t_big / t_small;
+    eprintln!("2k files {t_small:.3} s, 20k files {t_big:.3} s, ratio {ratio:.1}");
+    assert!(ratio < 25.0, "ratio {ratio:.1}");
+}
