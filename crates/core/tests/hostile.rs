@@ -447,3 +447,70 @@ fn one_run_with_many_result_files_loads_in_near_linear_time() {
     eprintln!("2k files {t_small:.3} s, 20k files {t_big:.3} s, ratio {ratio:.1}");
     assert!(ratio < 25.0, "ratio {ratio:.1}");
 }
+
+/// Case 9: implausible numbers are typed findings on their points (kept, listed, off charts by
+/// default), never plotted as real measurements.
+#[test]
+fn implausible_numbers_mark_their_points_invalid() {
+    use runlens_core::model::InvalidPoint;
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let digits_309 = format!("1{}", "0".repeat(308));
+    let cases: Vec<(u32, String, Option<&str>)> = vec![
+        (1, "-5.0".into(), Some("output_throughput")),
+        (2, "1e308".into(), Some("output_throughput")),
+        (3, digits_309, Some("output_throughput")),
+        (
+            4,
+            "12.5, \"date\": \"0000-01-01T00:00:00\"".into(),
+            Some("date"),
+        ),
+        (5, "12.5, \"mean_ttft_ms\": -3".into(), Some("ttft_ms")),
+        (6, "12.5, \"date\": \"2026-01-01T00:00:00\"".into(), None),
+    ];
+    let mut files: Vec<(String, Vec<u8>)> = cases
+        .iter()
+        .map(|(c, tps, _)| {
+            (
+                format!("run/results_concurrency_{c}.json"),
+                format!(r#"{{"max_concurrency": {c}, "output_throughput": {tps}}}"#).into_bytes(),
+            )
+        })
+        .collect();
+    files.push((
+        "inf/results_concurrency_7.json".into(),
+        br#"{"max_concurrency": 7, "output_throughput": Infinity, "request_throughput": 1.0}"#
+            .to_vec(),
+    ));
+    let files: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let (ds, _) = load(&files);
+    let all = points(&ds);
+    for (c, _, metric) in &cases {
+        let p = all
+            .iter()
+            .find(|p| p.concurrency == Some(*c))
+            .unwrap_or_else(|| panic!("concurrency {c}: {:?}", ds.diagnostics));
+        match (metric, &p.invalid) {
+            (None, None) => {}
+            (Some(m), Some(InvalidPoint::ImplausibleValue { metric, .. })) if metric == m => {}
+            other => panic!("concurrency {c}: {other:?}"),
+        }
+    }
+    // `Infinity` is no number: the point keeps its other throughput and no infinite value.
+    let p = all
+        .iter()
+        .find(|p| p.concurrency == Some(7))
+        .unwrap_or_else(|| panic!("{:?} {:?}", ds.diagnostics, ds.unrecognized));
+    assert_eq!(p.output_throughput, None);
+    assert_eq!(p.invalid, None);
+    // The year-0 date is not the run's date.
+    let roots: Vec<_> = ds.runs.iter().map(|r| r.root.as_str()).collect();
+    let run = ds
+        .runs
+        .iter()
+        .find(|r| r.points.iter().any(|p| p.concurrency == Some(6)))
+        .unwrap_or_else(|| panic!("{roots:?}"));
+    assert_eq!(
+        run.date.as_ref().map(|d| d.value.as_str()),
+        Some("2026-01-01 00:00:00")
+    );
+}

@@ -207,6 +207,7 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint], logs: &[&W
             let earliest = points
                 .iter()
                 .filter_map(|p| p.date.as_deref().and_then(normalize_date))
+                .filter(|d| super::plausible::plausible_date(d))
                 .min();
             earliest.map(|d| sourced(d, Provenance::Results))
         });

@@ -285,6 +285,7 @@ impl Ingest {
         let records = Partition::of(&self.records);
         let mut ds = discovery::build_dataset(&records);
         metrics::derive_all(&mut ds.runs);
+        discovery::plausible::flag_implausible(&mut ds.runs);
         for t in &records.scheduler {
             ds.diagnostics.extend(t.problems.iter().cloned());
         }
