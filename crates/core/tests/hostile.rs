@@ -514,3 +514,29 @@ fn implausible_numbers_mark_their_points_invalid() {
         Some("2026-01-01 00:00:00")
     );
 }
+
+/// A launch command continued with `\` over 200 000 lines (a logical line of 5 MB) ends at
+/// `MAX_COMMAND_BYTES` (1 MiB) with a diagnostic at the line it began on.
+#[test]
+fn endlessly_continued_launch_command_is_bounded() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let path = "run/logs/n1_decode_w0.err";
+    let mut text = String::from("x\n+ python3 -m sglang.launch_server --tp-size 8 \\\n");
+    for i in 0..200_000 {
+        text += &format!("  --flag-{i} {i} \\\n");
+    }
+    text +=
+        "  --last 1\n[2026-01-01 00:00:00 TP0] Decode batch, #running-req: 4, token usage: 0.10\n";
+    let (ds, peak) = load(&[(path, text.into_bytes())]);
+    let log = &ds.worker_logs[0].log;
+    assert_eq!(log.series[0].len(), 1, "lines after the command are read");
+    assert_eq!(log.launches[0].flags[0], ("tp-size".into(), "8".into()));
+    let found: Vec<_> = limits(&ds, path).collect();
+    assert!(
+        found.iter().any(|(l, line)| matches!(l,
+            InputLimit::CommandLength { max, commands: 1 } if *max == 1 << 20)
+            && *line == Some(2)),
+        "{found:?}"
+    );
+    assert!(peak < 48 * MB, "peak {} MB", peak / MB);
+}

@@ -48,6 +48,9 @@ pub enum InputLimit {
     },
     /// `lines` lines were longer than `max` bytes; each was cut there.
     LineLength { max: usize, lines: u64 },
+    /// `commands` launch commands continued (lines ending in a backslash) past `max` bytes
+    /// ended there.
+    CommandLength { max: usize, commands: u64 },
     /// JSON nested deeper than `max` levels.
     JsonDepth { max: usize },
     /// The file is text in an encoding other than UTF-8, decoded before parsing (`UTF-16LE`).
@@ -71,6 +74,10 @@ impl std::fmt::Display for InputLimit {
             InputLimit::LineLength { max, lines } => {
                 write!(f, "{lines} lines longer than {max} bytes were cut there")
             }
+            InputLimit::CommandLength { max, commands } => write!(
+                f,
+                "{commands} launch commands continued past {max} bytes were ended there"
+            ),
             InputLimit::JsonDepth { max } => {
                 write!(f, "JSON nested deeper than {max} levels")
             }

@@ -145,6 +145,9 @@ impl Anchors {
     }
 }
 
+/// Longest launch command joined from `\`-continued lines; a longer one ends at the bound.
+pub const MAX_COMMAND_BYTES: usize = super::MAX_LINE;
+
 /// Lines after a vLLM engine-stats line in which the lines its logger writes with it (MFU, V0's
 /// prefix-cache rates) are looked for.
 const STATS_FOLLOW_LINES: u64 = 64;
@@ -186,6 +189,9 @@ pub struct WorkerLogParser {
     year: Option<i64>,
     last_month: u32,
     pending_command: Option<(u64, &'static str, String)>,
+    /// Commands cut at [`MAX_COMMAND_BYTES`], and the line the first began on.
+    long_commands: u64,
+    long_command_first: Option<u64>,
     /// Line of the last vLLM engine-stats sample, and its ranks.
     last_stats: Option<(u64, Ranks)>,
     pub(crate) events: health::Events,
@@ -229,6 +235,8 @@ impl WorkerLogParser {
             year: None,
             last_month: 0,
             pending_command: None,
+            long_commands: 0,
+            long_command_first: None,
             last_stats: None,
             events: health::Events::default(),
         }
@@ -577,8 +585,16 @@ impl WorkerLogParser {
         };
         if let Some((start, program, mut acc)) = self.pending_command.take() {
             let continued = text.trim_end().strip_suffix('\\');
+            let part = continued.unwrap_or(text);
+            if acc.len() + 1 + part.len() > MAX_COMMAND_BYTES {
+                // A command continued past the bound ends here; the rest is read as lines.
+                self.long_commands += 1;
+                self.long_command_first.get_or_insert(start);
+                self.finish_command(start, program, &acc);
+                return self.launch_line(line);
+            }
             acc.push(' ');
-            acc.push_str(continued.unwrap_or(text));
+            acc.push_str(part);
             if continued.is_some() {
                 self.pending_command = Some((start, program, acc));
             } else {
@@ -678,6 +694,17 @@ impl LineExtractor for WorkerLogParser {
                 },
             );
             d.line = self.dropped_first;
+            out.push(Record::Diagnostic(Box::new(d)));
+        }
+        if self.long_commands > 0 {
+            let mut d = Diagnostic::limit(
+                &self.path,
+                InputLimit::CommandLength {
+                    max: MAX_COMMAND_BYTES,
+                    commands: self.long_commands,
+                },
+            );
+            d.line = self.long_command_first;
             out.push(Record::Diagnostic(Box::new(d)));
         }
         if self.full_samples > 0 {
