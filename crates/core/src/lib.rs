@@ -16,6 +16,10 @@
 //! on bad input: problems become [`model::Diagnostic`]s that name the file. The same crate is
 //! compiled natively (CLI, tests) and to `wasm32-unknown-unknown` (the web worker).
 
+// Text is cut with `get`, never by indexing at a computed offset (a multi-byte character there
+// would panic).
+#![warn(clippy::string_slice)]
+
 pub mod analysis;
 pub(crate) mod discovery;
 pub(crate) mod formats;
@@ -63,7 +67,7 @@ pub fn parse_with_every_format(path: &str, bytes: &[u8], chunk: usize) -> usize 
             }
             formats::Reader::Lines(e) => {
                 use formats::StreamParser;
-                let mut pass = Box::new(formats::LinePass::new(vec![e]));
+                let mut pass = Box::new(formats::LinePass::new(path, vec![e]));
                 bytes.chunks(chunk.max(1)).for_each(|c| pass.feed(c));
                 let _ = pass.finish(&mut out);
             }

@@ -7,6 +7,7 @@
 pub mod assemble;
 pub mod gpus;
 pub mod paths;
+pub mod plausible;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

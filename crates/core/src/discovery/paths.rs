@@ -113,7 +113,11 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
             parts[i]
         };
         if let Some((start, end, _)) = concurrency_token(part) {
-            let masked = format!("{}*{}", &part[..start], &part[end..]);
+            let masked = format!(
+                "{}*{}",
+                part.get(..start).unwrap_or(""),
+                part.get(end..).unwrap_or("")
+            );
             let mut root: Vec<&str> = parts[..i].to_vec();
             root.push(&masked);
             return root.join("/");

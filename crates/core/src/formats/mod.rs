@@ -33,8 +33,8 @@ pub mod worker_log;
 pub(crate) use json::json_object;
 
 use crate::model::{
-    BenchmarkPoint, Diagnostic, EnergyReport, FormatError, NodeConfig, P2pLog, RunMetadata,
-    SchedulerTable, WorkerLog,
+    BenchmarkPoint, Diagnostic, EnergyReport, FormatError, InputLimit, NodeConfig, P2pLog,
+    RunMetadata, SchedulerTable, WorkerLog,
 };
 use crate::text::lines::LineSplitter;
 
@@ -117,7 +117,7 @@ pub trait Format: Sync {
                 p.finish(out)?
             }
             Reader::Lines(e) => {
-                let mut pass = LinePass::new(vec![e]);
+                let mut pass = LinePass::new(path, vec![e]);
                 pass.feed(bytes);
                 Box::new(pass).finish(out)?
             }
@@ -155,14 +155,17 @@ pub trait LineExtractor {
 
 /// One pass over a log's lines feeding every line extractor that claimed the file.
 pub struct LinePass {
+    path: String,
     splitter: LineSplitter,
     line_no: u64,
     extractors: Vec<Box<dyn LineExtractor>>,
 }
 
 impl LinePass {
-    pub fn new(extractors: Vec<Box<dyn LineExtractor>>) -> Self {
+    /// A pass over the log at `path` (named in the diagnostic about lines cut at [`MAX_LINE`]).
+    pub fn new(path: &str, extractors: Vec<Box<dyn LineExtractor>>) -> Self {
         Self {
+            path: path.to_owned(),
             splitter: LineSplitter::new(MAX_LINE),
             line_no: 0,
             extractors,
@@ -196,6 +199,17 @@ impl StreamParser for LinePass {
                 Ok(f) => found |= f,
                 Err(err) => first_error = first_error.or(Some(err)),
             }
+        }
+        if found && self.splitter.cut_lines > 0 {
+            let mut d = Diagnostic::limit(
+                &self.path,
+                InputLimit::LineLength {
+                    max: MAX_LINE,
+                    lines: self.splitter.cut_lines,
+                },
+            );
+            d.line = self.splitter.first_cut_line;
+            out.push(Record::Diagnostic(Box::new(d)));
         }
         match first_error {
             Some(e) if !found => Err(e),
@@ -258,7 +272,7 @@ pub fn reader_for(path: &str, head: &[u8]) -> Option<(&'static dyn Format, Reade
     }
     Some((
         last_line_format?,
-        Reader::Stream(Box::new(LinePass::new(lines))),
+        Reader::Stream(Box::new(LinePass::new(path, lines))),
     ))
 }
 

@@ -108,13 +108,18 @@ fn header(line: &str) -> Option<(&'static str, f64, &str)> {
     while from < line.len() {
         let (at, level) = LEVELS
             .iter()
-            .filter_map(|l| line[from..].find(l).map(|i| (from + i, *l)))
+            .filter_map(|l| {
+                line.get(from..)
+                    .unwrap_or("")
+                    .find(l)
+                    .map(|i| (from + i, *l))
+            })
             .min_by_key(|(i, _)| *i)?;
-        let after = &line[at + level.len()..];
+        let after = line.get(at + level.len()..).unwrap_or("");
         if let Some(rest) = after.strip_prefix(' ') {
             if let Some((t, used)) = month_day_time(rest.trim_start().as_bytes(), 1970) {
                 let rest = rest.trim_start();
-                return Some((level, t, rest[used..].trim_start()));
+                return Some((level, t, rest.get(used..).unwrap_or("").trim_start()));
             }
         }
         from = at + level.len();
@@ -138,9 +143,11 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
     let cleaned = clean(raw);
     let pid = cleaned
         .find("pid=")
-        .filter(|&i| cleaned[..i].contains('('))
+        .filter(|&i| cleaned.get(..i).unwrap_or("").contains('('))
         .and_then(|i| {
-            let digits: String = cleaned[i + 4..]
+            let digits: String = cleaned
+                .get(i + 4..)
+                .unwrap_or("")
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
@@ -168,13 +175,18 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
     if let Some(i) = msg.find("P2pNcclEngine init") {
         e.kind = P2pKind::EngineInit;
         e.location = "P2pNcclEngine init".into();
-        let body = msg[i + "P2pNcclEngine init".len()..].trim_start_matches([',', ' ']);
+        let body = msg
+            .get(i + "P2pNcclEngine init".len()..)
+            .unwrap_or("")
+            .trim_start_matches([',', ' ']);
         e.details = message_pairs(body, ':');
         e.rank = e.detail("rank").and_then(|r| r.parse().ok());
     } else if let Some(i) = msg.find("ncclCommInitRank Success,") {
         e.kind = P2pKind::CommSuccess;
         e.location = "ncclCommInitRank Success".into();
-        let body = &msg[i + "ncclCommInitRank Success,".len()..];
+        let body = msg
+            .get(i + "ncclCommInitRank Success,".len()..)
+            .unwrap_or("");
         let (link, my_rank) = body.rsplit_once(", MyRank:").unwrap_or((body, ""));
         e.rank = my_rank.trim().parse().ok();
         let (own, remote, dir) = if let Some((a, b)) = link.split_once('👉') {
@@ -203,11 +215,17 @@ pub fn parse_p2p_line(raw: &str, line: u64) -> Option<P2pEvent> {
     } else if let Some(i) = msg.find("kv_cache does not match") {
         e.kind = P2pKind::KvMismatch;
         e.location = "kv_cache does not match".into();
-        e.details = message_pairs(&msg[i + "kv_cache does not match".len()..], ':');
+        e.details = message_pairs(
+            msg.get(i + "kv_cache does not match".len()..).unwrap_or(""),
+            ':',
+        );
     } else if let Some(i) = msg.find("kv_cache is None") {
         e.kind = P2pKind::KvNone;
         e.location = "kv_cache is None".into();
-        let id = msg[i + "kv_cache is None".len()..].trim_start_matches([',', ' ']);
+        let id = msg
+            .get(i + "kv_cache is None".len()..)
+            .unwrap_or("")
+            .trim_start_matches([',', ' ']);
         e.details = vec![("request_id".into(), id.trim().to_owned())];
     } else {
         let p2p = source.contains("p2p_nccl")

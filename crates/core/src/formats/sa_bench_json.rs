@@ -131,13 +131,15 @@ pub(crate) fn read_results(
     }
     out.extend(points.into_iter().map(|p| Record::Point(Box::new(p))));
     out.extend(problems.into_iter().map(|(line, e)| {
-        Record::Diagnostic(Box::new(
-            Diagnostic::warning(
-                path,
-                format!("line skipped, not a {tool} result: {}", in_line(&e)),
-            )
-            .at_line(line),
-        ))
+        let mut d = Diagnostic::warning(
+            path,
+            format!("line skipped, not a {tool} result: {}", in_line(&e)),
+        )
+        .at_line(line);
+        if let FormatError::Limit { limit, .. } = e {
+            d.limit = Some(limit);
+        }
+        Record::Diagnostic(Box::new(d))
     }));
     Ok(())
 }
@@ -349,8 +351,13 @@ impl<'de> Deserialize<'de> for Field {
 }
 
 impl SummaryKeys {
+    /// The value of `key`; of a key written twice the last, as Python's `json` and jq read it.
     fn get(&self, key: &str) -> Option<&Value> {
-        self.scalars.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.scalars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// The first of `keys` holding a finite number (`NaN`/`Infinity` are missing values).

@@ -144,7 +144,8 @@ fn stated_concurrency(line: &str) -> Option<u32> {
         .or_else(|| lower.split("max-concurrency=").nth(1))
         .or_else(|| lower.split("max_concurrency=").nth(1))?;
     let rest = rest.trim_start();
-    rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+    rest.get(..rest.bytes().take_while(u8::is_ascii_digit).count())
+        .unwrap_or("")
         .parse()
         .ok()
 }

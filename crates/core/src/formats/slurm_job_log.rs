@@ -45,7 +45,9 @@ pub fn container_in_line(line: &str) -> Option<String> {
     let start = ["CONTAINER_IMAGE=", "--container-image="]
         .iter()
         .find_map(|k| line.find(k).map(|i| i + k.len()))?;
-    let value = line[start..]
+    let value = line
+        .get(start..)
+        .unwrap_or("")
         .split_whitespace()
         .next()?
         .trim_matches(['"', '\'']);

@@ -456,7 +456,7 @@ mod tests {
         let Reader::Lines(e) = TrtllmBenchConsole.reader(path) else {
             panic!("a line format")
         };
-        let mut pass = Box::new(LinePass::new(vec![e]));
+        let mut pass = Box::new(LinePass::new(path, vec![e]));
         pass.feed(text.as_bytes());
         let mut out = Vec::new();
         pass.finish(&mut out).unwrap();
@@ -521,7 +521,7 @@ mod tests {
         let Reader::Lines(e) = TrtllmBenchConsole.reader("x.log") else {
             panic!()
         };
-        let mut pass = Box::new(LinePass::new(vec![e]));
+        let mut pass = Box::new(LinePass::new("x.log", vec![e]));
         pass.feed(b"[TRT-LLM] [I] Preparing to run throughput benchmark...\n= PERFORMANCE OVERVIEW\nRequest Throughput (req/sec): nan\n");
         let mut out = Vec::new();
         assert!(!pass.finish(&mut out).unwrap());

@@ -25,12 +25,18 @@ use crate::analysis::{metrics, p2p, scheduler};
 use crate::discovery::{self, Partition};
 use crate::formats::{self, Reader, Record, SNIFF_BYTES};
 use crate::model::{
-    Dataset, Diagnostic, P2pAnalysis, SchedulerAnalysis, UnrecognizedFile, WorkerIdentity,
+    Dataset, Diagnostic, InputLimit, P2pAnalysis, SchedulerAnalysis, Severity, UnrecognizedFile,
+    WorkerIdentity,
 };
+use crate::text::encoding::{bom, Bom, Utf16Decoder};
 use crate::text::paths::{file_name, group_by_dir, parent};
 
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
 pub const MAX_PARSED_FILE_BYTES: u64 = 1 << 30;
+
+/// A `.json`/`.jsonl` object file that no format claims from its first [`SNIFF_BYTES`] is sniffed
+/// again with up to this many bytes of it (summary keys after large arrays).
+pub const RESNIFF_BYTES: u64 = 64 << 20;
 
 /// Bytes handed to a streaming parser at a time.
 const STREAM_CHUNK: usize = 256 << 10;
@@ -266,6 +272,7 @@ impl Ingest {
         let records = Partition::of(&self.records);
         let mut ds = discovery::build_dataset(&records);
         metrics::derive_all(&mut ds.runs);
+        discovery::plausible::flag_implausible(&mut ds.runs);
         for t in &records.scheduler {
             ds.diagnostics.extend(t.problems.iter().cloned());
         }
@@ -352,7 +359,83 @@ fn cached_per_dir<T, A: Clone>(
         .collect()
 }
 
+/// Reads UTF-16 as UTF-8, through [`Utf16Decoder`].
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: Utf16Decoder,
+    decoded: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.decoded.len() && !self.done {
+            self.decoded.clear();
+            self.at = 0;
+            let mut raw = [0u8; 16 << 10];
+            let n = self.inner.read(&mut raw)?;
+            if n == 0 {
+                self.decoder.finish(&mut self.decoded);
+                self.done = true;
+            } else {
+                self.decoder.feed(&raw[..n], &mut self.decoded);
+            }
+        }
+        let n = buf.len().min(self.decoded.len() - self.at);
+        buf[..n].copy_from_slice(&self.decoded[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Read one file: a UTF-8 byte-order mark is skipped and UTF-16 decoded (with a diagnostic
+/// naming the encoding) before the file is sniffed and parsed.
 fn read_file(
+    path: &str,
+    size: u64,
+    r: &mut dyn Read,
+    records: &mut Vec<Record>,
+    unrecognized: &mut Vec<UnrecognizedFile>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> io::Result<()> {
+    let mut mark = Vec::with_capacity(3);
+    (&mut *r).take(3).read_to_end(&mut mark)?;
+    match bom(&mark) {
+        None => {
+            let mut r = io::Cursor::new(mark).chain(r);
+            read_plain(path, size, &mut r, records, unrecognized, diagnostics)
+        }
+        Some(Bom::Utf8) => read_plain(
+            path,
+            size.saturating_sub(3),
+            r,
+            records,
+            unrecognized,
+            diagnostics,
+        ),
+        Some(b) => {
+            let mut d = Diagnostic::limit(
+                path,
+                InputLimit::Encoding {
+                    encoding: b.name().to_owned(),
+                },
+            );
+            d.severity = Severity::Info;
+            diagnostics.push(d);
+            let mut r = Utf16Reader {
+                inner: io::Cursor::new(mark.split_off(2)).chain(r),
+                decoder: Utf16Decoder::new(b == Bom::Utf16Le),
+                decoded: Vec::new(),
+                at: 0,
+                done: false,
+            };
+            read_plain(path, size, &mut r, records, unrecognized, diagnostics)
+        }
+    }
+}
+
+fn read_plain(
     path: &str,
     size: u64,
     r: &mut dyn Read,
@@ -362,7 +445,14 @@ fn read_file(
 ) -> io::Result<()> {
     let mut bytes = Vec::with_capacity(SNIFF_BYTES.min(size as usize).max(16));
     (&mut *r).take(SNIFF_BYTES as u64).read_to_end(&mut bytes)?;
-    let Some((format, reader)) = formats::reader_for(path, &bytes) else {
+    let mut found = formats::reader_for(path, &bytes);
+    if found.is_none() && bytes.len() == SNIFF_BYTES && json_object_file(path, &bytes) {
+        // A JSON object whose telling keys come after its first 4 KiB (sorted keys put
+        // per-request arrays first): sniff again with the whole file, up to a bound.
+        (&mut *r).take(RESNIFF_BYTES).read_to_end(&mut bytes)?;
+        found = formats::reader_for(path, &bytes);
+    }
+    let Some((format, reader)) = found else {
         unrecognized.push(UnrecognizedFile {
             path: path.to_owned(),
             size,
@@ -373,11 +463,14 @@ fn read_file(
     let failed = |e: crate::model::FormatError| {
         let mut d = Diagnostic::error(path, format!("not a valid {} file: {e}", format.name()));
         d.line = e.line();
+        if let crate::model::FormatError::Limit { limit, .. } = &e {
+            d.limit = Some(limit.clone());
+        }
         d
     };
     let mut parser = match reader {
         Reader::Stream(p) => p,
-        Reader::Lines(e) => Box::new(formats::LinePass::new(vec![e])),
+        Reader::Lines(e) => Box::new(formats::LinePass::new(path, vec![e])),
         Reader::Whole => {
             if size > MAX_PARSED_FILE_BYTES {
                 diagnostics.push(Diagnostic::warning(
@@ -418,6 +511,12 @@ fn read_file(
         Err(e) => diagnostics.push(failed(e)),
     }
     Ok(())
+}
+
+/// A file named `.json`/`.jsonl` whose first non-blank byte opens an object.
+fn json_object_file(path: &str, head: &[u8]) -> bool {
+    (path.ends_with(".json") || path.ends_with(".jsonl"))
+        && head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 fn unrecognized_reason(path: &str, head: &[u8]) -> String {

@@ -25,6 +25,67 @@ pub struct Diagnostic {
     /// 1-based line number when the problem is on one line.
     pub line: Option<u64>,
     pub message: String,
+    /// The bound on hostile or pathological input that was reached, when that is what this
+    /// diagnostic reports (what came before the limit was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<InputLimit>,
+}
+
+/// A bound on input size or shape that a file reached; the part before it was kept. Each limit
+/// is a named constant of the module that enforces it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "limit", rename_all = "snake_case")]
+pub enum InputLimit {
+    /// A worker log named more distinct fields than `max`; `dropped_values` values of further
+    /// names were counted, not kept as columns.
+    FieldNames { max: usize, dropped_values: u64 },
+    /// `lines` sample lines held more than `max` fields; the fields after the first `max` of each
+    /// were counted (`dropped`), not kept.
+    FieldsPerSample {
+        max: usize,
+        lines: u64,
+        dropped: u64,
+    },
+    /// `lines` lines were longer than `max` bytes; each was cut there.
+    LineLength { max: usize, lines: u64 },
+    /// `commands` launch commands continued (lines ending in a backslash) past `max` bytes
+    /// ended there.
+    CommandLength { max: usize, commands: u64 },
+    /// JSON nested deeper than `max` levels.
+    JsonDepth { max: usize },
+    /// The file is text in an encoding other than UTF-8, decoded before parsing (`UTF-16LE`).
+    Encoding { encoding: String },
+}
+
+impl std::fmt::Display for InputLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputLimit::FieldNames {
+                max,
+                dropped_values,
+            } => write!(
+                f,
+                "more than {max} distinct field names: {dropped_values} values of further names counted, not kept"
+            ),
+            InputLimit::FieldsPerSample { max, lines, dropped } => write!(
+                f,
+                "{lines} lines hold more than {max} fields each: {dropped} further fields skipped"
+            ),
+            InputLimit::LineLength { max, lines } => {
+                write!(f, "{lines} lines longer than {max} bytes were cut there")
+            }
+            InputLimit::CommandLength { max, commands } => write!(
+                f,
+                "{commands} launch commands continued past {max} bytes were ended there"
+            ),
+            InputLimit::JsonDepth { max } => {
+                write!(f, "JSON nested deeper than {max} levels")
+            }
+            InputLimit::Encoding { encoding } => {
+                write!(f, "file is {encoding} text, decoded to UTF-8 before reading")
+            }
+        }
+    }
 }
 
 impl Diagnostic {
@@ -34,6 +95,7 @@ impl Diagnostic {
             file: file.into(),
             line: None,
             message: message.into(),
+            limit: None,
         }
     }
 
@@ -43,7 +105,16 @@ impl Diagnostic {
             file: file.into(),
             line: None,
             message: message.into(),
+            limit: None,
         }
+    }
+
+    /// A limit reached in `file` (a warning: what came before it was kept); the message is the
+    /// limit's own sentence.
+    pub fn limit(file: impl Into<String>, limit: InputLimit) -> Self {
+        let mut d = Self::warning(file, limit.to_string());
+        d.limit = Some(limit);
+        d
     }
 
     pub fn at_line(mut self, line: u64) -> Self {
@@ -82,13 +153,22 @@ pub enum FormatError {
     },
     #[error("file is empty")]
     Empty,
+    /// A bound on hostile input was reached before anything could be read (`line` 0: none).
+    #[error("{limit}")]
+    Limit { limit: InputLimit, line: usize },
 }
+
+/// Deepest JSON nesting read: serde_json's own recursion limit, reported as
+/// [`InputLimit::JsonDepth`] rather than as invalid JSON.
+pub const MAX_JSON_DEPTH: usize = 128;
 
 impl FormatError {
     /// Line number the error points at, if any.
     pub fn line(&self) -> Option<u64> {
         match self {
-            FormatError::Json { line, .. } if *line > 0 => Some(*line as u64),
+            FormatError::Json { line, .. } | FormatError::Limit { line, .. } if *line > 0 => {
+                Some(*line as u64)
+            }
             _ => None,
         }
     }
@@ -97,9 +177,17 @@ impl FormatError {
 impl From<serde_json::Error> for FormatError {
     fn from(e: serde_json::Error) -> Self {
         let message = e.to_string();
+        if message.starts_with("recursion limit exceeded") {
+            return FormatError::Limit {
+                limit: InputLimit::JsonDepth {
+                    max: MAX_JSON_DEPTH,
+                },
+                line: e.line(),
+            };
+        }
         // serde_json appends " at line L column C"; keep only the reason.
         let message = match message.rfind(" at line ") {
-            Some(i) => message[..i].to_string(),
+            Some(i) => message.get(..i).unwrap_or("").to_string(),
             None => message,
         };
         FormatError::Json {

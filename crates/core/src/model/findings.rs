@@ -65,6 +65,7 @@ impl HealthFinding {
             file: path.to_owned(),
             line: Some(self.line()),
             message: self.to_string(),
+            limit: None,
         }
     }
 }
@@ -233,11 +234,19 @@ pub enum InvalidPoint {
     FewCompleted { completed: u64, sent: u64 },
     /// The benchmark client itself marked the run invalid (AIPerf `submission_valid: false`).
     MarkedInvalid { reasons: Vec<String> },
+    /// A number no benchmark produces (negative or non-finite throughput, a throughput over
+    /// [`InvalidPoint::MAX_PLAUSIBLE_TPS`], a date outside years
+    /// [`InvalidPoint::PLAUSIBLE_YEARS`]): `metric` as the file named it, `value` as written.
+    ImplausibleValue { metric: String, value: String },
 }
 
 impl InvalidPoint {
     /// Share of sent requests that must complete for a point to count, in %.
     pub const MIN_COMPLETED_PCT: u64 = 50;
+    /// Largest throughput (tokens or requests per second, per run or per GPU) taken as real.
+    pub const MAX_PLAUSIBLE_TPS: f64 = 1e9;
+    /// Years a benchmark date may fall in.
+    pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i64> = 1990..=2200;
 }
 
 impl fmt::Display for InvalidPoint {
@@ -265,6 +274,9 @@ impl fmt::Display for InvalidPoint {
                 "the benchmark client marked the run invalid: {}",
                 reasons.join("; ")
             ),
+            InvalidPoint::ImplausibleValue { metric, value } => {
+                write!(f, "implausible {metric}: {value}")
+            }
         }
     }
 }

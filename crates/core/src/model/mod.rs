@@ -15,7 +15,7 @@ pub mod worker_log;
 
 use serde::{Deserialize, Serialize};
 
-pub use diagnostics::{Diagnostic, FormatError, InputError, Severity};
+pub use diagnostics::{Diagnostic, FormatError, InputError, InputLimit, Severity};
 pub use findings::{GpuSource, HealthFinding, InvalidPoint, LogFinding, RunFinding, SkipReason};
 pub use node_config::{GpuInfo, NodeConfig, Parallelism};
 pub use p2p::{P2pAnalysis, P2pEvent, P2pFinding, P2pKind, P2pLog};

@@ -123,6 +123,37 @@ impl Series {
         self.time_s.len() - 1
     }
 
+    /// Append the samples of `other` (same kind and ranks) column by column: columns new to
+    /// this series are backfilled with NaN, columns `other` lacks are padded with NaN. Linear in
+    /// the cells of both.
+    pub fn append(&mut self, other: Series) {
+        let (n, m) = (self.len(), other.len());
+        let mut index: std::collections::HashMap<String, usize> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        for c in &mut self.columns {
+            c.values.resize(n + m, f32::NAN);
+        }
+        for c in other.columns {
+            let i = *index.entry(c.name.clone()).or_insert_with(|| {
+                self.columns.push(Column {
+                    name: c.name.clone(),
+                    values: vec![f32::NAN; n + m],
+                });
+                self.columns.len() - 1
+            });
+            let dst = &mut self.columns[i].values[n..];
+            for (d, v) in dst.iter_mut().zip(c.values) {
+                *d = v;
+            }
+        }
+        self.time_s.extend(other.time_s);
+        self.line.extend(other.line);
+    }
+
     /// Append one sample; fields new to this series get a column backfilled with NaN.
     pub fn push(&mut self, time_s: f64, line: u64, fields: &[(&str, f32)]) {
         let n = self.time_s.len();
@@ -314,17 +345,7 @@ impl WorkerLog {
                 .iter_mut()
                 .find(|x| x.kind == s.kind && x.ranks == s.ranks)
             {
-                Some(mine) => {
-                    for i in 0..s.len() {
-                        let fields: Vec<(&str, f32)> = s
-                            .columns
-                            .iter()
-                            .map(|c| (c.name.as_str(), c.values[i]))
-                            .filter(|(_, v)| !v.is_nan())
-                            .collect();
-                        mine.push(s.time_s[i], s.line[i], &fields);
-                    }
-                }
+                Some(mine) => mine.append(s),
                 None => self.series.push(s),
             }
         }
@@ -353,6 +374,24 @@ impl WorkerLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn append_pads_columns_either_side_lacks() {
+        let mut a = Series::new(SampleKind::Decode, Ranks::default());
+        a.push(1.0, 1, &[("x", 1.0)]);
+        let mut b = Series::new(SampleKind::Decode, Ranks::default());
+        b.push(2.0, 1, &[("y", 2.0)]);
+        b.push(3.0, 2, &[("x", 3.0), ("y", 4.0)]);
+        a.append(b);
+        assert_eq!(a.len(), 3);
+        let x = a.column("x").unwrap();
+        assert_eq!((x[0], x[2]), (1.0, 3.0));
+        assert!(x[1].is_nan());
+        let y = a.column("y").unwrap();
+        assert!(y[0].is_nan());
+        assert_eq!((y[1], y[2]), (2.0, 4.0));
+        assert_eq!(a.line, vec![1, 1, 2]);
+    }
 
     #[test]
     fn missing_values_survive_json() {

@@ -12,6 +12,10 @@ pub struct LineSplitter {
     max_line: usize,
     /// Lines cut at `max_line`.
     pub cut_lines: u64,
+    /// 1-based number of the first line cut at `max_line`.
+    pub first_cut_line: Option<u64>,
+    /// Lines handed out so far.
+    lines: u64,
 }
 
 impl LineSplitter {
@@ -21,6 +25,8 @@ impl LineSplitter {
             overflow: false,
             max_line: max_line.max(1),
             cut_lines: 0,
+            first_cut_line: None,
+            lines: 0,
         }
     }
 
@@ -29,7 +35,7 @@ impl LineSplitter {
         while let Some(nl) = memchr::memchr(b'\n', chunk) {
             if self.carry.is_empty() && !self.overflow {
                 if nl > self.max_line {
-                    self.cut_lines += 1;
+                    self.cut();
                     line(&chunk[..self.max_line]);
                 } else {
                     line(&chunk[..nl]);
@@ -42,6 +48,7 @@ impl LineSplitter {
                 self.carry.clear();
                 self.overflow = false;
             }
+            self.lines += 1;
             chunk = &chunk[nl + 1..];
         }
         self.append(chunk);
@@ -52,8 +59,14 @@ impl LineSplitter {
         if !self.carry.is_empty() {
             let carry = std::mem::take(&mut self.carry);
             line(&carry);
+            self.lines += 1;
         }
         self.overflow = false;
+    }
+
+    fn cut(&mut self) {
+        self.cut_lines += 1;
+        self.first_cut_line.get_or_insert(self.lines + 1);
     }
 
     fn append(&mut self, bytes: &[u8]) {
@@ -64,7 +77,7 @@ impl LineSplitter {
         if bytes.len() > room {
             self.carry.extend_from_slice(&bytes[..room]);
             self.overflow = true;
-            self.cut_lines += 1;
+            self.cut();
         } else {
             self.carry.extend_from_slice(bytes);
         }
@@ -148,6 +161,17 @@ mod tests {
                 "chunk {chunk}"
             );
             assert_eq!(cut, 2);
+            let mut s = LineSplitter::new(4);
+            for c in text.chunks(chunk) {
+                s.feed(c, |_| {});
+            }
+            assert_eq!(s.first_cut_line, Some(1), "chunk {chunk}");
+            let mut s = LineSplitter::new(4);
+            for c in b"ab\nabcdefgh".chunks(chunk) {
+                s.feed(c, |_| {});
+            }
+            s.finish(|_| {});
+            assert_eq!(s.first_cut_line, Some(2), "chunk {chunk}");
         }
     }
 

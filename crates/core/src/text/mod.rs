@@ -1,9 +1,11 @@
 //! Text helpers at the bottom of the crate, one copy of each: line splitting with carry
 //! ([`lines`]), dates and times ([`time`]), ANSI stripping ([`ansi`]), numbers ([`number`]),
-//! key/value and argument splitting ([`pairs`]), and path helpers ([`paths`]). Nothing here
+//! key/value and argument splitting ([`pairs`]), path helpers ([`paths`]) and byte-order marks and
+//! UTF-16 decoding ([`encoding`]). Nothing here
 //! knows a format or the model.
 
 pub mod ansi;
+pub mod encoding;
 pub mod lines;
 pub mod number;
 pub mod pairs;

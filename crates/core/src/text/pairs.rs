@@ -96,13 +96,13 @@ pub fn top_level_parts(body: &str, quotes: bool) -> Vec<&str> {
             (None, '(' | '[' | '{') => depth += 1,
             (None, ')' | ']' | '}') => depth -= 1,
             (None, ',') if depth <= 0 => {
-                parts.push(&body[start..i]);
+                parts.push(body.get(start..i).unwrap_or(""));
                 start = i + 1;
             }
             _ => {}
         }
     }
-    parts.push(&body[start..]);
+    parts.push(body.get(start..).unwrap_or(""));
     parts
 }
 

@@ -30,12 +30,22 @@ pub fn concurrency_token(component: &str) -> Option<(usize, usize, u32)> {
         let prefix = ["concurrency", "conc", "c"]
             .iter()
             .find(|p| lower.starts_with(*p))?;
-        let rest = &t[prefix.len()..];
+        let rest = t.get(prefix.len()..).unwrap_or("");
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let tail_ok = rest[digits..].bytes().all(|b| b.is_ascii_alphabetic());
+        let tail_ok = rest
+            .get(digits..)
+            .unwrap_or("")
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic());
         let at = start + prefix.len();
         (digits > 0 && tail_ok)
-            .then(|| Some((at, at + digits, rest[..digits].parse().ok()?)))
+            .then(|| {
+                Some((
+                    at,
+                    at + digits,
+                    rest.get(..digits).unwrap_or("").parse().ok()?,
+                ))
+            })
             .flatten()
     })
 }
@@ -48,11 +58,13 @@ pub fn concurrency_from_path(path: &str) -> Option<u32> {
 /// `…_isl_8192_osl_1024…` anywhere in the path → `(8192, 1024)`.
 pub fn isl_osl_from_path(path: &str) -> Option<(u32, u32)> {
     let i = path.rfind("isl_")?;
-    let rest = &path[i + 4..];
+    let rest = path.get(i + 4..).unwrap_or("");
     let isl_digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let isl = rest[..isl_digits].parse().ok()?;
-    let rest = rest[isl_digits..].strip_prefix("_osl_")?;
-    let osl = rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+    let isl = rest.get(..isl_digits).unwrap_or("").parse().ok()?;
+    let rest = rest.get(isl_digits..).unwrap_or("").strip_prefix("_osl_")?;
+    let osl = rest
+        .get(..rest.bytes().take_while(u8::is_ascii_digit).count())
+        .unwrap_or("")
         .parse()
         .ok()?;
     Some((isl, osl))
@@ -61,8 +73,12 @@ pub fn isl_osl_from_path(path: &str) -> Option<(u32, u32)> {
 /// Number following `marker` (optionally after `_`) in `name`: `gpus_16`, `gpus16`.
 pub fn number_after(name: &str, marker: &str) -> Option<u32> {
     let i = name.find(marker)?;
-    let rest = name[i + marker.len()..].trim_start_matches('_');
-    rest[..rest.bytes().take_while(u8::is_ascii_digit).count()]
+    let rest = name
+        .get(i + marker.len()..)
+        .unwrap_or("")
+        .trim_start_matches('_');
+    rest.get(..rest.bytes().take_while(u8::is_ascii_digit).count())
+        .unwrap_or("")
         .parse()
         .ok()
 }
@@ -77,7 +93,7 @@ pub fn size_token<'a>(name: &'a str, marker: &str) -> Option<(u32, &'a str)> {
         if !head.eq_ignore_ascii_case(marker) {
             return None;
         }
-        let digits = &t[marker.len()..];
+        let digits = t.get(marker.len()..).unwrap_or("");
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             return Some((digits.parse().ok()?, *t));
         }
@@ -87,7 +103,11 @@ pub fn size_token<'a>(name: &'a str, marker: &str) -> Option<(u32, &'a str)> {
             .flatten()
             .map(|n| {
                 let start = t.as_ptr() as usize - name.as_ptr() as usize;
-                (n, &name[start..start + t.len() + 1 + next.len()])
+                (
+                    n,
+                    name.get(start..start + t.len() + 1 + next.len())
+                        .unwrap_or(""),
+                )
             })
     })
 }
@@ -109,7 +129,9 @@ pub fn group_by_dir<'a, T>(
 
 /// Directory part of a `/`-separated path (`""` for a bare name).
 pub fn parent(path: &str) -> &str {
-    path.rfind('/').map(|i| &path[..i]).unwrap_or("")
+    path.rfind('/')
+        .map(|i| path.get(..i).unwrap_or(""))
+        .unwrap_or("")
 }
 
 #[cfg(test)]

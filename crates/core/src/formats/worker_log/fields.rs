@@ -81,20 +81,75 @@ pub fn camel_to_words(k: &str) -> String {
     out
 }
 
-/// Raw key bytes → interned snake_case name, one entry per distinct key in a file.
-#[derive(Default)]
+/// Distinct field names one worker log may turn into columns; values of further names are
+/// counted, not kept (a log naming a new field on every line would otherwise cost lines × names).
+pub const MAX_FIELD_NAMES: usize = 256;
+
+/// Fields kept of one sample line (a 150 000-element list or a 60 000-key JSON object is not one
+/// sample); further fields are counted and skipped.
+pub const MAX_FIELDS_PER_SAMPLE: usize = 512;
+
+/// Distinct raw keys one file's [`KeyCache`] interns; a key first seen after that is named
+/// [`KeyCache::overflow`] and its values are counted, not kept.
+pub const MAX_RAW_KEYS: usize = 4 * MAX_FIELD_NAMES;
+
+/// Raw key bytes → interned snake_case name, one entry per distinct key in a file (at most
+/// [`MAX_RAW_KEYS`]). Names compare by pointer downstream, so an entry is never dropped.
 pub struct KeyCache {
-    entries: Vec<(Box<[u8]>, std::rc::Rc<str>)>,
+    entries: std::collections::HashMap<Box<[u8]>, std::rc::Rc<str>>,
+    overflow: std::rc::Rc<str>,
+    /// Fields skipped since [`KeyCache::take_skipped`] because a sample was full.
+    skipped: u64,
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        Self {
+            entries: Default::default(),
+            overflow: "".into(),
+            skipped: 0,
+        }
+    }
 }
 
 impl KeyCache {
     pub fn name(&mut self, raw: &[u8]) -> std::rc::Rc<str> {
-        if let Some((_, n)) = self.entries.iter().find(|(k, _)| **k == *raw) {
+        if let Some(n) = self.entries.get(raw) {
             return n.clone();
         }
+        if self.entries.len() >= MAX_RAW_KEYS {
+            return self.overflow.clone();
+        }
         let n: std::rc::Rc<str> = normalize_key(raw).into();
-        self.entries.push((raw.into(), n.clone()));
+        self.entries.insert(raw.into(), n.clone());
         n
+    }
+
+    /// The one name given to every key beyond [`MAX_RAW_KEYS`].
+    pub fn overflow(&self) -> &std::rc::Rc<str> {
+        &self.overflow
+    }
+
+    /// Whether `fields` can take another field; counts the field as skipped when not.
+    pub fn room(&mut self, fields: &[(std::rc::Rc<str>, f32)]) -> bool {
+        let room = fields.len() < MAX_FIELDS_PER_SAMPLE;
+        if !room {
+            self.skipped += 1;
+        }
+        room
+    }
+
+    /// Append the field `raw` = `v` to a sample unless it is full ([`MAX_FIELDS_PER_SAMPLE`]).
+    pub fn push(&mut self, fields: &mut Vec<(std::rc::Rc<str>, f32)>, raw: &[u8], v: f32) {
+        if self.room(fields) {
+            let name = self.name(raw);
+            fields.push((name, v));
+        }
+    }
+
+    /// Fields skipped because their sample was full, since the last call.
+    pub fn take_skipped(&mut self) -> u64 {
+        std::mem::take(&mut self.skipped)
     }
 }
 

@@ -37,7 +37,7 @@ pub fn command_program(line: &str) -> Option<(&'static str, usize)> {
 /// `server_args=ServerArgs(…)` or `non-default args: {…}` in a line.
 pub fn args_dump(line: &str, line_no: u64) -> Option<LaunchCommand> {
     if let Some(i) = line.find("ServerArgs(") {
-        let body = &line[i + 11..];
+        let body = line.get(i + 11..).unwrap_or("");
         let body = body
             .strip_suffix(')')
             .unwrap_or(body.trim_end().trim_end_matches(')'));
@@ -48,7 +48,7 @@ pub fn args_dump(line: &str, line_no: u64) -> Option<LaunchCommand> {
         });
     }
     if let Some(i) = line.find("non-default args: {") {
-        let body = &line[i + 19..];
+        let body = line.get(i + 19..).unwrap_or("");
         let body = body.trim_end().strip_suffix('}').unwrap_or(body);
         return Some(LaunchCommand {
             line: line_no,
@@ -72,7 +72,9 @@ mod tests {
         .unwrap();
         assert_eq!(program, "dynamo.sglang");
         let flags = command_flags(
-            &"+ python3 -m dynamo.sglang --model-path /m --tp-size 8 --trust-remote-code"[at..],
+            "+ python3 -m dynamo.sglang --model-path /m --tp-size 8 --trust-remote-code"
+                .get(at..)
+                .unwrap(),
         );
         assert_eq!(
             flags,

@@ -18,15 +18,15 @@ pub mod vllm;
 
 mod health;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use memchr::memmem::Finder;
 
 use super::{Format, LineExtractor, Reader, Record};
 use crate::model::{
-    Coverage, FormatError, LaunchCommand, LogDialect, LogFinding, MemorySample, Parallelism, Ranks,
-    SampleKind, Series, Service, WorkerIdentity, WorkerLog,
+    Coverage, Diagnostic, FormatError, InputLimit, LaunchCommand, LogDialect, LogFinding,
+    MemorySample, Parallelism, Ranks, SampleKind, Series, Service, WorkerIdentity, WorkerLog,
 };
 use crate::text::ansi::strip_ansi;
 use crate::text::number::leading_number;
@@ -59,9 +59,9 @@ pub fn worker_identity(path: &str) -> Option<WorkerIdentity> {
         let marker = format!("_{word}");
         let mut from = 0;
         let mut found = None;
-        while let Some(i) = stem[from..].find(&marker) {
+        while let Some(i) = stem.get(from..).unwrap_or("").find(&marker) {
             let at = from + i;
-            let after = &stem[at + marker.len()..];
+            let after = stem.get(at + marker.len()..).unwrap_or("");
             if after.is_empty() || after.starts_with('_') {
                 found = Some((at, after));
             }
@@ -73,7 +73,7 @@ pub fn worker_identity(path: &str) -> Option<WorkerIdentity> {
             .filter(|s| !s.is_empty())
             .map(str::to_owned);
         Some(WorkerIdentity {
-            node: Some(stem[..at].to_owned()),
+            node: Some(stem.get(..at).unwrap_or("").to_owned()),
             service: *service,
             worker_id: id,
         })
@@ -145,6 +145,9 @@ impl Anchors {
     }
 }
 
+/// Longest launch command joined from `\`-continued lines; a longer one ends at the bound.
+pub const MAX_COMMAND_BYTES: usize = super::MAX_LINE;
+
 /// Lines after a vLLM engine-stats line in which the lines its logger writes with it (MFU, V0's
 /// prefix-cache rates) are looked for.
 const STATS_FOLLOW_LINES: u64 = 64;
@@ -166,8 +169,19 @@ pub struct WorkerLogParser {
     keys: KeyCache,
     series: Vec<Series>,
     series_index: HashMap<(SampleKind, Ranks), usize>,
-    /// Per series: interned key (by pointer) → column index.
-    series_columns: Vec<Vec<(*const u8, usize)>>,
+    /// Per series: interned key (by pointer) → column index (`None`: over the name limit).
+    series_columns: Vec<HashMap<*const u8, Option<usize>>>,
+    /// Names given a column in any series, at most [`fields::MAX_FIELD_NAMES`].
+    column_names: HashSet<Rc<str>>,
+    /// Values not kept because their name was over [`fields::MAX_FIELD_NAMES`], and the first
+    /// line with one.
+    dropped_values: u64,
+    dropped_first: Option<u64>,
+    /// Sample lines that had more than [`fields::MAX_FIELDS_PER_SAMPLE`] fields, the fields
+    /// skipped, and the first such line.
+    full_samples: u64,
+    skipped_fields: u64,
+    full_first: Option<u64>,
     log: WorkerLog,
     line_no: u64,
     scratch: Vec<u8>,
@@ -175,6 +189,9 @@ pub struct WorkerLogParser {
     year: Option<i64>,
     last_month: u32,
     pending_command: Option<(u64, &'static str, String)>,
+    /// Commands cut at [`MAX_COMMAND_BYTES`], and the line the first began on.
+    long_commands: u64,
+    long_command_first: Option<u64>,
     /// Line of the last vLLM engine-stats sample, and its ranks.
     last_stats: Option<(u64, Ranks)>,
     pub(crate) events: health::Events,
@@ -195,6 +212,12 @@ impl WorkerLogParser {
             series: Vec::new(),
             series_index: HashMap::new(),
             series_columns: Vec::new(),
+            column_names: HashSet::new(),
+            dropped_values: 0,
+            dropped_first: None,
+            full_samples: 0,
+            skipped_fields: 0,
+            full_first: None,
             log: WorkerLog {
                 path: path.to_owned(),
                 merged_paths: Vec::new(),
@@ -212,6 +235,8 @@ impl WorkerLogParser {
             year: None,
             last_month: 0,
             pending_command: None,
+            long_commands: 0,
+            long_command_first: None,
             last_stats: None,
             events: health::Events::default(),
         }
@@ -228,27 +253,45 @@ impl WorkerLogParser {
         let idx = *self.series_index.entry((kind, ranks)).or_insert(n);
         if idx == n {
             self.series.push(Series::new(kind, ranks));
-            self.series_columns.push(Vec::new());
+            self.series_columns.push(HashMap::new());
         }
         let row = self.series[idx].push_empty_row(time_s, self.line_no);
         self.set_fields(idx, row);
         self.events.sample(self.line_no, kind, &self.fields);
     }
 
-    /// Write `self.fields` into row `row` of series `idx`.
+    /// Write `self.fields` into row `row` of series `idx`. A name new to the log gets a column
+    /// while the log has fewer than [`fields::MAX_FIELD_NAMES`]; values of later names are
+    /// counted.
     fn set_fields(&mut self, idx: usize, row: usize) {
-        let (series, cols) = (&mut self.series[idx], &mut self.series_columns[idx]);
-        // Interned names compare by pointer; a new name gets its column once.
-        for (name, _) in &self.fields {
-            let ptr = name.as_ptr();
-            if !cols.iter().any(|(p, _)| *p == ptr) {
-                cols.push((ptr, series.column_index(name)));
-            }
+        let skipped = self.keys.take_skipped();
+        if skipped > 0 {
+            self.full_samples += 1;
+            self.skipped_fields += skipped;
+            self.full_first.get_or_insert(self.line_no);
         }
+        let (series, cols) = (&mut self.series[idx], &mut self.series_columns[idx]);
+        let overflow = self.keys.overflow();
         for (name, v) in &self.fields {
-            let ptr = name.as_ptr();
-            if let Some((_, c)) = cols.iter().find(|(p, _)| *p == ptr) {
-                series.columns[*c].values[row] = *v;
+            // Interned names compare by pointer; a new name is looked at once per series.
+            let col = *cols.entry(name.as_ptr()).or_insert_with(|| {
+                if Rc::ptr_eq(name, overflow) {
+                    None
+                } else if self.column_names.contains(name)
+                    || self.column_names.len() < fields::MAX_FIELD_NAMES
+                {
+                    self.column_names.insert(name.clone());
+                    Some(series.column_index(name))
+                } else {
+                    None
+                }
+            });
+            match col {
+                Some(c) => series.columns[c].values[row] = *v,
+                None => {
+                    self.dropped_values += 1;
+                    self.dropped_first.get_or_insert(self.line_no);
+                }
             }
         }
     }
@@ -317,7 +360,7 @@ impl WorkerLogParser {
                 let (time, ranks) = sglang::prefix_time_and_ranks(&line[..kw_at]);
                 self.fields.clear();
                 let (keys, fields) = (&mut self.keys, &mut self.fields);
-                sglang::batch_fields(&line[pos + 6..], |k, v| fields.push((keys.name(k), v)));
+                sglang::batch_fields(&line[pos + 6..], |k, v| keys.push(fields, k, v));
                 if !self.fields.is_empty() {
                     self.dialect(LogDialect::SglangScheduler);
                     self.push_sample(kind, ranks, time);
@@ -360,9 +403,8 @@ impl WorkerLogParser {
             {
                 self.fields.clear();
                 let (keys, fields) = (&mut self.keys, &mut self.fields);
-                let (time, mut ranks) = trtllm::iter_line(&line[pos..], |k, v| {
-                    fields.push((keys.name(k.as_bytes()), v))
-                });
+                let (time, mut ranks) =
+                    trtllm::iter_line(&line[pos..], |k, v| keys.push(fields, k.as_bytes(), v));
                 if ranks.tp.is_none() {
                     ranks = sglang::ranks_in(&line[..pos]);
                 }
@@ -377,9 +419,9 @@ impl WorkerLogParser {
         }) {
             self.fields.clear();
             let (keys, fields) = (&mut self.keys, &mut self.fields);
-            if let Some(time) = trtllm::json_line(&line[open..], |k, v| {
-                fields.push((keys.name(k.as_bytes()), v))
-            }) {
+            if let Some(time) =
+                trtllm::json_line(&line[open..], |k, v| keys.push(fields, k.as_bytes(), v))
+            {
                 self.dialect(LogDialect::TrtllmIteration);
                 self.push_sample(SampleKind::Iteration, Ranks::default(), time);
                 return true;
@@ -446,6 +488,9 @@ impl WorkerLogParser {
         let keys = &mut self.keys;
         let fields = &mut self.fields;
         vllm::message_fields(&line[message_at..], |k, i, v| {
+            if !keys.room(fields) {
+                return;
+            }
             let name = keys.name(k);
             // List positions are interned like any key, so each becomes one column.
             let name = match i {
@@ -472,6 +517,9 @@ impl WorkerLogParser {
         self.fields.clear();
         let (keys, fields) = (&mut self.keys, &mut self.fields);
         vllm::kv_transfer_fields(&line[message_at..], |connector, k, v| {
+            if !keys.room(fields) {
+                return;
+            }
             let name = keys.name(k);
             let name = match connector {
                 Some(c) => {
@@ -494,7 +542,7 @@ impl WorkerLogParser {
     fn vllm_iteration(&mut self, line: &[u8], pos: usize) -> bool {
         self.fields.clear();
         let (keys, fields) = (&mut self.keys, &mut self.fields);
-        if !vllm::iteration_fields(&line[pos..], |k, v| fields.push((keys.name(k), v))) {
+        if !vllm::iteration_fields(&line[pos..], |k, v| keys.push(fields, k, v)) {
             return false;
         }
         let year = self.year_for(&line[..pos]);
@@ -510,13 +558,11 @@ impl WorkerLogParser {
         self.fields.clear();
         let (keys, fields) = (&mut self.keys, &mut self.fields);
         let at = if let Some(pos) = self.anchors.mfu.find(line) {
-            vllm::mfu_fields(&line[pos + 5..], |k, v| {
-                fields.push((keys.name(k.as_bytes()), v))
-            });
+            vllm::mfu_fields(&line[pos + 5..], |k, v| keys.push(fields, k.as_bytes(), v));
             pos
         } else if let Some(pos) = self.anchors.v0_prefix_cache.find(line) {
             vllm::v0_prefix_cache_fields(&line[pos + 22..], |k, v| {
-                fields.push((keys.name(k.as_bytes()), v))
+                keys.push(fields, k.as_bytes(), v)
             });
             pos
         } else {
@@ -539,8 +585,16 @@ impl WorkerLogParser {
         };
         if let Some((start, program, mut acc)) = self.pending_command.take() {
             let continued = text.trim_end().strip_suffix('\\');
+            let part = continued.unwrap_or(text);
+            if acc.len() + 1 + part.len() > MAX_COMMAND_BYTES {
+                // A command continued past the bound ends here; the rest is read as lines.
+                self.long_commands += 1;
+                self.long_command_first.get_or_insert(start);
+                self.finish_command(start, program, &acc);
+                return self.launch_line(line);
+            }
             acc.push(' ');
-            acc.push_str(continued.unwrap_or(text));
+            acc.push_str(part);
             if continued.is_some() {
                 self.pending_command = Some((start, program, acc));
             } else {
@@ -553,7 +607,7 @@ impl WorkerLogParser {
             return true;
         }
         if let Some((program, at)) = launch::command_program(text) {
-            let rest = &text[at..];
+            let rest = text.get(at..).unwrap_or("");
             match rest.trim_end().strip_suffix('\\') {
                 Some(head) => self.pending_command = Some((self.line_no, program, head.to_owned())),
                 None => self.finish_command(self.line_no, program, rest),
@@ -631,6 +685,40 @@ impl LineExtractor for WorkerLogParser {
             },
         );
         log.series = std::mem::take(&mut self.series);
+        if self.dropped_values > 0 {
+            let mut d = Diagnostic::limit(
+                &self.path,
+                InputLimit::FieldNames {
+                    max: fields::MAX_FIELD_NAMES,
+                    dropped_values: self.dropped_values,
+                },
+            );
+            d.line = self.dropped_first;
+            out.push(Record::Diagnostic(Box::new(d)));
+        }
+        if self.long_commands > 0 {
+            let mut d = Diagnostic::limit(
+                &self.path,
+                InputLimit::CommandLength {
+                    max: MAX_COMMAND_BYTES,
+                    commands: self.long_commands,
+                },
+            );
+            d.line = self.long_command_first;
+            out.push(Record::Diagnostic(Box::new(d)));
+        }
+        if self.full_samples > 0 {
+            let mut d = Diagnostic::limit(
+                &self.path,
+                InputLimit::FieldsPerSample {
+                    max: fields::MAX_FIELDS_PER_SAMPLE,
+                    lines: self.full_samples,
+                    dropped: self.skipped_fields,
+                },
+            );
+            d.line = self.full_first;
+            out.push(Record::Diagnostic(Box::new(d)));
+        }
         log.series.sort_by_key(|s| (s.kind, s.ranks));
         let recognised =
             !log.series.is_empty() || !log.memory.is_empty() || !log.launches.is_empty();
@@ -683,9 +771,10 @@ mod tests {
     }
 
     fn parse(text: &[u8], chunk: usize) -> WorkerLog {
-        let mut p: Box<dyn StreamParser> = Box::new(LinePass::new(vec![Box::new(
-            WorkerLogParser::new("n1_decode_w0.err"),
-        )]));
+        let mut p: Box<dyn StreamParser> = Box::new(LinePass::new(
+            "n1_decode_w0.err",
+            vec![Box::new(WorkerLogParser::new("n1_decode_w0.err"))],
+        ));
         for c in text.chunks(chunk.max(1)) {
             p.feed(c);
         }
