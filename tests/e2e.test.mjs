@@ -729,3 +729,37 @@ test('compare tab: two runs matched by concurrency, verdicts with their basis, c
   assert.equal(await page.locator('#compare-table').innerText(), table, 'the same comparison after a reload');
   await finish(session);
 });
+
+test('the one-file app works from file:// with no network: demo, a tar.gz upload and every tab', async () => {
+  const onefile = path.join(dist, 'runlens.html');
+  assert.ok(fs.existsSync(onefile), 'cargo xtask build writes dist/runlens.html');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const network = [];
+  const errors = [];
+  page.on('request', (r) => { const p = new URL(r.url()).protocol; if (!['data:', 'blob:', 'about:'].includes(p) && r.url() !== `file://${onefile}`) network.push(r.url()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`file://${onefile}`);
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  assertMatchesTruth(await paretoSeries(page));
+  // Every tab renders from the one file.
+  for (const [tab, sel] of [['latency', '.chart-box canvas'], ['nodes', '[id^="node-"] canvas'], ['rate', '#rate-match-chart canvas'],
+    ['config', '#config-run'], ['sched', '#sched-dist canvas'], ['p2p', '#p2p-timeline canvas'], ['compare', '#compare-table'], ['runs', '#runs-table']]) {
+    await page.click(`#tab-${tab}`);
+    await page.waitForSelector(sel, { timeout: 20000 });
+  }
+  await page.screenshot({ path: path.join(artifacts, 'onefile.png'), fullPage: true });
+  // An archive dropped through the file picker, in a fresh page (the hash would reopen Runs & files).
+  await page.goto('about:blank');
+  await page.goto(`file://${onefile}`);
+  await page.waitForSelector('#file-input', { state: 'attached' });
+  await page.setInputFiles('#file-input', path.join(demo, 'demo-runs.tar.gz'));
+  await waitLoaded(page);
+  assertMatchesTruth(await paretoSeries(page));
+  assert.deepEqual(network, [], 'nothing but the file itself, data: and blob: is requested');
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});

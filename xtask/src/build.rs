@@ -1,5 +1,6 @@
 //! `cargo xtask build`: the static site in `dist/` (relative URLs only, so it works from any
-//! sub-path such as a GitHub Pages project site), then a size table, raw and gzipped.
+//! sub-path such as a GitHub Pages project site) and the one-file app `dist/runlens.html`
+//! (`onefile`), then a size table, raw and gzipped.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,8 +13,13 @@ use crate::{root, run, Result};
 
 pub fn build() -> Result {
     run(Command::new("trunk").args(["build", "--release"]))?;
-    print_sizes(&root().join("dist"))
+    let dist = root().join("dist");
+    crate::onefile::write(&dist)?;
+    print_sizes(&dist)
 }
+
+/// The one-file app's name in `dist/`.
+pub const ONE_FILE: &str = "runlens.html";
 
 fn gzipped_len(bytes: &[u8]) -> usize {
     let mut enc = GzEncoder::new(Vec::new(), Compression::best());
@@ -44,7 +50,8 @@ pub fn print_sizes(dist: &Path) -> Result {
         "{:<48} {:>12} {:>12}",
         "dist file", "raw bytes", "gzip bytes"
     );
-    for f in &files {
+    let onefile = dist.join(ONE_FILE);
+    for f in files.iter().filter(|f| **f != onefile) {
         let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
         let gz = gzipped_len(&bytes);
         raw_total += bytes.len();
@@ -52,6 +59,17 @@ pub fn print_sizes(dist: &Path) -> Result {
         let name = f.strip_prefix(dist).unwrap_or(f).display().to_string();
         println!("{name:<48} {:>12} {:>12}", bytes.len(), gz);
     }
-    println!("{:<48} {raw_total:>12} {gz_total:>12}", "total");
+    println!(
+        "{:<48} {raw_total:>12} {gz_total:>12}",
+        "total (the served site)"
+    );
+    if let Ok(bytes) = std::fs::read(&onefile) {
+        println!(
+            "{:<48} {:>12} {:>12}",
+            format!("{ONE_FILE} (one-file app, all of the above)"),
+            bytes.len(),
+            gzipped_len(&bytes)
+        );
+    }
     Ok(())
 }

@@ -12,6 +12,7 @@
 mod bench;
 mod build;
 mod fixtures;
+mod onefile;
 mod serve;
 mod setup;
 mod test;

@@ -47,7 +47,9 @@ pub struct WorkerClient {
 }
 
 impl WorkerClient {
-    /// Spawn the worker (`worker_loader.js`, next to the page).
+    /// Spawn the worker: `worker_loader.js` next to the page, or in the one-file app the Blob
+    /// URL it publishes as `window.runlensWorkerUrl` (then `window.runlensWorkerStart(worker)`
+    /// hands the worker its wasm).
     pub fn spawn() -> Self {
         let client = WorkerClient {
             dataset: RwSignal::new(None),
@@ -58,8 +60,21 @@ impl WorkerClient {
             ready: RwSignal::new(false),
             queue: StoredValue::new_local(Vec::new()),
         };
-        match Worker::new("./worker_loader.js") {
+        let global = |name: &str| {
+            web_sys::window()
+                .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str(name)).ok())
+                .filter(|v| !v.is_undefined() && !v.is_null())
+        };
+        let url = global("runlensWorkerUrl")
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "./worker_loader.js".into());
+        match Worker::new(&url) {
             Ok(worker) => {
+                if let Some(start) =
+                    global("runlensWorkerStart").and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                {
+                    let _ = start.call1(&JsValue::NULL, &worker);
+                }
                 let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
                     let text = ev.data().as_string().unwrap_or_default();
                     match serde_json::from_str::<FromWorker>(&text) {

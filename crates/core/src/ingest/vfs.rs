@@ -164,7 +164,10 @@ pub fn decompressed_name(name: &str) -> String {
         .find(|(suffix, _, _)| lower.ends_with(suffix) && name.len() > suffix.len())
         .map_or_else(
             || name.to_owned(),
-            |(suffix, becomes, _)| format!("{}{becomes}", &name[..name.len() - suffix.len()]),
+            |(suffix, becomes, _)| {
+                let stem = name.get(..name.len() - suffix.len()).unwrap_or(name);
+                format!("{stem}{becomes}")
+            },
         )
 }
 
