@@ -763,3 +763,52 @@ test('the one-file app works from file:// with no network: demo, a tar.gz upload
   assert.deepEqual(errors, [], 'no console errors');
   await context.close();
 });
+
+test('save dataset and save report: both reopen with the same points, the report offline from file:// with its view', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-latency');
+  const [dataset] = await Promise.all([page.waitForEvent('download'), page.click('#save-dataset')]);
+  assert.equal(dataset.suggestedFilename(), 'runlens-dataset.runlens');
+  const datasetPath = path.join(os.tmpdir(), `runlens-e2e-${process.pid}.runlens`);
+  await dataset.saveAs(datasetPath);
+  assert.ok(fs.readFileSync(datasetPath).subarray(0, 18).toString() === 'RUNLENS-DATASET 1\n');
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#save-report')]);
+  assert.equal(report.suggestedFilename(), 'runlens-report.html');
+  const reportPath = path.join(os.tmpdir(), `runlens-e2e-${process.pid}-report.html`);
+  await report.saveAs(reportPath);
+  await finish(session);
+
+  // The dataset dropped into a fresh page restores the points and the node metrics.
+  const again = await openPage();
+  await again.page.setInputFiles('#file-input', datasetPath);
+  await waitLoaded(again.page);
+  assertMatchesTruth(await paretoSeries(again.page));
+  await again.page.click('#tab-nodes');
+  await again.page.waitForFunction(() => document.querySelectorAll('[id^="node-"] canvas').length >= 4, null, { timeout: 20000 });
+  await finish(again);
+
+  // The report opens from file:// with no network, on the tab it was saved on, every point there.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const rp = await context.newPage();
+  const network = [];
+  const errors = [];
+  rp.on('request', (r) => { const p = new URL(r.url()).protocol; if (!['data:', 'blob:'].includes(p) && r.url() !== `file://${reportPath}`) network.push(r.url()); });
+  rp.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  rp.on('pageerror', (e) => errors.push(String(e)));
+  await rp.goto(`file://${reportPath}`);
+  await waitLoaded(rp);
+  assert.match(await rp.evaluate(() => location.hash), /tab=latency/);
+  await rp.waitForFunction(() => document.querySelectorAll('.chart-box canvas').length >= 4);
+  await rp.waitForTimeout(800);
+  await rp.screenshot({ path: path.join(artifacts, 'report-reopened.png'), fullPage: true });
+  await rp.click('#tab-pareto');
+  assertMatchesTruth(await paretoSeries(rp));
+  assert.deepEqual(network, []);
+  assert.deepEqual(errors, []);
+  await context.close();
+  fs.rmSync(datasetPath, { force: true });
+  fs.rmSync(reportPath, { force: true });
+});

@@ -140,5 +140,56 @@
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
-  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText, readAllEntries: readAll };
+  function downloadBytes(fileName, mime, bytes) {
+    const url = URL.createObjectURL(new Blob([bytes], { type: mime }));
+    download(fileName, url);
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  function base64(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) out += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(out);
+  }
+
+  function say(text, isError) {
+    const el = document.getElementById('save-status');
+    if (el) { el.textContent = text; el.className = isError ? 'status error' : 'status'; }
+  }
+
+  // The report: the one-file app (this page when it is the one-file app, else runlens.html beside
+  // the site) with the dataset and the view embedded. Nothing is uploaded anywhere.
+  async function saveReport(bytes, hash) {
+    let html = window.runlensOneFileHtml;
+    if (!html) {
+      try {
+        const r = await fetch('./runlens.html');
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        html = await r.text();
+      } catch (e) {
+        say(`Cannot save a report: the one-file app runlens.html is not beside this page (${e.message}). Build it with cargo xtask build, or save the dataset instead.`, true);
+        return;
+      }
+    }
+    html = html.replace(/<script type="application\/octet-stream" id="runlens-report-dataset"[^>]*>[^<]*<\/script>\n?/, '');
+    const safeHash = String(hash).replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' }[c]));
+    const block = `<script type="application/octet-stream" id="runlens-report-dataset" data-hash="${safeHash}">${base64(bytes)}</script>\n`;
+    const at = html.lastIndexOf('</head>');
+    html = html.slice(0, at) + block + html.slice(at);
+    downloadBytes('runlens-report.html', 'text/html', new TextEncoder().encode(html));
+    say(`Report saved: ${(html.length / 1e6).toFixed(1)} MB, the dataset ${(bytes.length / 1e6).toFixed(2)} MB of it.`, false);
+  }
+
+  async function copyLink() {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      say('Link copied: it holds the view, not the data (the recipient drops the same files, or opens a saved report).', false);
+    } catch (e) {
+      say(`Copy this link: ${location.href}`, false);
+    }
+  }
+
+  function locationHash() { return location.hash; }
+
+  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText, downloadBytes, saveReport, copyLink, locationHash, readAllEntries: readAll };
 })();

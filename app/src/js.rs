@@ -33,6 +33,22 @@ extern "C" {
     #[wasm_bindgen(js_namespace = runlensJs, js_name = chartDownloadPng)]
     pub fn chart_download_png(el: &web_sys::Element, file_name: &str);
 
+    /// Offer `bytes` as a download.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = downloadBytes)]
+    pub fn download_bytes(file_name: &str, mime: &str, bytes: &js_sys::Uint8Array);
+
+    /// Write the report: the one-file app with `dataset` and the view `hash` embedded.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = saveReport)]
+    pub fn save_report(dataset: &js_sys::Uint8Array, hash: &str);
+
+    /// Copy the page's address (with the view in its hash) to the clipboard.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = copyLink)]
+    pub fn copy_link();
+
+    /// `location.hash`.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = locationHash)]
+    pub fn location_hash() -> String;
+
     /// Offer `text` as a download.
     #[wasm_bindgen(js_namespace = runlensJs, js_name = downloadText)]
     pub fn download_text(file_name: &str, mime: &str, text: &str);

@@ -20,6 +20,9 @@ pub enum ToWorker {
     Clear,
     /// Forget one run (everything read from under its directory).
     RemoveRun { root: String },
+    /// Encode everything loaded as a `.runlens` dataset; answered with the bytes, not JSON
+    /// (`["saved", report, Uint8Array]`), for "Save dataset" or, with `report`, "Save report".
+    Save { report: bool },
     /// Node Metrics charts of one run (its worker-log series stay in the worker).
     NodeCharts {
         run_key: String,

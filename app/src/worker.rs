@@ -115,6 +115,14 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             )
         }
     };
+    if let ToWorker::Save { report } = request {
+        let bytes = LAST.with(|ds| runlens_core::ingest::saved::save_dataset(&ds.borrow()));
+        let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+        let answer = js_sys::Array::of3(&"saved".into(), &report.into(), &buffer);
+        let transfer = js_sys::Array::of1(&buffer.buffer());
+        let _ = scope.post_message_with_transfer(&answer, &transfer);
+        return;
+    }
     if let ToWorker::NodeCharts {
         run_key,
         grouping,
@@ -162,7 +170,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             ToWorker::RemoveRun { root } => {
                 ingest.remove_under(&root);
             }
-            ToWorker::NodeCharts { .. } => {} // answered above, before any load
+            ToWorker::NodeCharts { .. } | ToWorker::Save { .. } => {} // answered above
             ToWorker::LoadDemo => {
                 ingest.expect_bytes(DEMO_ARCHIVE.len() as u64);
                 ingest.add_input(

@@ -71,6 +71,13 @@ const workerSource = atob(block('runlens-worker-js')) +
 const workerUrl = URL.createObjectURL(new Blob([workerSource], {{ type: 'text/javascript' }}));
 const workerWasm = bytes('runlens-worker-wasm');
 window.runlensWorkerUrl = workerUrl;
+// "Save report" copies this file as it arrived; a report carries its dataset and view.
+window.runlensOneFileHtml = '<!DOCTYPE html>\n' + document.documentElement.outerHTML;
+const report = document.getElementById('runlens-report-dataset');
+if (report) {{
+  if (!location.hash && report.dataset.hash) history.replaceState(null, '', report.dataset.hash);
+  window.runlensReportFile = new File([bytes('runlens-report-dataset')], 'report.runlens');
+}}
 window.runlensWorkerStart = (worker) => worker.postMessage(workerWasm);
 await __wbg_init({{ module_or_path: bytes('runlens-app-wasm') }});
 dispatchEvent(new CustomEvent("TrunkApplicationStarted"));

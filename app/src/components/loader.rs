@@ -77,6 +77,13 @@ pub fn Loader(client: WorkerClient) -> impl IntoView {
                 <button on:click=move |_| { if let Some(el) = folder_input.get() { el.click() } }>"Open folder"</button>
                 <button id="load-demo" on:click=move |_| client.send(&ToWorker::LoadDemo, None)>"Load demo run"</button>
                 <button class="secondary" on:click=move |_| client.send(&ToWorker::Clear, None)>"Clear"</button>
+                <button class="secondary" id="save-dataset" title="Save everything loaded as a .runlens file: dropping it back restores every tab without parsing again"
+                    on:click=move |_| client.query(&ToWorker::Save { report: false })>"Save dataset"</button>
+                <button class="secondary" id="save-report" title="Save one HTML file holding the app, the data and this view: it opens offline on any machine"
+                    on:click=move |_| client.query(&ToWorker::Save { report: true })>"Save report"</button>
+                <button class="secondary" id="copy-link" title="Copy this page's address with the view in it"
+                    on:click=move |_| crate::js::copy_link()>"Copy link"</button>
+                <span id="save-status" class="status" role="status"></span>
             </div>
             <input id="file-input" type="file" multiple node_ref=files_input hidden on:change=move |_| on_pick(files_input) />
             <input id="folder-input" type="file" multiple node_ref=folder_input hidden

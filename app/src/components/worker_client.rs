@@ -76,6 +76,21 @@ impl WorkerClient {
                     let _ = start.call1(&JsValue::NULL, &worker);
                 }
                 let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+                    if js_sys::Array::is_array(&ev.data()) {
+                        // `["saved", report, bytes]`: a saved dataset, to download or embed.
+                        let answer = js_sys::Array::from(&ev.data());
+                        let bytes: js_sys::Uint8Array = answer.get(2).unchecked_into();
+                        if answer.get(1).as_bool() == Some(true) {
+                            crate::js::save_report(&bytes, &crate::js::location_hash());
+                        } else {
+                            crate::js::download_bytes(
+                                "runlens-dataset.runlens",
+                                "application/octet-stream",
+                                &bytes,
+                            );
+                        }
+                        return;
+                    }
                     let text = ev.data().as_string().unwrap_or_default();
                     match serde_json::from_str::<FromWorker>(&text) {
                         Ok(msg) => client.on_message(msg),
@@ -124,6 +139,20 @@ impl WorkerClient {
                     .unwrap_or_default();
                 for m in queued {
                     self.post_raw(m);
+                }
+                // A saved report opens with the dataset embedded in it.
+                let report = web_sys::window()
+                    .and_then(|w| {
+                        js_sys::Reflect::get(&w, &JsValue::from_str("runlensReportFile")).ok()
+                    })
+                    .filter(|f| f.is_instance_of::<web_sys::Blob>());
+                if let Some(file) = report {
+                    self.send(
+                        &ToWorker::Ingest {
+                            paths: vec!["report.runlens".into()],
+                        },
+                        Some(js_sys::Array::of1(&file)),
+                    );
                 }
             }
             FromWorker::Progress {

@@ -23,8 +23,9 @@ Exit status:
 /// How PATH arguments are read, shown at the end of each reading command's help (one
 /// paragraph: clap wraps it to the terminal).
 const PATHS_HELP: &str = "PATH may be a run directory, a parent of many runs, a loose result \
-    file or an archive (.tar.gz, .tgz, .tar, .zip, a gzipped file; archives inside archives \
-    too). Directories are walked in name order; dot folders (.git, .hg, .svn, ...) are skipped, \
+    file, an archive (.tar.gz, .tgz, .tar, .tar.zst, .tar.xz, .zip, a compressed file; archives \
+    inside archives too) or a saved dataset (.runlens, from `runlens save` or the page). \
+    Directories are walked in name order; dot folders (.git, .hg, .svn, ...) are skipped, \
     symbolic links are followed except back into a folder being walked, and FIFOs, sockets and \
     devices are skipped with a warning. Problems go to stderr with the file name.";
 
@@ -137,6 +138,16 @@ pub enum Command {
         /// Also give the throughput ratio at this TPS/User.
         #[arg(long, value_name = "TPS_PER_USER")]
         at: Option<f64>,
+    },
+    /// Save the parsed dataset as a `.runlens` file: every command (and the page) reads it back
+    /// in a fraction of the parse time.
+    #[command(after_help = reading_help("a run, a worker log, a scheduler or P2P set"))]
+    Save {
+        /// The file to write (conventionally `*.runlens`).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        #[command(flatten)]
+        inputs: Inputs,
     },
     /// Worker-log and scheduler-CSV parse speed on generated inputs, as one JSON line.
     Bench {

@@ -13,6 +13,7 @@
 //! - `runlens nccl PATH... [--format text|json]` — P2P NCCL ranks, connections, hangs, warnings.
 //! - `runlens compare BASELINE CANDIDATE [--format text|json|markdown|csv] [--fail-on worse]` —
 //!   verdicts per matched point and metric; exit 3 when a `--fail-on` verdict occurs.
+//! - `runlens save PATH... -o FILE` — the parsed dataset as a `.runlens` file.
 //! - `runlens bench [--mb N]` — parse speed on generated inputs, one JSON line.
 //! - `runlens completions SHELL` — a completion script for bash, zsh, fish, elvish, powershell.
 //!
@@ -147,6 +148,24 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             let ds = read(&inputs)?;
             nccl::write(&ds, format, out).context(WRITE)?;
             Ok(Outcome::from(!ds.p2p.is_empty()))
+        }
+        Command::Save { output, inputs } => {
+            let ds = read(&inputs)?;
+            let bytes = runlens_core::ingest::saved::save_dataset(&ds);
+            std::fs::write(&output, &bytes)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            warn(format_args!(
+                "runlens: wrote {} ({} bytes, {} runs)",
+                output.display(),
+                bytes.len(),
+                ds.runs.len()
+            ));
+            Ok(Outcome::from(
+                !ds.runs.is_empty()
+                    || !ds.worker_logs.is_empty()
+                    || !ds.scheduler.is_empty()
+                    || !ds.p2p.is_empty(),
+            ))
         }
         Command::Bench { mb } => {
             let report = bench::run(mb).context("bench")?;

@@ -550,3 +550,32 @@ fn symlinks_to_devices_are_skipped_not_read() {
         "{code} {err}"
     );
 }
+
+#[test]
+fn save_writes_a_dataset_every_command_reads_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let saved = tmp.path().join("demo.runlens");
+    let (code, _, err) = runlens(&[
+        "save",
+        &fixture("demo-runs.tar.gz"),
+        "-o",
+        saved.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&saved)
+        .unwrap()
+        .starts_with(b"RUNLENS-DATASET 1\n"));
+    let (_, from_archive, _) = runlens(&["points", &fixture("demo-runs.tar.gz")]);
+    let (code, from_saved, err) = runlens(&["points", saved.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        from_saved, from_archive,
+        "the same points from the saved dataset"
+    );
+    let (_, nodes_archive, _) = runlens(&["nodes", &fixture("demo-runs.tar.gz")]);
+    let (_, nodes_saved, _) = runlens(&["nodes", saved.to_str().unwrap()]);
+    assert_eq!(
+        nodes_saved, nodes_archive,
+        "worker-log samples are saved too"
+    );
+}

@@ -11,6 +11,7 @@
 //! metrics and runs the scheduler and P2P analyses, caching those per directory until a file of
 //! that directory is added or removed.
 
+pub mod saved;
 pub mod vfs;
 
 use std::cell::RefCell;
@@ -72,6 +73,8 @@ pub struct Ingest {
     bytes_done: u64,
     bytes_total: u64,
     files_seen: u64,
+    /// Saved datasets (`.runlens`) loaded, by file name, merged into [`Ingest::dataset`].
+    saved: Vec<(String, Dataset)>,
 }
 
 struct Tracker<'p> {
@@ -142,9 +145,20 @@ impl Ingest {
         &mut self,
         name: &str,
         size: u64,
-        reader: R,
+        mut reader: R,
         on_progress: &mut dyn FnMut(&Progress),
     ) {
+        if self.add_saved(name, size, &mut reader) {
+            self.files_seen += 1;
+            self.bytes_done += size;
+            on_progress(&Progress {
+                bytes_done: self.bytes_done,
+                bytes_total: self.bytes_total.max(self.bytes_done),
+                files_seen: self.files_seen,
+                current: name.to_owned(),
+            });
+            return;
+        }
         let tracker = Rc::new(RefCell::new(Tracker {
             progress: Progress {
                 bytes_done: self.bytes_done,
@@ -186,6 +200,31 @@ impl Ingest {
         t.progress.bytes_done = self.bytes_done;
         self.files_seen = t.progress.files_seen;
         t.report();
+    }
+
+    /// A saved dataset (`.runlens`, known by its first line) is loaded whole and kept beside the
+    /// parsed files; `false` (reader rewound) for anything else.
+    fn add_saved<R: Read + Seek>(&mut self, name: &str, size: u64, reader: &mut R) -> bool {
+        let mut head = [0u8; saved::SAVED_MAGIC.len()];
+        let n = read_up_to(reader, &mut head);
+        if reader.seek(SeekFrom::Start(0)).is_err() || !saved::is_saved_dataset(&head[..n]) {
+            return false;
+        }
+        let mut bytes = Vec::with_capacity(size.min(1 << 30) as usize);
+        let loaded = reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| saved::SavedError::Damaged(e.to_string()))
+            .and_then(|_| saved::load_dataset(&bytes));
+        match loaded {
+            Ok(ds) => {
+                self.saved.retain(|(n, _)| n != name);
+                self.saved.push((name.to_owned(), ds));
+            }
+            Err(e) => self
+                .diagnostics
+                .push(Diagnostic::error(name, e.to_string())),
+        }
+        true
     }
 
     /// Add an in-memory file or archive.
@@ -262,6 +301,10 @@ impl Ingest {
         self.unrecognized.retain(|u| !inside(&u.path));
         self.diagnostics.retain(|d| !inside(&d.file));
         self.scheduler_cache.get_mut().retain(|dir, _| !inside(dir));
+        self.saved.retain(|(name, _)| !inside(name));
+        for (_, ds) in &mut self.saved {
+            saved::remove_where(ds, inside);
+        }
         self.p2p_cache.get_mut().retain(|dir, _| !inside(dir));
         before - self.records.len()
     }
@@ -288,8 +331,26 @@ impl Ingest {
             .splice(0..0, self.diagnostics.iter().cloned());
         ds.input_bytes = self.bytes_done;
         ds.files_seen = self.files_seen;
+        for (_, other) in &self.saved {
+            saved::merge_into(&mut ds, other);
+        }
+        ds.input_bytes = self.bytes_done;
         ds
     }
+}
+
+/// Fill `buf` from `r` as far as it goes; the bytes read.
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> usize {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    n
 }
 
 /// Where the archive layer's files, forgets and problems go during one [`Ingest::add_input`].

@@ -324,7 +324,8 @@ pub struct BenchmarkPoint {
     pub isl: Option<u32>,
     pub osl: Option<u32>,
     pub concurrency: Option<u32>,
-    /// Requests per second asked for; infinity means unlimited (`inf`, `null` in JSON).
+    /// Requests per second asked for; infinity means unlimited (`"inf"` in JSON).
+    #[serde(default, with = "serde_nan::option_inf_as_string")]
     pub request_rate: Option<f64>,
     pub duration_s: Option<f64>,
     pub completed: Option<u64>,

@@ -42,3 +42,36 @@ pub mod nan_as_null {
         }
     }
 }
+
+/// An optional number that may be infinite (a request rate of `inf`: unlimited): JSON has no
+/// infinity, so ±∞ travels as the strings `"inf"`/`"-inf"`, NaN as `null`.
+pub mod option_inf_as_string {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(x) if x.is_infinite() => if *x > 0.0 { "inf" } else { "-inf" }.serialize(s),
+            Some(x) if x.is_nan() => s.serialize_none(),
+            other => other.serialize(s),
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(f64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(match Option::<NumberOrText>::deserialize(d)? {
+            None => None,
+            Some(NumberOrText::Number(x)) => Some(x),
+            Some(NumberOrText::Text(t)) => match t.as_str() {
+                "inf" | "Infinity" => Some(f64::INFINITY),
+                "-inf" | "-Infinity" => Some(f64::NEG_INFINITY),
+                _ => t.parse().ok(),
+            },
+        })
+    }
+}
