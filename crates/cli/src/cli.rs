@@ -149,6 +149,23 @@ pub enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
+    /// Write a self-contained HTML report (the one-file app with the dataset embedded): it opens
+    /// offline on any machine with every tab live. `--redact` replaces host names, IPs, user
+    /// names, paths, model names, environment values or tags by stable pseudonyms (node-1, ...).
+    #[command(after_help = reading_help("a run, a worker log, a scheduler or P2P set"))]
+    Report {
+        /// The HTML file to write.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// What to replace (comma-separated): hosts, ips, users, paths, models, env, tags, or all.
+        #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+        redact: Vec<String>,
+        /// The view to open on, as the page's URL hash (e.g. `#tab=latency&stat=p99`).
+        #[arg(long, value_name = "HASH", default_value = "")]
+        view: String,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
     /// Worker-log and scheduler-CSV parse speed on generated inputs, as one JSON line.
     Bench {
         /// Size of each generated input, in MiB.

@@ -14,6 +14,7 @@
 //! - `runlens compare BASELINE CANDIDATE [--format text|json|markdown|csv] [--fail-on worse]` —
 //!   verdicts per matched point and metric; exit 3 when a `--fail-on` verdict occurs.
 //! - `runlens save PATH... -o FILE` — the parsed dataset as a `.runlens` file.
+//! - `runlens report PATH... -o FILE [--redact KINDS]` — a self-contained HTML report.
 //! - `runlens bench [--mb N]` — parse speed on generated inputs, one JSON line.
 //! - `runlens completions SHELL` — a completion script for bash, zsh, fish, elvish, powershell.
 //!
@@ -36,6 +37,7 @@ mod nccl;
 mod output;
 mod points;
 mod progress;
+mod report;
 mod sched;
 mod summary;
 mod table;
@@ -165,6 +167,47 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
                     || !ds.worker_logs.is_empty()
                     || !ds.scheduler.is_empty()
                     || !ds.p2p.is_empty(),
+            ))
+        }
+        Command::Report {
+            output,
+            redact,
+            view,
+            inputs,
+        } => {
+            use runlens_core::analysis::redact::RedactKind;
+            let kinds: Vec<RedactKind> = if redact.iter().any(|k| k == "all") {
+                RedactKind::ALL.to_vec()
+            } else {
+                redact
+                    .iter()
+                    .map(|k| k.parse::<RedactKind>())
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(anyhow::Error::msg)?
+            };
+            let ds = read(&inputs)?;
+            let (ds, replaced) = report::redacted(&ds, &kinds);
+            for r in &replaced {
+                warn(format_args!(
+                    "runlens: redact {}: {} -> {} ({} occurrences)",
+                    r.kind,
+                    output::terminal_safe(&r.original),
+                    r.pseudonym,
+                    r.occurrences
+                ));
+            }
+            let html = report::report_html(&ds, &view)?;
+            std::fs::write(&output, html.as_bytes())
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            warn(format_args!(
+                "runlens: wrote {} ({} bytes, {} runs, {} values redacted)",
+                output.display(),
+                html.len(),
+                ds.runs.len(),
+                replaced.len()
+            ));
+            Ok(Outcome::from(
+                !ds.runs.is_empty() || !ds.worker_logs.is_empty(),
             ))
         }
         Command::Bench { mb } => {

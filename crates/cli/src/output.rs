@@ -72,3 +72,17 @@ impl<W: Write> Write for Watched<W> {
 pub fn warn(message: impl Display) {
     let _ = writeln!(io::stderr().lock(), "{message}");
 }
+
+/// `text` with control characters (terminal escape sequences among them) shown escaped, for
+/// printing names and values read from files to a terminal.
+pub fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}

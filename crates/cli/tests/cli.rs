@@ -579,3 +579,82 @@ fn save_writes_a_dataset_every_command_reads_back() {
         "worker-log samples are saved too"
     );
 }
+
+#[test]
+fn report_with_redaction_contains_none_of_the_redacted_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A stand-in for the one-file app (the test checks the embedding, not the app).
+    let app = tmp.path().join("runlens.html");
+    std::fs::write(
+        &app,
+        "<!DOCTYPE html><html><head><title>app</title></head><body></body></html>",
+    )
+    .unwrap();
+    let out = tmp.path().join("report.html");
+    let run = |redact: &str| {
+        let o = Command::new(RUNLENS)
+            .env("RUNLENS_APP", &app)
+            .args([
+                "report",
+                &fixture("demo-runs.tar.gz"),
+                "-o",
+                out.to_str().unwrap(),
+                "--view",
+                "#tab=latency",
+            ])
+            .args(if redact.is_empty() {
+                vec![]
+            } else {
+                vec!["--redact", redact]
+            })
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+            std::fs::read(&out).unwrap_or_default(),
+        )
+    };
+    let (code, err, plain) = run("");
+    assert_eq!(code, Some(0), "{err}");
+    let plain = String::from_utf8(plain).unwrap();
+    assert!(plain.contains(r##"id="runlens-report-dataset" data-hash="#tab=latency""##));
+    let (code, err, redacted) = run("all");
+    assert_eq!(code, Some(0), "{err}");
+    // Every value the redaction listed is gone from the file's bytes, inside the gzipped dataset too.
+    let listed: Vec<&str> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("runlens: redact "))
+        .filter_map(|l| {
+            l.split_once(": ")
+                .map(|(_, r)| r.split(" -> ").next().unwrap())
+        })
+        .collect();
+    assert!(listed.iter().any(|v| v.contains("gb-node01")), "{err}");
+    assert!(listed.contains(&"mlx5_0,mlx5_1"), "env values: {err}");
+    let html = String::from_utf8(redacted).unwrap();
+    let b64 = html
+        .split("data-hash=\"#tab=latency\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[18..]), &mut json)
+        .unwrap();
+    for v in &listed {
+        assert!(
+            !json.contains(v) && !html.contains(v),
+            "{v} survived redaction"
+        );
+    }
+    assert!(json.contains("node-1"));
+    let (code, err, _) = run("bogus");
+    assert_ne!(code, Some(0), "{err}");
+    assert!(err.contains("unknown redaction"), "{err}");
+}

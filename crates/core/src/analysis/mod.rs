@@ -9,5 +9,6 @@ pub mod compare;
 pub mod export;
 pub mod metrics;
 pub mod p2p;
+pub mod redact;
 pub mod scheduler;
 pub mod stats;
