@@ -4,7 +4,7 @@
 
 use crate::filters::{Field, Filters};
 use crate::tabs::compare::CompareView;
-use crate::tabs::latency::{LatencyOptions, Statistic};
+use crate::tabs::latency::{LatencyOptions, Statistic, XDim};
 use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
 use crate::tabs::scheduler::SchedulerView;
 use crate::tabs::Tab;
@@ -131,6 +131,11 @@ impl ViewState {
         if self.latency.log_y {
             parts.push("logy=1".into());
         }
+        match self.latency.x {
+            XDim::Auto => {}
+            XDim::Concurrency => parts.push("lx=concurrency".into()),
+            XDim::RequestRate => parts.push("lx=rate".into()),
+        }
         let cv = &self.compare;
         if let Some(b) = &cv.baseline {
             parts.push(format!("cbase={}", enc(b)));
@@ -240,6 +245,13 @@ impl ViewState {
                         .unwrap_or(s.latency.stat)
                 }
                 "logy" => s.latency.log_y = v == "1",
+                "lx" => {
+                    s.latency.x = match v {
+                        "rate" => XDim::RequestRate,
+                        "concurrency" => XDim::Concurrency,
+                        _ => XDim::Auto,
+                    }
+                }
                 "cbase" => s.compare.baseline = Some(dec(v)),
                 "ccand" => s.compare.candidate = Some(dec(v)),
                 "cat" => s.compare.at = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0),
@@ -310,6 +322,7 @@ mod tests {
             latency: LatencyOptions {
                 stat: Statistic::P99,
                 log_y: true,
+                x: XDim::RequestRate,
             },
             scheduler: SchedulerView {
                 set: Some("logs/sched a".into()),

@@ -1,6 +1,7 @@
-//! Latency tab: TTFT, TPOT, ITL and E2E latency against concurrency, one line per run, for the
-//! chosen statistic (mean, median, p90, p99 where the results have it), linear or log Y, and a
-//! min/max table per run.
+//! Latency tab: TTFT, TPOT, ITL and E2E latency against concurrency or request rate (chosen, or
+//! request rate on its own when the runs sweep the rate at one concurrency), one line per run,
+//! for the chosen statistic (mean, median, p90, p99 where the results have it), linear or log
+//! Y, and a min/max table per run.
 
 use crate::data::DatasetRef;
 use charming::component::{Axis, Grid, Legend, Title};
@@ -48,10 +49,72 @@ impl Statistic {
     }
 }
 
+/// What the latency charts put on X.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum XDim {
+    /// Concurrency, unless the runs sweep request rate at one concurrency (then request rate).
+    #[default]
+    Auto,
+    Concurrency,
+    RequestRate,
+}
+
+impl XDim {
+    fn of(self, p: &BenchmarkPoint) -> Option<f64> {
+        match self {
+            XDim::RequestRate => p.request_rate.filter(|r| r.is_finite() && *r > 0.0),
+            _ => p.concurrency.map(f64::from),
+        }
+    }
+
+    fn axis_name(self) -> &'static str {
+        match self {
+            XDim::RequestRate => "Request rate (requests/s asked for)",
+            _ => "Concurrency (requests in flight)",
+        }
+    }
+
+    fn short(self) -> &'static str {
+        match self {
+            XDim::RequestRate => "request_rate",
+            _ => "concurrency",
+        }
+    }
+
+    /// The dimension to draw: `Auto` becomes request rate when some run has several finite
+    /// request rates but at most one concurrency.
+    pub fn resolve(self, ds: &Dataset) -> XDim {
+        if self != XDim::Auto {
+            return self;
+        }
+        let distinct = |run: &runlens_core::model::Run, dim: XDim| {
+            let mut v: Vec<u64> = run
+                .points
+                .iter()
+                .filter_map(|p| dim.of(p))
+                .map(f64::to_bits)
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v.len()
+        };
+        let rate_sweep = ds
+            .runs
+            .iter()
+            .any(|r| distinct(r, XDim::RequestRate) >= 2 && distinct(r, XDim::Concurrency) <= 1);
+        if rate_sweep {
+            XDim::RequestRate
+        } else {
+            XDim::Concurrency
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LatencyOptions {
     pub stat: Statistic,
     pub log_y: bool,
+    pub x: XDim,
 }
 
 impl Default for LatencyOptions {
@@ -59,6 +122,7 @@ impl Default for LatencyOptions {
         Self {
             stat: Statistic::Mean,
             log_y: false,
+            x: XDim::Auto,
         }
     }
 }
@@ -74,30 +138,37 @@ pub const METRICS: [(&str, &str, MetricOf); 4] = [
     ("latency-e2el", "E2E latency", |p| &p.e2el_ms),
 ];
 
-/// `(run label, [(concurrency, ms)])` for one metric and statistic.
+/// `(run label, [(x, ms)])` for one metric and statistic, x the resolved dimension, by x.
 pub fn latency_series(
     ds: &Dataset,
     metric: MetricOf,
     stat: Statistic,
+    x: XDim,
 ) -> Vec<(String, Vec<(f64, f64)>)> {
+    let x = x.resolve(ds);
     ds.runs
         .iter()
         .filter_map(|run| {
-            let pts: Vec<(f64, f64)> = run
+            let mut pts: Vec<(f64, f64)> = run
                 .points
                 .iter()
-                .filter_map(|p| Some((f64::from(p.concurrency?), stat.of(metric(p))?)))
+                .filter_map(|p| Some((x.of(p)?, stat.of(metric(p))?)))
                 .filter(|(_, v)| v.is_finite())
                 .collect();
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
             (!pts.is_empty()).then(|| (run.label(), pts))
         })
         .collect()
 }
 
-/// The data behind one latency chart: `run,concurrency,<stat>_ms`.
-pub fn latency_csv(ds: &Dataset, metric: MetricOf, stat: Statistic) -> String {
-    let mut out = format!("run,concurrency,{}_ms\n", stat.label().to_lowercase());
-    for (run, pts) in latency_series(ds, metric, stat) {
+/// The data behind one latency chart: `run,<x>,<stat>_ms`.
+pub fn latency_csv(ds: &Dataset, metric: MetricOf, stat: Statistic, x: XDim) -> String {
+    let mut out = format!(
+        "run,{},{}_ms\n",
+        x.resolve(ds).short(),
+        stat.label().to_lowercase()
+    );
+    for (run, pts) in latency_series(ds, metric, stat, x) {
         for (c, v) in pts {
             out.push_str(&format!("\"{}\",{c},{v}\n", run.replace('"', "\"\"")));
         }
@@ -111,15 +182,16 @@ pub fn latency_option(
     metric: MetricOf,
     opts: &LatencyOptions,
 ) -> Option<String> {
-    let series = latency_series(ds, metric, opts.stat);
+    let series = latency_series(ds, metric, opts.stat, opts.x);
     if series.is_empty() {
         return None;
     }
+    let x = opts.x.resolve(ds);
     let y_name = format!("{} {title} (ms)", opts.stat.label());
     let mut chart = Chart::new()
         .title(
             Title::new()
-                .text(format!("{y_name} vs concurrency"))
+                .text(format!("{y_name} vs {}", x.short().replace('_', " ")))
                 .left("center"),
         )
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
@@ -133,7 +205,7 @@ pub fn latency_option(
             Axis::new()
                 .type_(AxisType::Log)
                 .log_base(2.0)
-                .name("Concurrency (requests in flight)")
+                .name(x.axis_name())
                 .name_location(NameLocation::Middle)
                 .name_gap(30),
         )
@@ -177,16 +249,19 @@ pub fn LatencyTab(
                 })
             });
             let empty = Signal::derive(move || {
+                let o = opts.get();
+                let x = dataset.with(|ds| ds.as_deref().map(|ds| o.x.resolve(ds)).unwrap_or(o.x));
                 format!(
-                    "No run has a {} {title} for any concurrency in its results.",
-                    opts.get().stat.label().to_lowercase()
+                    "No run has a {} {title} for any {} in its results.",
+                    o.stat.label().to_lowercase(),
+                    x.short().replace('_', " ")
                 )
             });
             let csv = Signal::derive(move || {
                 let o = opts.get();
                 dataset.with(|ds| {
                     ds.as_ref()
-                        .map(|ds| latency_csv(ds, metric, o.stat))
+                        .map(|ds| latency_csv(ds, metric, o.stat, o.x))
                         .unwrap_or_default()
                 })
             });
@@ -233,6 +308,17 @@ pub fn LatencyTab(
             <span class="sep"></span>
             <label><input type="checkbox" id="log-y" prop:checked=move || opts.get().log_y
                 on:change=move |_| opts.update(|o| o.log_y = !o.log_y) />"Log Y"</label>
+            <span class="sep"></span>
+            <label>"X "
+                <select id="latency-x" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    opts.update(|o| o.x = match v.as_str() { "concurrency" => XDim::Concurrency, "rate" => XDim::RequestRate, _ => XDim::Auto });
+                }>
+                    <option value="auto" selected=move || opts.get().x == XDim::Auto>"auto"</option>
+                    <option value="concurrency" selected=move || opts.get().x == XDim::Concurrency>"concurrency"</option>
+                    <option value="rate" selected=move || opts.get().x == XDim::RequestRate>"request rate"</option>
+                </select>
+            </label>
         </div>
         <div class="chart-grid">{charts}</div>
         <h3>"Latency summary (ms)"</h3>
@@ -246,6 +332,48 @@ mod tests {
     use runlens_core::Ingest;
 
     #[test]
+    fn a_request_rate_sweep_at_one_concurrency_is_drawn_against_the_rate() {
+        let point = |rate: f64, ttft: f64| BenchmarkPoint {
+            concurrency: Some(64),
+            request_rate: Some(rate),
+            ttft_ms: LatencyStats {
+                mean: Some(ttft),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let ds = Dataset {
+            runs: vec![runlens_core::model::Run {
+                key: "qps".into(),
+                points: vec![
+                    point(4.0, 300.0),
+                    point(1.0, 100.0),
+                    point(2.0, 150.0),
+                    point(f64::INFINITY, 900.0),
+                ],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert_eq!(XDim::Auto.resolve(&ds), XDim::RequestRate);
+        let s = latency_series(&ds, METRICS[0].2, Statistic::Mean, XDim::Auto);
+        assert_eq!(
+            s[0].1,
+            vec![(1.0, 100.0), (2.0, 150.0), (4.0, 300.0)],
+            "sorted by rate; unlimited rate left out"
+        );
+        // Asked for concurrency, all four stack at 64.
+        assert_eq!(
+            latency_series(&ds, METRICS[0].2, Statistic::Mean, XDim::Concurrency)[0]
+                .1
+                .len(),
+            4
+        );
+        assert!(latency_csv(&ds, METRICS[0].2, Statistic::Mean, XDim::Auto)
+            .starts_with("run,request_rate,mean_ms"));
+    }
+
+    #[test]
     fn p99_and_log_axis() {
         let mut ingest = Ingest::new();
         ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
@@ -253,6 +381,7 @@ mod tests {
         let opts = LatencyOptions {
             stat: Statistic::P99,
             log_y: true,
+            x: XDim::Auto,
         };
         let json: serde_json::Value =
             serde_json::from_str(&latency_option(&ds, "TTFT", METRICS[0].2, &opts).unwrap())
@@ -265,6 +394,15 @@ mod tests {
         };
         assert_eq!(y["type"], "log");
         assert!(y["name"].as_str().unwrap().starts_with("P99 TTFT"));
+        let x = if json["xAxis"].is_array() {
+            &json["xAxis"][0]
+        } else {
+            &json["xAxis"]
+        };
+        assert!(
+            x["name"].as_str().unwrap().starts_with("Concurrency"),
+            "the demo sweeps concurrency"
+        );
         // No result, no chart: the page shows the empty state that names what is missing.
         assert!(latency_option(
             &Dataset::default(),

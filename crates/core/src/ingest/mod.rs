@@ -206,7 +206,7 @@ impl Ingest {
     /// parsed files; `false` (reader rewound) for anything else.
     fn add_saved<R: Read + Seek>(&mut self, name: &str, size: u64, reader: &mut R) -> bool {
         let mut head = [0u8; saved::SAVED_MAGIC.len()];
-        let n = read_up_to(reader, &mut head);
+        let n = vfs::read_up_to(reader, &mut head).unwrap_or(0);
         if reader.seek(SeekFrom::Start(0)).is_err() || !saved::is_saved_dataset(&head[..n]) {
             return false;
         }
@@ -337,20 +337,6 @@ impl Ingest {
         ds.input_bytes = self.bytes_done;
         ds
     }
-}
-
-/// Fill `buf` from `r` as far as it goes; the bytes read.
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> usize {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => break,
-        }
-    }
-    n
 }
 
 /// Where the archive layer's files, forgets and problems go during one [`Ingest::add_input`].

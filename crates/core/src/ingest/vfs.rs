@@ -720,7 +720,8 @@ fn member_name(raw: &[u8]) -> (String, bool) {
     (name.to_owned(), lossy)
 }
 
-fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Fill `buf` from `reader` as far as it goes; the bytes read.
+pub(crate) fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match reader.read(&mut buf[n..]) {
