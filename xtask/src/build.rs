@@ -15,7 +15,63 @@ pub fn build() -> Result {
     run(Command::new("trunk").args(["build", "--release"]))?;
     let dist = root().join("dist");
     crate::onefile::write(&dist)?;
+    cache_bust(&dist)?;
     print_sizes(&dist)
+}
+
+/// Cache busting with stable file names (the page starts `./worker_loader.js`): every URL the
+/// site loads gets `?v=<hash of the build>`, so a browser never mixes a new page with an old
+/// cached worker or wasm after a deploy.
+fn cache_bust(dist: &Path) -> Result {
+    use std::hash::{Hash, Hasher};
+    let read = |n: &str| std::fs::read(dist.join(n)).map_err(|e| format!("dist/{n}: {e}"));
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for n in [
+        "runlens-app.js",
+        "runlens-app_bg.wasm",
+        "worker.js",
+        "worker_bg.wasm",
+        "style.css",
+        "runlens.js",
+    ] {
+        read(n)?.hash(&mut h);
+    }
+    let v = format!("{:016x}", h.finish());
+    let write = |n: &str, text: String| {
+        std::fs::write(dist.join(n), text).map_err(|e| format!("dist/{n}: {e}"))
+    };
+    write(
+        "worker_loader.js",
+        format!("importScripts(\"./worker.js?v={v}\");wasm_bindgen(\"./worker_bg.wasm?v={v}\");"),
+    )?;
+    let mut index = String::from_utf8(read("index.html")?).map_err(|e| e.to_string())?;
+    for name in [
+        "runlens-app.js",
+        "runlens-app_bg.wasm",
+        "style.css",
+        "runlens.js",
+        "echarts.min.js",
+    ] {
+        for quote in ['\'', '"'] {
+            index = index.replace(
+                &format!("{quote}./{name}{quote}"),
+                &format!("{quote}./{name}?v={v}{quote}"),
+            );
+            index = index.replace(
+                &format!("{quote}{name}{quote}"),
+                &format!("{quote}./{name}?v={v}{quote}"),
+            );
+        }
+    }
+    let marker = "<script type=\"module\">";
+    index = index.replacen(
+        marker,
+        &format!(
+            "<script>window.runlensWorkerUrl = \"./worker_loader.js?v={v}\";</script>\n{marker}"
+        ),
+        1,
+    );
+    write("index.html", index)
 }
 
 /// The one-file app's name in `dist/`.

@@ -95,6 +95,10 @@ pub fn setup() -> Result {
 
 /// Debian's chromium and chromium-driver (needs root, as on the project's machines).
 pub fn ensure_chromium() -> Result {
+    // A build-only machine (the Pages workflow) needs no browser.
+    if std::env::var_os("RUNLENS_NO_BROWSER").is_some() {
+        return Ok(());
+    }
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
