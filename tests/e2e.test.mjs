@@ -812,3 +812,36 @@ test('save dataset and save report: both reopen with the same points, the report
   fs.rmSync(datasetPath, { force: true });
   fs.rmSync(reportPath, { force: true });
 });
+
+test('?url= loads data from another origin with CORS, and says what to do without it', async () => {
+  const archive = fs.readFileSync(path.join(demo, 'demo-runs.tar.gz'));
+  const serve = (cors) => http.createServer((req, res) => {
+    const headers = { 'Content-Type': 'application/gzip', 'Content-Length': archive.length };
+    if (cors) headers['Access-Control-Allow-Origin'] = '*';
+    res.writeHead(200, headers).end(archive);
+  });
+  const open = serve(true);
+  const closed = serve(false);
+  await new Promise((r) => open.listen(0, '127.0.0.1', r));
+  await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+  try {
+    const session = await openPage();
+    const { page } = session;
+    const dataUrl = `http://127.0.0.1:${open.address().port}/runs/demo-runs.tar.gz`;
+    await page.goto(`${baseUrl}?url=${encodeURIComponent(dataUrl)}#tab=pareto`);
+    await waitLoaded(page);
+    assertMatchesTruth(await paretoSeries(page));
+    assert.match(await page.locator('#save-status').innerText(), /Fetched 1 file/);
+    await finish(session);
+
+    const failing = await openPage();
+    failing.errors.length = 0;
+    await failing.page.goto(`${baseUrl}?url=${encodeURIComponent(`http://127.0.0.1:${closed.address().port}/x.tar.gz`)}`);
+    await failing.page.waitForSelector('.status.error', { timeout: 20000 });
+    assert.match(await failing.page.locator('.status.error').first().innerText(), /CORS/);
+    await failing.context.close();
+  } finally {
+    open.close();
+    closed.close();
+  }
+});

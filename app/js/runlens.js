@@ -191,5 +191,46 @@
 
   function locationHash() { return location.hash; }
 
-  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText, downloadBytes, saveReport, copyLink, locationHash, readAllEntries: readAll };
+  // `?url=…` (several allowed): the data to fetch, each an archive, a file, a .runlens dataset or
+  // a report. The page's Content-Security-Policy allows connections to exactly these origins.
+  function urlsToLoad() {
+    return new URLSearchParams(location.search).getAll('url').filter((u) => u.trim() !== '');
+  }
+
+  // Fetch them with streaming progress (MB and MB/s in #save-status); resolves to {paths, files}
+  // for the worker, or rejects with a message saying what happened and how to fix it.
+  async function fetchUrls(urls) {
+    const paths = [];
+    const files = [];
+    for (const u of urls) {
+      const url = new URL(u, location.href);
+      const name = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() || url.hostname);
+      let response;
+      try {
+        response = await fetch(url, { credentials: 'omit' });
+      } catch (e) {
+        throw new Error(`Cannot fetch ${url.href}: ${e.message}. The server must allow this page with CORS (Access-Control-Allow-Origin), or download the file and drop it here.`);
+      }
+      if (!response.ok) throw new Error(`Cannot fetch ${url.href}: HTTP ${response.status} ${response.statusText}.`);
+      const total = Number(response.headers.get('content-length')) || 0;
+      const reader = response.body.getReader();
+      const chunks = [];
+      let done = 0;
+      const started = performance.now();
+      for (;;) {
+        const { value, done: end } = await reader.read();
+        if (end) break;
+        chunks.push(value);
+        done += value.length;
+        const secs = Math.max((performance.now() - started) / 1000, 1e-3);
+        say(`Fetching ${name}: ${(done / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB at ${(done / 1e6 / secs).toFixed(1)} MB/s`, false);
+      }
+      paths.push(name);
+      files.push(new File(chunks, name));
+    }
+    say(`Fetched ${files.length} file(s) from the given URLs.`, false);
+    return { paths, files };
+  }
+
+  window.runlensJs = { filesFromDrop, filesFromInput, chartRender, chartDispose, chartDownloadPng, downloadText, downloadBytes, saveReport, copyLink, locationHash, urlsToLoad, fetchUrls, readAllEntries: readAll };
 })();

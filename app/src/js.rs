@@ -45,6 +45,14 @@ extern "C" {
     #[wasm_bindgen(js_namespace = runlensJs, js_name = copyLink)]
     pub fn copy_link();
 
+    /// The `?url=` parameters of the page.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = urlsToLoad)]
+    pub fn urls_to_load() -> js_sys::Array;
+
+    /// Fetch these URLs with progress; a promise of `{paths, files}`.
+    #[wasm_bindgen(js_namespace = runlensJs, js_name = fetchUrls)]
+    pub fn fetch_urls(urls: &js_sys::Array) -> js_sys::Promise;
+
     /// `location.hash`.
     #[wasm_bindgen(js_namespace = runlensJs, js_name = locationHash)]
     pub fn location_hash() -> String;

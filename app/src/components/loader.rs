@@ -46,6 +46,23 @@ pub fn Loader(client: WorkerClient) -> impl IntoView {
         });
     };
 
+    // `?url=…`: fetch the data the link names, then load it like a drop.
+    let urls = js::urls_to_load();
+    if urls.length() > 0 {
+        let promise = js::fetch_urls(&urls);
+        wasm_bindgen_futures::spawn_local(async move {
+            match JsFuture::from(promise).await {
+                Ok(picked) => client.send_files(picked),
+                Err(e) => client.state.set(super::worker_client::LoadState::Failed(
+                    js_sys::Reflect::get(&e, &"message".into())
+                        .ok()
+                        .and_then(|m| m.as_string())
+                        .unwrap_or_else(|| format!("{e:?}")),
+                )),
+            }
+        });
+    }
+
     view! {
         <section
             class="dropzone"
