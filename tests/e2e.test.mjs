@@ -845,3 +845,26 @@ test('?url= loads data from another origin with CORS, and says what to do withou
     closed.close();
   }
 });
+
+test('screenshots of every tab at 1280x800 and 1920x1080, light and dark', async () => {
+  const shots = path.join(artifacts, 'tabs');
+  fs.mkdirSync(shots, { recursive: true });
+  for (const [w, h] of [[1280, 800], [1920, 1080]]) {
+    for (const scheme of ['light', 'dark']) {
+      const context = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(baseUrl);
+      await page.click('#load-demo');
+      await waitLoaded(page);
+      for (const tab of ['pareto', 'latency', 'nodes', 'rate', 'config', 'sched', 'p2p', 'compare', 'runs']) {
+        await page.click(`#tab-${tab}`);
+        await page.waitForTimeout(tab === 'nodes' ? 1500 : 700);
+        await page.screenshot({ path: path.join(shots, `${tab}-${w}x${h}-${scheme}.png`) });
+      }
+      assert.deepEqual(errors, []);
+      await context.close();
+    }
+  }
+});

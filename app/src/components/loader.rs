@@ -76,8 +76,8 @@ pub fn Loader(client: WorkerClient) -> impl IntoView {
         >
             <p class="drop-hint" id="drop-hint">
                 "Drop a benchmark run folder (srt-slurm, SGLang, vLLM, TRT-LLM), result files, or a "
-                <code>".tar"</code>", "<code>".tar.gz"</code>" or "<code>".zip"</code>
-                " of them here — everything is read in this browser, nothing is uploaded."
+                <code>".tar(.gz|.zst|.xz)"</code>" or "<code>".zip"</code>" of them, or a saved "<code>".runlens"</code>
+                " dataset here — everything is read in this browser, nothing is uploaded."
             </p>
             <details class="formats" id="what-can-i-drop">
                 <summary>"What can I drop here?"</summary>

@@ -6,6 +6,16 @@ use charming::element::{AreaStyle, AxisType, NameLocation, Tooltip, Trigger};
 use charming::series::{Bar, Line};
 use charming::Chart;
 
+/// The Okabe–Ito palette: eight colours told apart with every common colour-vision deficiency.
+pub const RUN_PALETTE: [&str; 8] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+];
+
+/// The colour of the run at `index` in the dataset's run list: every tab colours a run the same.
+pub fn run_colour(index: usize) -> &'static str {
+    RUN_PALETTE[index % RUN_PALETTE.len()]
+}
+
 /// One line of an XY chart: `[x, y]` points, optionally stacked (with area).
 pub struct XySeries {
     pub name: String,

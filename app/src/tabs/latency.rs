@@ -138,17 +138,21 @@ pub const METRICS: [(&str, &str, MetricOf); 4] = [
     ("latency-e2el", "E2E latency", |p| &p.e2el_ms),
 ];
 
-/// `(run label, [(x, ms)])` for one metric and statistic, x the resolved dimension, by x.
+/// One run's line: its label, `(x, ms)` points by x, and its index in the dataset (its colour).
+pub type LatencySeries = (String, Vec<(f64, f64)>, usize);
+
+/// The lines of one metric and statistic, x the resolved dimension.
 pub fn latency_series(
     ds: &Dataset,
     metric: MetricOf,
     stat: Statistic,
     x: XDim,
-) -> Vec<(String, Vec<(f64, f64)>)> {
+) -> Vec<LatencySeries> {
     let x = x.resolve(ds);
     ds.runs
         .iter()
-        .filter_map(|run| {
+        .enumerate()
+        .filter_map(|(index, run)| {
             let mut pts: Vec<(f64, f64)> = run
                 .points
                 .iter()
@@ -156,7 +160,7 @@ pub fn latency_series(
                 .filter(|(_, v)| v.is_finite())
                 .collect();
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-            (!pts.is_empty()).then(|| (run.label(), pts))
+            (!pts.is_empty()).then(|| (run.label(), pts, index))
         })
         .collect()
 }
@@ -168,7 +172,7 @@ pub fn latency_csv(ds: &Dataset, metric: MetricOf, stat: Statistic, x: XDim) -> 
         x.resolve(ds).short(),
         stat.label().to_lowercase()
     );
-    for (run, pts) in latency_series(ds, metric, stat, x) {
+    for (run, pts, _) in latency_series(ds, metric, stat, x) {
         for (c, v) in pts {
             out.push_str(&format!("\"{}\",{c},{v}\n", run.replace('"', "\"\"")));
         }
@@ -220,10 +224,13 @@ pub fn latency_option(
                 .name_location(NameLocation::Middle)
                 .name_gap(60),
         );
-    for (name, pts) in series {
+    for (name, pts, index) in series {
+        let colour = crate::tabs::charts::run_colour(index);
         chart = chart.series(
             Line::new()
                 .name(name)
+                .item_style(charming::element::ItemStyle::new().color(colour))
+                .line_style(charming::element::LineStyle::new().color(colour))
                 .show_symbol(true)
                 .symbol(Symbol::Circle)
                 .symbol_size(7)
@@ -371,6 +378,34 @@ mod tests {
         );
         assert!(latency_csv(&ds, METRICS[0].2, Statistic::Mean, XDim::Auto)
             .starts_with("run,request_rate,mean_ms"));
+    }
+
+    #[test]
+    fn a_run_has_the_same_colour_on_pareto_and_latency() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
+        let ds = ingest.dataset();
+        let pareto = crate::tabs::pareto::pareto_series(&ds, &Default::default());
+        let latency = latency_series(&ds, METRICS[0].2, Statistic::Mean, XDim::Auto);
+        assert!(pareto.len() >= 3);
+        for p in &pareto {
+            let (_, _, index) = latency
+                .iter()
+                .find(|l| l.0 == p.name)
+                .expect("the run on both tabs");
+            assert_eq!(
+                p.colour,
+                crate::tabs::charts::run_colour(*index),
+                "{}",
+                p.name
+            );
+        }
+        let colours: std::collections::BTreeSet<_> = pareto.iter().map(|p| p.colour).collect();
+        assert_eq!(
+            colours.len(),
+            pareto.len(),
+            "distinct colours for the demo's runs"
+        );
     }
 
     #[test]

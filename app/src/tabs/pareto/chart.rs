@@ -32,13 +32,16 @@ pub const TOOLTIP_FIELDS: [&str; 6] = [
 pub struct ParetoSeries {
     pub name: String,
     pub points: Vec<[f64; 6]>,
+    /// The run's colour ([`crate::tabs::charts::run_colour`] of its index).
+    pub colour: &'static str,
 }
 
 /// Series of every run with at least one plottable point.
 pub fn pareto_series(ds: &Dataset, opts: &ParetoOptions) -> Vec<ParetoSeries> {
     ds.runs
         .iter()
-        .filter_map(|run| {
+        .enumerate()
+        .filter_map(|(index, run)| {
             let points: Vec<[f64; 6]> = run
                 .points
                 .iter()
@@ -57,6 +60,7 @@ pub fn pareto_series(ds: &Dataset, opts: &ParetoOptions) -> Vec<ParetoSeries> {
                 .collect();
             (!points.is_empty()).then(|| ParetoSeries {
                 name: run.label(),
+                colour: crate::tabs::charts::run_colour(index),
                 points,
             })
         })
@@ -141,6 +145,8 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
         chart = chart.series(
             Line::new()
                 .name(s.name.as_str())
+                .item_style(charming::element::ItemStyle::new().color(s.colour))
+                .line_style(LineStyle::new().color(s.colour))
                 .show_symbol(true)
                 .symbol(Symbol::Circle)
                 .symbol_size(8)
