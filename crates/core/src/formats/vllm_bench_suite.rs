@@ -43,7 +43,7 @@ use super::sa_bench_json::first_byte;
 use super::{Format, Record};
 use crate::model::{BenchmarkPoint, Diagnostic, FormatError, LatencyStats, Severity};
 use crate::text::contains;
-use crate::text::paths::file_name;
+use crate::text::paths::{concurrency_from_path, file_name};
 
 /// `benchmark_results.json`: the suite's rows as one JSON list.
 pub struct VllmSuiteJson;
@@ -195,8 +195,9 @@ fn classify(path: &str, tool: &str, row: &Row) -> RowKind {
             _ => None,
         })
         .or_else(|| name_token(&name, "qps").and_then(rate_value));
-    let concurrency = small(row, CONCURRENCY_KEYS)
-        .or_else(|| name_token(&name, "concurrency").and_then(|t| t.parse::<u32>().ok()));
+    // The test name is the per-test file's stem: read it as `sa_bench_json` reads that file's
+    // path (`…_concurrency_16`), so that the two copies of a point match.
+    let concurrency = small(row, CONCURRENCY_KEYS).or_else(|| concurrency_from_path(&name));
     let gpus_reported = match (small(row, &["TP Size"]), small(row, &["PP Size"])) {
         (None, None) => None,
         (tp, pp) => tp.unwrap_or(1).checked_mul(pp.unwrap_or(1)),
