@@ -238,6 +238,7 @@ fn classify(path: &str, tool: &str, row: &Row) -> RowKind {
             p99: num(row, &["P99 ITL (ms)"]),
         },
         model_id: text(row, "Model"),
+        suite_test: (!name.is_empty()).then(|| name.clone()),
         ..Default::default()
     }))
 }
