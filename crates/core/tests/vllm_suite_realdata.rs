@@ -128,39 +128,38 @@ fn surajssd_llama70b_report_rows_are_points_at_their_qps() {
 }
 
 #[test]
-fn surajssd_markdown_table_matches_its_text_and_the_json_to_six_digits() {
+fn surajssd_markdown_reads_its_embedded_json_at_full_precision_matching_its_table() {
     let s = "surajssd__llm-k8s__llama70b_01_tp8_pp1";
     let ds = load(s, &["benchmark_results.md"]);
     assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
     let pts = points(&ds);
     assert_eq!(pts.len(), 4);
     assert!(pts.iter().all(|p| p.tool == "vllm-suite-md"));
-    // `| tp8_pp1_qps_04  | 1xStandard_ND96asr_v4 x 1 |  200 |  3.17519  |  673.918 |  1351.17 |
-    //   50.3255 | 49.5001 | 67.5639 | 27.0833 | 27.3485 | 27.9128 | 27.1039 | 27.1927 | 29.63 |`
-    let q4 = at_rate(&pts, 4.0)[0];
-    assert_eq!(q4.request_throughput, Some(3.17519));
-    assert_eq!(q4.output_throughput, Some(673.918));
-    assert_eq!(q4.total_token_throughput, Some(1351.17));
-    assert_eq!(q4.ttft_ms.p99, Some(67.5639));
-    assert_eq!(q4.tpot_ms.median, Some(27.3485));
-    assert_eq!(q4.itl_ms.p99, Some(29.63));
-    assert_eq!(q4.completed, Some(200));
-    // `| tp8_pp1_qps_inf | … | 8.3983 | 1780.36 | 3571.67 | 360.361 | …`
-    let inf = at_rate(&pts, f64::INFINITY)[0];
-    assert_eq!(inf.request_throughput, Some(8.3983));
-    assert_eq!(inf.ttft_ms.mean, Some(360.361));
-    // The same rows, full precision, in the JSON: agree to tabulate's 6 significant digits.
+    // The JSON line of the Markdown holds the JSON report's numbers exactly.
     let json = load(s, &["benchmark_results.json"]);
     for j in points(&json) {
         let m = at_rate(&pts, j.request_rate.unwrap())[0];
-        for (a, b) in [
-            (m.output_throughput, j.output_throughput),
-            (m.ttft_ms.median, j.ttft_ms.median),
-            (m.itl_ms.mean, j.itl_ms.mean),
-        ] {
-            let (a, b) = (a.unwrap(), b.unwrap());
-            assert!((a - b).abs() <= 5e-6 * b.abs(), "{a} vs {b}");
-        }
+        assert_eq!(m.output_throughput, j.output_throughput);
+        assert_eq!(m.total_token_throughput, j.total_token_throughput);
+        assert_eq!(m.ttft_ms, j.ttft_ms);
+        assert_eq!(m.tpot_ms, j.tpot_ms);
+        assert_eq!(m.itl_ms, j.itl_ms);
+        assert_eq!(m.completed, j.completed);
+    }
+    // And the pipe table's text to its 6 significant digits:
+    // `| tp8_pp1_qps_04  | 1xStandard_ND96asr_v4 x 1 |  200 |  3.17519  |  673.918 |  1351.17 |
+    //   50.3255 | 49.5001 | 67.5639 | 27.0833 | 27.3485 | 27.9128 | 27.1039 | 27.1927 | 29.63 |`
+    let q4 = at_rate(&pts, 4.0)[0];
+    for (value, shown) in [
+        (q4.request_throughput, 3.17519),
+        (q4.output_throughput, 673.918),
+        (q4.total_token_throughput, 1351.17),
+        (q4.ttft_ms.p99, 67.5639),
+        (q4.tpot_ms.median, 27.3485),
+        (q4.itl_ms.p99, 29.63),
+    ] {
+        let v = value.unwrap();
+        assert!((v - shown).abs() <= 5e-6 * shown, "{v} shown as {shown}");
     }
 }
 

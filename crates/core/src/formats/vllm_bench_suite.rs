@@ -12,10 +12,12 @@
 //! (`avg_latency` and `percentiles` in **seconds**, multiplied by 1000 for the report),
 //! `throughput` a `vllm bench throughput --output-json` result (`elapsed_time`, `num_requests`,
 //! `total_num_tokens`, `requests_per_second`, `tokens_per_second`). It renames the keys to
-//! display names and writes `benchmark_results.json` = `json.dumps(latency rows + throughput rows
-//! + serving rows)`, one flat list of objects keyed by display name (pandas: a missing value is
+//! display names and writes `benchmark_results.json` = `json.dumps(latency rows plus throughput
+//! rows plus serving rows)`, one flat list of objects keyed by display name (pandas: a missing value is
 //! a bare `NaN`), and `benchmark_results.md`, a description template with one `tabulate` pipe
-//! table per kind (numbers to 6 significant digits, `inf` as text).
+//! table per kind (numbers to 6 significant digits, `inf` as text) and, in the nightly template,
+//! the same tables once more as one JSON line, `{"latency": {column: {index: value}},
+//! "throughput": …, "serving": …}` (pandas `to_dict()`, full precision), read in preference.
 //!
 //! Serving columns (newest): `Test name`, `Model`, `Dataset Name`, `Input Len`, `Output Len`,
 //! `TP Size`, `PP Size`, `dtype`, `GPU`, `# of req.` (completed), `qps` (the client's
@@ -422,13 +424,49 @@ fn markdown_rows(text: &str) -> Vec<(u64, Row)> {
     rows
 }
 
+/// The rows of the report's "json version of the benchmarking tables" block, when it has one:
+/// one line `{"latency": {column: {index: value}}, "throughput": …, "serving": …}` (pandas
+/// `DataFrame.to_dict()`, full precision), with its line number. `None` when there is no such
+/// line or it holds no rows.
+fn embedded_json_rows(text: &str) -> Option<Vec<(u64, Row)>> {
+    let (i, line) = text.lines().enumerate().find(|(_, l)| {
+        let t = l.trim_start();
+        t.starts_with('{') && t.contains("\"serving\"") && t.contains("\"latency\"")
+    })?;
+    let v: Value = serde_json::from_slice(&python_json(line.trim().as_bytes())).ok()?;
+    let mut rows = Vec::new();
+    for kind in ["latency", "throughput", "serving"] {
+        let Some(columns) = v.get(kind).and_then(Value::as_object) else {
+            continue;
+        };
+        let mut indices: Vec<&String> = columns
+            .values()
+            .filter_map(Value::as_object)
+            .flat_map(|c| c.keys())
+            .collect();
+        indices.sort_by_key(|k| (k.parse::<u64>().unwrap_or(u64::MAX), k.as_str()));
+        indices.dedup();
+        for idx in indices {
+            let row: Row = columns
+                .iter()
+                .map(|(name, c)| {
+                    let cell = c.get(idx.as_str()).map_or(Cell::Missing, json_cell);
+                    (name.clone(), cell)
+                })
+                .collect();
+            rows.push((i as u64 + 1, row));
+        }
+    }
+    (!rows.is_empty()).then_some(rows)
+}
+
 impl Format for VllmSuiteMarkdown {
     fn name(&self) -> &'static str {
         "vllm-suite-md"
     }
 
     fn describes(&self) -> &'static str {
-        "vLLM nightly/performance benchmark suite benchmark_results.md (pipe tables, 6 significant digits)"
+        "vLLM nightly/performance benchmark suite benchmark_results.md (its embedded JSON tables, else the pipe tables)"
     }
 
     fn duplicate_rank(&self) -> u8 {
@@ -447,7 +485,8 @@ impl Format for VllmSuiteMarkdown {
             return Err(FormatError::Empty);
         }
         let text = String::from_utf8_lossy(bytes);
-        let rows = markdown_rows(&text);
+        // The embedded JSON repeats the tables at full precision; the tables are 6 digits.
+        let rows = embedded_json_rows(&text).unwrap_or_else(|| markdown_rows(&text));
         if rows.is_empty() {
             out.push(Record::Diagnostic(Box::new(info(
                 path,
@@ -605,5 +644,32 @@ mod tests {
             })
             .collect();
         assert_eq!(rates, vec![Some(1.0), Some(f64::INFINITY)]);
+    }
+
+    #[test]
+    fn the_embedded_json_line_wins_over_the_rounded_table_unless_empty() {
+        let table = "| Test name | Tput (req/s) | Mean TTFT (ms) |\n|:--|--:|--:|\n| serving_a_qps_1 | 0.974567 | 65.2578 |\n";
+        let block = r#"{"latency": {}, "throughput": {}, "serving": {"Test name": {"0": "serving_a_qps_1"}, "Tput (req/s)": {"0": 0.9745}, "Mean TTFT (ms)": {"0": NaN}}}"#;
+        let read = |md: &str| -> Vec<(Option<f64>, Option<f64>)> {
+            let mut out = Vec::new();
+            VllmSuiteMarkdown
+                .parse("r/benchmark_results.md", md.as_bytes(), &mut out)
+                .unwrap();
+            out.iter()
+                .filter_map(|r| match r {
+                    Record::Point(p) => Some((p.request_throughput, p.ttft_ms.mean)),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(
+            read(&format!("{table}\n```json\n{block}\n```\n")),
+            vec![(Some(0.9745), None)]
+        );
+        let empty = r#"{"latency": {}, "throughput": {}, "serving": {}}"#;
+        assert_eq!(
+            read(&format!("{table}\n```json\n{empty}\n```\n")),
+            vec![(Some(0.974567), Some(65.2578))]
+        );
     }
 }
