@@ -163,20 +163,47 @@ pub fn gpu_counts_from_metadata(m: &RunMetadata) -> GpuCounts {
     }
 }
 
-/// Keep, per concurrency, only the points of the best-ranked tool that reported it. One pass
-/// for the best rank of each concurrency, one to keep (a scan per point was quadratic in a run of
-/// 100 000 result files).
+/// Keep, per point of a run, only the copies of the best-ranked tool that reported it. A point
+/// is its concurrency and request rate (a qps sweep at one concurrency is one point per rate);
+/// a copy that states no rate matches every rate of its concurrency (a rollup or CSV that omits
+/// the rate repeats the same points). One pass for the best ranks, one to keep (a scan per point
+/// was quadratic in a run of 100 000 result files).
 fn drop_lesser_duplicates(points: &mut Vec<BenchmarkPoint>) {
-    let mut best: HashMap<Option<u32>, u8> = HashMap::new();
+    #[derive(Default)]
+    struct Best {
+        any: Option<u8>,
+        unstated: Option<u8>,
+        by_rate: HashMap<u64, u8>,
+    }
+    let lower = |slot: &mut Option<u8>, r: u8| *slot = Some(slot.map_or(r, |b| b.min(r)));
+    let mut best: HashMap<Option<u32>, Best> = HashMap::new();
     let ranks: Vec<u8> = points.iter().map(|p| duplicate_rank(&p.tool)).collect();
     for (p, &r) in points.iter().zip(&ranks) {
-        let b = best.entry(p.concurrency).or_insert(r);
-        *b = (*b).min(r);
+        let b = best.entry(p.concurrency).or_default();
+        lower(&mut b.any, r);
+        match p.request_rate {
+            None => lower(&mut b.unstated, r),
+            Some(rate) => {
+                let e = b.by_rate.entry(rate.to_bits()).or_insert(r);
+                *e = (*e).min(r);
+            }
+        }
     }
     let mut i = 0;
     points.retain(|p| {
         i += 1;
-        best.get(&p.concurrency) == Some(&ranks[i - 1])
+        let r = ranks[i - 1];
+        let Some(b) = best.get(&p.concurrency) else {
+            return true;
+        };
+        let rival = match p.request_rate {
+            None => b.any,
+            Some(rate) => match (b.by_rate.get(&rate.to_bits()).copied(), b.unstated) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            },
+        };
+        rival.is_none_or(|best| r <= best)
     });
 }
 
@@ -291,6 +318,50 @@ pub fn assemble_run(src: &RunSources<'_>, points: &[&BenchmarkPoint], logs: &[&W
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicates_collapse_by_concurrency_and_request_rate() {
+        let point = |tool: &str, rate: Option<f64>| BenchmarkPoint {
+            tool: tool.into(),
+            source: format!("r/{tool}"),
+            request_rate: rate,
+            ..Default::default()
+        };
+        let mut points = vec![
+            point("sa-bench-json", Some(1.0)),
+            point("sa-bench-json", Some(4.0)),
+            point("vllm-suite-json", Some(1.0)),
+            point("vllm-suite-json", Some(4.0)),
+            point("vllm-suite-json", Some(16.0)),
+            point("vllm-suite-json", Some(f64::INFINITY)),
+            // States no rate: matches the better tool's copies at every rate.
+            point("vllm-suite-json", None),
+        ];
+        drop_lesser_duplicates(&mut points);
+        let kept: Vec<(&str, Option<f64>)> = points
+            .iter()
+            .map(|p| (p.tool.as_str(), p.request_rate))
+            .collect();
+        assert_eq!(
+            kept,
+            vec![
+                ("sa-bench-json", Some(1.0)),
+                ("sa-bench-json", Some(4.0)),
+                ("vllm-suite-json", Some(16.0)),
+                ("vllm-suite-json", Some(f64::INFINITY)),
+            ],
+            "a rate only the lesser format reports stays"
+        );
+        // A better copy that states no rate stands for every rate of its concurrency.
+        let mut points = vec![
+            point("sa-bench-json", None),
+            point("vllm-suite-json", Some(1.0)),
+            point("vllm-suite-json", Some(4.0)),
+        ];
+        drop_lesser_duplicates(&mut points);
+        assert_eq!(points.len(), 1);
+        assert_eq!(points[0].tool, "sa-bench-json");
+    }
 
     #[test]
     fn aggregated_runs_get_gpus() {

@@ -67,6 +67,19 @@ fn described_dir(path: &str) -> String {
     }
 }
 
+/// The path a point's run is found from: its file's, or for a row of a suite report the path
+/// of its test's own result file beside the report (`r/benchmark_results.json` row
+/// `serving_m_qps_4` → `r/serving_m_qps_4.json`), so that both copies share a run.
+fn point_path(p: &BenchmarkPoint) -> std::borrow::Cow<'_, str> {
+    match p.suite_test.as_deref() {
+        Some(t) if !t.is_empty() && !t.contains('/') => match parent(&p.source) {
+            "" => format!("{t}.json").into(),
+            dir => format!("{dir}/{t}.json").into(),
+        },
+        _ => p.source.as_str().into(),
+    }
+}
+
 /// Group records into runs: runs with their points (derived metrics not yet computed), skipped
 /// runs with their reason, worker logs and node configs with the run each belongs to.
 pub fn build_dataset(records: &Partition<'_>) -> Dataset {
@@ -88,7 +101,7 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
     let mut points_by_root: BTreeMap<String, Vec<&BenchmarkPoint>> = BTreeMap::new();
     for p in &records.points {
         points_by_root
-            .entry(run_root(&p.source, &run_dirs))
+            .entry(run_root(&point_path(p), &run_dirs))
             .or_default()
             .push(p);
     }

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::Topology;
-use crate::text::paths::{concurrency_token, file_name, parent};
+use crate::text::paths::{concurrency_token, file_name, parent, qps_token};
 use crate::text::time::normalize_date;
 
 /// What a run directory's name says: `{jobid}_{xP_yD|nA}_{YYYYMMDD_HHMMSS}`.
@@ -102,8 +102,10 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
     if let Some(root) = aiperf_tree_root(path, &dirs) {
         return root;
     }
-    // Loose result files: one run per sweep, i.e. per path with its concurrency masked
-    // (`x/m_conc64.json` → `x/m_conc*`, `sweep/run_c16none/aiperf/p.json` → `sweep/run_c*none`).
+    // Loose result files: one run per sweep, i.e. per path with its request rate and concurrency
+    // masked (`x/m_conc64.json` → `x/m_conc*`, `sweep/run_c16none/aiperf/p.json` →
+    // `sweep/run_c*none`, vLLM suite `r/serving_m_tp1_qps_4_concurrency_8.json` →
+    // `r/serving_m_tp1_qps_*_concurrency_*`).
     let parts: Vec<&str> = path.split('/').collect();
     let last = parts.len() - 1;
     for i in (0..parts.len()).rev() {
@@ -112,12 +114,19 @@ pub fn run_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
         } else {
             parts[i]
         };
-        if let Some((start, end, _)) = concurrency_token(part) {
-            let masked = format!(
+        let mask = |s: &str, (start, end): (usize, usize)| {
+            format!(
                 "{}*{}",
-                part.get(..start).unwrap_or(""),
-                part.get(end..).unwrap_or("")
-            );
+                s.get(..start).unwrap_or(""),
+                s.get(end..).unwrap_or("")
+            )
+        };
+        let rate_masked = qps_token(part).map(|r| mask(part, r));
+        let part_q = rate_masked.as_deref().unwrap_or(part);
+        let masked = concurrency_token(part_q)
+            .map(|(start, end, _)| mask(part_q, (start, end)))
+            .or(rate_masked.clone());
+        if let Some(masked) = masked {
             let mut root: Vec<&str> = parts[..i].to_vec();
             root.push(&masked);
             return root.join("/");
@@ -213,6 +222,23 @@ mod tests {
             run_root("r/m_conc64_gpus_8.json", &none),
             "r/m_conc*_gpus_8"
         );
+        // vLLM benchmark suite: a test's qps (and concurrency) sweep is one run.
+        for p in [
+            "r/serving_llama8B_tp1_sharegpt_qps_1.json",
+            "r/serving_llama8B_tp1_sharegpt_qps_inf.json",
+            "r/serving_llama8B_tp1_sharegpt_qps_0.5.json",
+        ] {
+            assert_eq!(
+                run_root(p, &none),
+                "r/serving_llama8B_tp1_sharegpt_qps_*",
+                "{p}"
+            );
+        }
+        assert_eq!(
+            run_root("r/serving_m_tp1_qps_16_concurrency_8.json", &none),
+            "r/serving_m_tp1_qps_*_concurrency_*"
+        );
+        assert_eq!(run_root("r/serving_m_qps.json", &none), "r/serving_m_qps");
     }
 
     #[test]

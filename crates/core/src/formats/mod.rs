@@ -27,6 +27,7 @@ pub mod sglang_bench;
 pub mod slurm_job_log;
 pub mod srt_metadata;
 pub mod trtllm_bench;
+pub mod vllm_bench_suite;
 pub mod vllm_sweep;
 pub mod worker_log;
 
@@ -234,6 +235,8 @@ pub static REGISTRY: &[&dyn Format] = &[
     &genai_perf::GenaiPerfJson,
     &genai_perf::GenaiPerfCsv,
     &vllm_sweep::VllmSweepSummary,
+    &vllm_bench_suite::VllmSuiteJson,
+    &vllm_bench_suite::VllmSuiteOffline,
     &aiperf::AiperfAggregateJson,
     &aiperf::AiperfSweepJson,
     &aiperf::AiperfPhaseJson,
@@ -246,6 +249,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &inferencex::InferenceXJson,
     &rollup::RollupCsv,
     &rollup::RollupJson,
+    &vllm_bench_suite::VllmSuiteMarkdown,
     // A line format ahead of the serving console so that a `*bench*.log` holding a
     // trtllm-bench report is read by it (and by the worker-log lines) in one pass.
     &trtllm_bench::TrtllmBenchConsole,

@@ -395,6 +395,11 @@ pub struct BenchmarkPoint {
     /// `perf_per_watt.output_tokens_per_second_per_gpu_watt`).
     #[serde(default)]
     pub output_tps_per_watt: Option<f64>,
+    /// The test of a benchmark-suite report this point is a row of (vLLM suite `Test name`,
+    /// `serving_llama8B_tp1_sharegpt_qps_1`); discovery groups it with that test's own result
+    /// file, `{dir}/{test}.json`. `None` for a file holding one test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite_test: Option<String>,
 }
 
 /// Energy of one concurrency point, from srt-slurm's power/energy report; discovery copies it

@@ -50,6 +50,25 @@ pub fn concurrency_token(component: &str) -> Option<(usize, usize, u32)> {
     })
 }
 
+/// Byte range of the request rate a path component states after a `qps` token
+/// (`serving_llama8B_tp1_qps_16_concurrency_8` → the `16`; `inf` too).
+pub fn qps_token(component: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    let mut previous: Option<&str> = None;
+    for t in component.split('_') {
+        let start = offset;
+        offset += t.len() + 1;
+        let is_rate = !t.is_empty()
+            && (t.eq_ignore_ascii_case("inf")
+                || t.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+        if previous.is_some_and(|p| p.eq_ignore_ascii_case("qps")) && is_rate {
+            return Some((start, start + t.len()));
+        }
+        previous = Some(t);
+    }
+    None
+}
+
 /// Concurrency stated by a path; the deepest component that states one wins.
 pub fn concurrency_from_path(path: &str) -> Option<u32> {
     path.rsplit('/')
