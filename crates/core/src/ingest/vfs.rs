@@ -571,13 +571,7 @@ impl<'b> Walk<'_, 'b> {
             }
             let size = entry.size();
             if size > limits.member_bytes {
-                self.sink.problem(
-                    &member,
-                    InputError::MemberTooLarge {
-                        size,
-                        limit: limits.member_bytes,
-                    },
-                );
+                self.member_too_large(&member, size);
                 continue;
             }
             if size <= limits.link_cache_member_bytes
@@ -609,6 +603,13 @@ impl<'b> Walk<'_, 'b> {
     }
 
     /// Report a member that could not be read, and forget it.
+    /// A member over [`Limits::member_bytes`] (stated in its header, or found while reading).
+    fn member_too_large(&mut self, member: &str, size: u64) {
+        let limit = self.budget.limits.member_bytes;
+        self.sink
+            .problem(member, InputError::MemberTooLarge { size, limit });
+    }
+
     fn member_failed(&mut self, member: &str, kind: &'static str, outcome: Outcome) {
         if let Some(e) = outcome.failed {
             self.sink.forget(member);
@@ -667,13 +668,7 @@ impl<'b> Walk<'_, 'b> {
             }
             let size = file.size();
             if size > limits.member_bytes {
-                self.sink.problem(
-                    &member,
-                    InputError::MemberTooLarge {
-                        size,
-                        limit: limits.member_bytes,
-                    },
-                );
+                self.member_too_large(&member, size);
                 continue;
             }
             let mut meter = Meter {
@@ -697,13 +692,7 @@ impl<'b> Walk<'_, 'b> {
             }
             if meter.over {
                 self.sink.forget(&member);
-                self.sink.problem(
-                    &member,
-                    InputError::MemberTooLarge {
-                        size: meter.read,
-                        limit: limits.member_bytes,
-                    },
-                );
+                self.member_too_large(&member, meter.read);
                 continue;
             }
             self.member_failed(&member, "zip", outcome);
