@@ -64,6 +64,29 @@ pub fn is_job_dir(name: &str) -> bool {
     !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Sub-folders srt-slurm 2.x fans `logs/` out into (`logs/workers/`, `logs/services/logs/`,
+/// `logs/telemetry/`, `logs/fingerprints/`).
+const LOGS_TREE: &[&str] = &["logs", "workers", "services", "telemetry", "fingerprints"];
+
+/// The directory above the `logs/` tree a directory is in (`r/logs` → `r`, `r/logs/workers` → `r`,
+/// `r/logs/services/logs` → `r`), if it is in one; a `workers/` folder outside any `logs/` is
+/// its own directory.
+pub fn above_logs_tree(dir: &str) -> Option<&str> {
+    let mut rest = dir;
+    let mut root = None;
+    while LOGS_TREE.contains(&file_name(rest)) {
+        let up = parent(rest);
+        if file_name(rest) == "logs" {
+            root = Some(up);
+        }
+        if up.is_empty() {
+            break;
+        }
+        rest = up;
+    }
+    root
+}
+
 /// The run root of a result file (see the module doc).
 /// The run directory a file sits in, if an ancestor is known to be one (it holds metadata or a
 /// recipe) or is named like a job; deepest first.
@@ -239,6 +262,23 @@ mod tests {
             "r/serving_m_tp1_qps_*_concurrency_*"
         );
         assert_eq!(run_root("r/serving_m_qps.json", &none), "r/serving_m_qps");
+    }
+
+    #[test]
+    fn nested_logs_folders_belong_above_logs() {
+        for (dir, root) in [
+            ("outputs/8/logs", Some("outputs/8")),
+            ("outputs/8/logs/workers", Some("outputs/8")),
+            ("outputs/8/logs/services/logs", Some("outputs/8")),
+            ("outputs/8/logs/telemetry", Some("outputs/8")),
+            ("logs/fingerprints", Some("")),
+            ("logs", Some("")),
+            ("outputs/8/workers", None),
+            ("outputs/8", None),
+            ("", None),
+        ] {
+            assert_eq!(above_logs_tree(dir), root, "{dir}");
+        }
     }
 
     #[test]
