@@ -5,7 +5,9 @@
 //! A file belongs to the deepest ancestor directory holding run metadata or a recipe; failing
 //! that, to the nearest ancestor named like a job (`12345`, `12345_1P_4D_20251110_192145`);
 //! failing that, to the parent of its `*_isl_*_osl_*` result directory (skipping a `logs/` level);
-//! failing that, loose files are grouped per sweep (path with the concurrency masked).
+//! failing that, loose files are grouped per sweep (path with the concurrency masked). A loose
+//! worker log belongs to the directory above the `logs/` tree it is in, sub-folders of srt-slurm
+//! 2.x included ([`above_logs_tree`]).
 
 use std::collections::BTreeSet;
 

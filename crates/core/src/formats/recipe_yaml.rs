@@ -38,7 +38,7 @@ impl Format for RecipeYaml {
     }
 
     fn describes(&self) -> &'static str {
-        "srt-slurm recipes config.yaml"
+        "srt-slurm recipes: config.yaml (v1 and schema 2), config_resolved.yaml, recipe.lock.yaml"
     }
 
     fn sniff(&self, path: &str, head: &[u8]) -> bool {
