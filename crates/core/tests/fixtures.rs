@@ -510,4 +510,11 @@ fn a_schema_2_run_reads_its_roles_and_its_nested_logs() {
             .unwrap_or_else(|| panic!("{path} read as a node config"));
         assert_eq!(c.run_key, run.key, "{path}");
     }
+    for path in of_run(&t["unread_files"]) {
+        assert!(
+            ds.unrecognized.iter().any(|u| u.path == path),
+            "{path} left unread"
+        );
+        assert!(!ds.node_configs.iter().any(|c| c.config.path == path));
+    }
 }
