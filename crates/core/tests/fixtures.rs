@@ -399,3 +399,122 @@ fn a_logs_folder_dropped_alone_is_one_run() {
         (8192, 1024)
     );
 }
+
+/// srt-slurm 2.x run 8008: a `schema: 2` recipe (topology only in `roles:`) and its resolved
+/// copy, no `{jobid}.json`, worker logs in `logs/workers/` and services in `logs/services/logs/`.
+#[test]
+fn a_schema_2_run_reads_its_roles_and_its_nested_logs() {
+    use runlens_core::model::{GpuSource, Provenance, Service};
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(generations().join("expected.json")).unwrap())
+            .unwrap();
+    let t = truth["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["recipe_schema"] == 2)
+        .expect("the generator writes a schema-2 run");
+    let ds = generations_from_folder();
+    let run = ds
+        .runs
+        .iter()
+        .find(|r| r.job_id.value == t["job_id"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(run.root, "runs/outputs/8008");
+    assert_eq!(run.generation, Generation::G2);
+    assert_eq!(run.points.len(), t["points"].as_array().unwrap().len());
+    let gpus = t["gpus"].as_u64().unwrap() as u32;
+    assert_eq!(run.gpus.total(), Some(gpus));
+    assert_eq!(
+        (run.gpus.node_based, run.gpus.worker_based),
+        (Some(gpus), Some(gpus)),
+        "nodes × gpus_per_node and workers × gpus agree"
+    );
+    assert_eq!(t["gpus_from"], "recipe");
+    assert_eq!(run.gpus_from, Some(GpuSource::Recipe));
+    assert!(run.findings.is_empty(), "{:?}", run.findings);
+    let topology = run.topology.as_ref().unwrap();
+    assert_eq!(topology.value.label(), t["topology"].as_str().unwrap());
+    assert_eq!(topology.from, Provenance::ConfigYaml);
+    assert_eq!(
+        (run.nodes.prefill, run.nodes.decode, run.nodes.agg),
+        (
+            t["nodes"]["prefill"].as_u64().map(|n| n as u32),
+            t["nodes"]["decode"].as_u64().map(|n| n as u32),
+            None
+        )
+    );
+    assert_eq!(
+        (run.workers.prefill, run.workers.decode),
+        (
+            t["workers"]["prefill"].as_u64().map(|n| n as u32),
+            t["workers"]["decode"].as_u64().map(|n| n as u32)
+        )
+    );
+    assert_eq!(
+        run.isl.as_ref().map(|v| v.from),
+        Some(Provenance::ConfigYaml)
+    );
+    assert_eq!(run.backend.as_deref(), t["backend"].as_str());
+    assert_eq!(
+        run.model.as_ref().map(|m| m.value.as_str()),
+        t["model"].as_str()
+    );
+    assert_eq!(
+        run.gpu_type.as_ref().map(|g| g.value.as_str()),
+        t["gpu_type"].as_str()
+    );
+    // The resolved copy's container, not the alias of the recipe as submitted.
+    assert_eq!(run.container_label().as_deref(), t["container"].as_str());
+    assert_eq!(run.expected_concurrencies, vec![8, 32, 128]);
+    // Worker logs under logs/workers/ are this run's, with their batch lines (node metrics).
+    let of_run = |paths: &Value| -> Vec<String> {
+        paths
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("runs/{}", p.as_str().unwrap()))
+            .collect()
+    };
+    for path in of_run(&t["worker_logs"]) {
+        let l = ds
+            .worker_logs
+            .iter()
+            .find(|l| l.log.path == path)
+            .unwrap_or_else(|| panic!("{path} read as a worker log"));
+        assert_eq!(l.run_key, run.key, "{path}");
+        assert!(
+            matches!(l.log.identity.service, Service::Prefill | Service::Decode),
+            "{path}"
+        );
+        assert!(!l.log.series.is_empty(), "{path}: batch lines read");
+    }
+    for path in of_run(&t["service_logs"]) {
+        let l = ds
+            .worker_logs
+            .iter()
+            .find(|l| l.log.path == path)
+            .unwrap_or_else(|| panic!("{path} read as a service log"));
+        assert_eq!(l.run_key, run.key, "{path}");
+        assert!(
+            matches!(l.log.identity.service, Service::Etcd | Service::Nats),
+            "{path}: {:?}",
+            l.log.identity
+        );
+    }
+    for path in of_run(&t["node_configs"]) {
+        let c = ds
+            .node_configs
+            .iter()
+            .find(|c| c.config.path == path)
+            .unwrap_or_else(|| panic!("{path} read as a node config"));
+        assert_eq!(c.run_key, run.key, "{path}");
+    }
+    for path in of_run(&t["unread_files"]) {
+        assert!(
+            ds.unrecognized.iter().any(|u| u.path == path),
+            "{path} left unread"
+        );
+        assert!(!ds.node_configs.iter().any(|c| c.config.path == path));
+    }
+}

@@ -67,6 +67,18 @@ fn described_dir(path: &str) -> String {
     }
 }
 
+/// Which of two descriptions of one run directory fills a field first: the resolved recipe
+/// srt-slurm 2.x writes (`config_resolved.yaml`, `recipe.lock.yaml`; aliases expanded, defaults
+/// filled), then the recipe as submitted, then a per-job `config_<suffix>.yaml`, then job logs.
+fn description_rank(path: &str) -> u8 {
+    match crate::text::paths::file_name(path) {
+        "config_resolved.yaml" | "recipe.lock.yaml" => 0,
+        "config.yaml" | "config.yml" | "recipe.yaml" => 1,
+        n if n.starts_with("config_") => 2,
+        _ => 3,
+    }
+}
+
 /// The path a point's run is found from: its file's, or for a row of a suite report the path
 /// of its test's own result file beside the report (`r/benchmark_results.json` row
 /// `serving_m_qps_4` → `r/serving_m_qps_4.json`), so that both copies share a run.
@@ -88,7 +100,13 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
         metadata.insert(parent(&m.path).to_owned(), m);
     }
     let mut configs: BTreeMap<String, RunMetadata> = BTreeMap::new();
-    for c in &records.configs {
+    let mut in_order = records.configs.clone();
+    in_order.sort_by(|a, b| {
+        description_rank(&a.path)
+            .cmp(&description_rank(&b.path))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    for c in in_order {
         let dir = described_dir(&c.path);
         match configs.get_mut(&dir) {
             Some(existing) => existing.fill_missing_from(c),
@@ -188,9 +206,7 @@ fn log_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
         return root;
     }
     let dir = parent(path);
-    dir.strip_suffix("/logs")
-        .unwrap_or(if dir == "logs" { "" } else { dir })
-        .to_owned()
+    paths::above_logs_tree(dir).unwrap_or(dir).to_owned()
 }
 
 /// Worker logs (shared, never copied) and node configs, each with its run and the run's time
@@ -337,6 +353,81 @@ mod tests {
         assert_eq!(ds.skipped.len(), 1);
         assert_eq!(ds.skipped[0].job_id, "55");
         assert_eq!(ds.skipped[0].reason, SkipReason::ProfilingJob);
+    }
+
+    #[test]
+    fn worker_logs_in_nested_logs_folders_belong_to_the_run() {
+        use crate::model::worker_log::WorkerIdentity;
+        use crate::model::Service;
+        // srt-slurm 2.x `logs/workers/`, a drop with neither metadata nor recipe.
+        let log = |path: &str| {
+            Record::WorkerLog(Arc::new(WorkerLog {
+                path: path.into(),
+                merged_paths: Vec::new(),
+                parallelism: Default::default(),
+                identity: WorkerIdentity {
+                    node: Some("n1".into()),
+                    service: Service::Prefill,
+                    worker_id: Some("w0".into()),
+                },
+                series: Vec::new(),
+                memory: Vec::new(),
+                launches: Vec::new(),
+                coverage: Default::default(),
+                findings: Vec::new(),
+            }))
+        };
+        let records = vec![
+            Record::Point(Box::new(BenchmarkPoint {
+                source: "drop/logs/sa-bench_isl_1_osl_1/results_concurrency_4.json".into(),
+                tool: "sa-bench-json".into(),
+                concurrency: Some(4),
+                ..Default::default()
+            })),
+            log("drop/logs/workers/n1_prefill_w0.out"),
+            log("drop/logs/services/logs/service_etcd.out"),
+        ];
+        let ds = build_dataset(&Partition::of(&records));
+        assert_eq!(ds.runs.len(), 1);
+        assert_eq!(ds.runs[0].root, "drop");
+        let keys: Vec<&str> = ds.worker_logs.iter().map(|l| l.run_key.as_str()).collect();
+        assert_eq!(keys, vec!["drop", "drop"]);
+    }
+
+    #[test]
+    fn a_resolved_recipe_fills_fields_before_the_submitted_one() {
+        let config = |path: &str, container: &str, isl: Option<u32>| {
+            Record::Config(Box::new(RunMetadata {
+                path: path.into(),
+                container: Some(container.into()),
+                isl,
+                ..Default::default()
+            }))
+        };
+        let point = Record::Point(Box::new(BenchmarkPoint {
+            source: "outputs/8/logs/sa-bench_isl_1_osl_1/results_concurrency_4.json".into(),
+            tool: "sa-bench-json".into(),
+            concurrency: Some(4),
+            ..Default::default()
+        }));
+        // Read in any order: the job log, the recipe as submitted (an alias), the resolved copy.
+        let records = vec![
+            config("outputs/8/logs/log.out", "/x/other.sqsh", None),
+            config("outputs/8/config.yaml", "sglang", Some(128)),
+            config(
+                "outputs/8/config_resolved.yaml",
+                "/c/sglang+v0.5.9.sqsh",
+                None,
+            ),
+            point,
+        ];
+        let ds = build_dataset(&Partition::of(&records));
+        let run = &ds.runs[0];
+        assert_eq!(
+            run.container.as_ref().map(|c| c.value.as_str()),
+            Some("/c/sglang+v0.5.9.sqsh")
+        );
+        assert_eq!(run.isl.as_ref().map(|v| v.value), Some(128));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! A file belongs to the deepest ancestor directory holding run metadata or a recipe; failing
 //! that, to the nearest ancestor named like a job (`12345`, `12345_1P_4D_20251110_192145`);
 //! failing that, to the parent of its `*_isl_*_osl_*` result directory (skipping a `logs/` level);
-//! failing that, loose files are grouped per sweep (path with the concurrency masked).
+//! failing that, loose files are grouped per sweep (path with the concurrency masked). A loose
+//! worker log belongs to the directory above the `logs/` tree it is in, sub-folders of srt-slurm
+//! 2.x included ([`above_logs_tree`]).
 
 use std::collections::BTreeSet;
 
@@ -62,6 +64,29 @@ pub fn parse_dir_name(name: &str) -> DirName {
 pub fn is_job_dir(name: &str) -> bool {
     let first = name.split('_').next().unwrap_or("");
     !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Sub-folders srt-slurm 2.x fans `logs/` out into (`logs/workers/`, `logs/services/logs/`,
+/// `logs/telemetry/`, `logs/fingerprints/`).
+const LOGS_TREE: &[&str] = &["logs", "workers", "services", "telemetry", "fingerprints"];
+
+/// The directory above the `logs/` tree a directory is in (`r/logs` → `r`, `r/logs/workers` → `r`,
+/// `r/logs/services/logs` → `r`), if it is in one; a `workers/` folder outside any `logs/` is
+/// its own directory.
+pub fn above_logs_tree(dir: &str) -> Option<&str> {
+    let mut rest = dir;
+    let mut root = None;
+    while LOGS_TREE.contains(&file_name(rest)) {
+        let up = parent(rest);
+        if file_name(rest) == "logs" {
+            root = Some(up);
+        }
+        if up.is_empty() {
+            break;
+        }
+        rest = up;
+    }
+    root
 }
 
 /// The run root of a result file (see the module doc).
@@ -239,6 +264,23 @@ mod tests {
             "r/serving_m_tp1_qps_*_concurrency_*"
         );
         assert_eq!(run_root("r/serving_m_qps.json", &none), "r/serving_m_qps");
+    }
+
+    #[test]
+    fn nested_logs_folders_belong_above_logs() {
+        for (dir, root) in [
+            ("outputs/8/logs", Some("outputs/8")),
+            ("outputs/8/logs/workers", Some("outputs/8")),
+            ("outputs/8/logs/services/logs", Some("outputs/8")),
+            ("outputs/8/logs/telemetry", Some("outputs/8")),
+            ("logs/fingerprints", Some("")),
+            ("logs", Some("")),
+            ("outputs/8/workers", None),
+            ("outputs/8", None),
+            ("", None),
+        ] {
+            assert_eq!(above_logs_tree(dir), root, "{dir}");
+        }
     }
 
     #[test]

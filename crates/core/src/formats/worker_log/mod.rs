@@ -49,12 +49,26 @@ const SERVICES: &[(&str, Service)] = &[
     ("etcd", Service::Etcd),
 ];
 
-/// `<node>_<service>[_<id>].err|.out` → identity (node names may contain `_`).
+/// `<node>_<service>[_<id>].err|.out` → identity (node names may contain `_`); srt-slurm 2.x
+/// named services `service_<name>[_<node>].out` (under `logs/services/logs/`).
 pub fn worker_identity(path: &str) -> Option<WorkerIdentity> {
     let name = file_name(path);
     let stem = name
         .strip_suffix(".err")
         .or_else(|| name.strip_suffix(".out"))?;
+    if let Some(named) = stem.strip_prefix("service_") {
+        let (word, node) = named.split_once('_').unwrap_or((named, ""));
+        let service = SERVICES
+            .iter()
+            .find(|(w, s)| *w == word && matches!(s, Service::Etcd | Service::Nats));
+        if let Some((_, service)) = service {
+            return Some(WorkerIdentity {
+                node: (!node.is_empty()).then(|| node.to_owned()),
+                service: *service,
+                worker_id: None,
+            });
+        }
+    }
     SERVICES.iter().find_map(|(word, service)| {
         let marker = format!("_{word}");
         let mut from = 0;
@@ -766,6 +780,20 @@ mod tests {
         assert_eq!(id.node.as_deref(), Some("node_a"));
         let id = worker_identity("r/cn01_nginx.err").unwrap();
         assert_eq!((id.service, id.worker_id), (Service::Nginx, None));
+        let id = worker_identity("r/logs/services/logs/service_etcd_gb-node01.out").unwrap();
+        assert_eq!(
+            (id.node.as_deref(), id.service, id.worker_id),
+            (Some("gb-node01"), Service::Etcd, None)
+        );
+        let id = worker_identity("r/logs/services/logs/service_nats.out").unwrap();
+        assert_eq!((id.node, id.service), (None, Service::Nats));
+        assert!(worker_identity("r/service_mooncake-master_n1.out").is_none());
+        // A node that happens to be named `service_…` keeps its GPU role.
+        let id = worker_identity("r/service_a_prefill_w0.out").unwrap();
+        assert_eq!(
+            (id.node.as_deref(), id.service),
+            (Some("service_a"), Service::Prefill)
+        );
         assert!(worker_identity("r/server.log").is_none());
         assert!(worker_identity("r/decode-host_stats.out").is_none());
     }
