@@ -215,7 +215,10 @@ test('every generation, parsed as wasm in the worker, matches its ground truth',
   assert.match(await page.locator('#notice-profiling').innerText(), /1 profiling run/);
   assert.match(await page.locator('#notice-skipped').innerText(), /1 run\(s\) skipped/);
   await page.click('#tab-runs');
-  assert.equal(await page.locator('#coverage-table tbody tr').count(), 2, 'coverage of both worker logs');
+  // Run 3003 has two worker logs at the top of logs/; schema-2 runs list theirs (and services') in the truth.
+  const logs = 2 + truth.runs.reduce((n, r) => n + (r.worker_logs || []).length + (r.service_logs || []).length, 0);
+  assert.equal(await page.locator('#coverage-table tbody tr').count(), logs, 'coverage of every worker and service log');
+  assert.match(await page.locator('#coverage-table').innerText(), /service_etcd_gb-node01\.out/);
   assert.match(await page.locator('#coverage-table').innerText(), /SglangScheduler/);
   assert.match(await page.locator('#skipped summary').innerText(), new RegExp(`\\(${truth.skipped.length}\\)`));
   assert.match(await page.locator('#problems').innerText(), /results_concurrency_32_gpus_8\.json/);
@@ -559,9 +562,9 @@ test('sidebar: cascading filters keep runs without a value, run list, tags saved
   assert.equal(await page.locator('#run-list .run-item').count(), truth.runs.length);
   assert.ok(await page.locator('#f-gpu-_none_').count(), 'GPU filter offers (none) for the G0 run');
   await page.uncheck('#f-gpu-gb200');
-  await page.waitForFunction(() => document.querySelector('#match-count').innerText.startsWith('3 runs'));
+  await page.waitForFunction(() => document.querySelector('#match-count').innerText.startsWith('4 runs'));
   let jobs = (await paretoSeries(page)).map((s) => jobOf(s.name)).sort();
-  assert.deepEqual(jobs, ['1001', '2002', '4004'], 'gb200 runs filtered out, the run without GPU type kept');
+  assert.deepEqual(jobs, ['1001', '2002', '4004', '8008'], 'gb200 runs filtered out, runs without GPU type and the gb300 run kept');
   await page.click('#filters-reset');
   // Untick a run in the list.
   await page.locator('#run-list .run-item', { hasText: '4004 |' }).locator('input.run-toggle').uncheck();
