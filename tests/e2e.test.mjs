@@ -6,6 +6,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -773,12 +774,14 @@ test('save dataset and save report: both reopen with the same points, the report
   await page.click('#load-demo');
   await waitLoaded(page);
   await page.click('#tab-latency');
-  const [dataset] = await Promise.all([page.waitForEvent('download'), page.click('#save-dataset')]);
+  await page.click('#save-dataset');
+  const [dataset] = await Promise.all([page.waitForEvent('download'), page.click('#save-confirm')]);
   assert.equal(dataset.suggestedFilename(), 'runlens-dataset.runlens');
   const datasetPath = path.join(os.tmpdir(), `runlens-e2e-${process.pid}.runlens`);
   await dataset.saveAs(datasetPath);
   assert.ok(fs.readFileSync(datasetPath).subarray(0, 18).toString() === 'RUNLENS-DATASET 1\n');
-  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#save-report')]);
+  await page.click('#save-report');
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#save-confirm')]);
   assert.equal(report.suggestedFilename(), 'runlens-report.html');
   const reportPath = path.join(os.tmpdir(), `runlens-e2e-${process.pid}-report.html`);
   await report.saveAs(reportPath);
@@ -814,6 +817,46 @@ test('save dataset and save report: both reopen with the same points, the report
   await context.close();
   fs.rmSync(datasetPath, { force: true });
   fs.rmSync(reportPath, { force: true });
+});
+
+test('save report with redaction: the dialog lists what it replaces, and none of it is left in the file', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-nodes');
+  await page.click('#save-report');
+  await page.waitForSelector('#save-dialog', { state: 'visible' });
+  assert.match(await page.locator('#redact-summary').innerText(), /Nothing is replaced/);
+  for (const kind of ['hosts', 'ips', 'users', 'paths']) await page.check(`#redact-${kind}`);
+  await page.waitForSelector('#redact-plan tbody tr');
+  await page.screenshot({ path: path.join(artifacts, 'save-dialog.png') });
+  const rows = await page.$$eval('#redact-plan tbody tr', (trs) => trs.map((tr) => Array.from(tr.cells, (c) => c.innerText)));
+  assert.ok(rows.some(([kind]) => kind === 'hosts'), 'the demo run names its nodes');
+  for (const [, original, pseudonym, n] of rows) {
+    assert.ok(original.length >= 3 && pseudonym.length > 0);
+    assert.ok(Number(n) >= 1, `${original} occurs ${n} times`);
+  }
+  const summary = await page.locator('#redact-summary').innerText();
+  assert.match(summary, new RegExp(`^${rows.length} values \\(.*hosts.*\\) will be replaced, \\d+ occurrences`));
+  const [report] = await Promise.all([page.waitForEvent('download'), page.click('#save-confirm')]);
+  assert.ok(await page.locator('#save-dialog').isHidden(), 'the dialog closes on save');
+  const html = fs.readFileSync(await report.path(), 'utf8');
+  const block = html.match(/<script type="application\/octet-stream" id="runlens-report-dataset" data-hash="([^"]*)">([^<]*)<\/script>/);
+  assert.ok(block, 'the dataset is embedded');
+  const saved = Buffer.from(block[2], 'base64');
+  const json = zlib.gunzipSync(saved.subarray(saved.indexOf(10) + 1)).toString('utf8');
+  assert.match(block[1], /tab=nodes/);
+  for (const [, original, pseudonym] of rows) {
+    assert.ok(!json.includes(original), `${original} left in the dataset`);
+    assert.ok(!html.includes(original), `${original} left in the report`);
+    assert.ok(json.includes(pseudonym), `${pseudonym} in the dataset`);
+  }
+  // Cancel writes nothing and keeps the page as it was.
+  await page.click('#save-dataset');
+  await page.click('#save-cancel');
+  assert.ok(await page.locator('#save-dialog').isHidden());
+  await finish(session);
 });
 
 test('?url= loads data from another origin with CORS, and says what to do without it', async () => {

@@ -4,6 +4,7 @@
 //! array `[json, File[]]` whose `paths` line up with the files.
 
 use runlens_core::analysis::aggregate::{Grouping, NodeMetricSeries, Reducer};
+use runlens_core::analysis::redact::{RedactKind, Redaction};
 use runlens_core::{Dataset, FormatInfo, Progress};
 use serde::{Deserialize, Serialize};
 
@@ -21,8 +22,15 @@ pub enum ToWorker {
     /// Forget one run (everything read from under its directory).
     RemoveRun { root: String },
     /// Encode everything loaded as a `.runlens` dataset; answered with the bytes, not JSON
-    /// (`["saved", report, Uint8Array]`), for "Save dataset" or, with `report`, "Save report".
-    Save { report: bool },
+    /// (`["saved", report, Uint8Array, redactions JSON]`), for "Save dataset" or, with
+    /// `report`, "Save report"; the `redact` kinds are replaced by pseudonyms first.
+    Save {
+        report: bool,
+        #[serde(default)]
+        redact: Vec<RedactKind>,
+    },
+    /// What saving with these redaction kinds would replace, with counts (for the dialog).
+    RedactPlan { kinds: Vec<RedactKind> },
     /// Node Metrics charts of one run (its worker-log series stay in the worker).
     NodeCharts {
         run_key: String,
@@ -52,6 +60,11 @@ pub enum FromWorker {
         grouping: Grouping,
         reducer: Reducer,
         series: Vec<NodeMetricSeries>,
+    },
+    /// Answer to [`ToWorker::RedactPlan`].
+    RedactPlan {
+        kinds: Vec<RedactKind>,
+        redactions: Vec<Redaction>,
     },
     /// The load could not run at all (individual bad files are diagnostics in the dataset).
     Failed { message: String },

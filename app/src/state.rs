@@ -8,6 +8,7 @@ use crate::tabs::latency::{LatencyOptions, Statistic, XDim};
 use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
 use crate::tabs::scheduler::SchedulerView;
 use crate::tabs::Tab;
+use runlens_core::analysis::redact::Redaction;
 use runlens_core::model::scheduler::RequestMetric;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +103,26 @@ fn tag_map_text(m: &std::collections::BTreeMap<String, Vec<String>>) -> String {
         })
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// `hash` with every redacted value replaced by its pseudonym, in the encoded form the hash
+/// holds it in (longer values first, as in the dataset), so a saved report's view names the
+/// same pseudonyms as its data.
+pub fn redact_hash(hash: &str, plan: &[Redaction]) -> String {
+    let mut order: Vec<&Redaction> = plan.iter().collect();
+    order.sort_by_key(|r| std::cmp::Reverse(r.original.len()));
+    let mut out = hash.to_owned();
+    for r in order {
+        for (from, to) in [
+            (enc(&r.original), enc(&r.pseudonym)),
+            (r.original.clone(), r.pseudonym.clone()),
+        ] {
+            if out.contains(from.as_str()) {
+                out = out.replace(from.as_str(), &to);
+            }
+        }
+    }
+    out
 }
 
 impl ViewState {
@@ -288,6 +309,37 @@ impl ViewState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use runlens_core::analysis::redact::RedactKind;
+
+    #[test]
+    fn redacted_hash_names_the_pseudonyms_in_their_encoded_form() {
+        let r = |kind, original: &str, pseudonym: &str| Redaction {
+            kind,
+            original: original.into(),
+            pseudonym: pseudonym.into(),
+            occurrences: 1,
+        };
+        let plan = [
+            r(RedactKind::Users, "alice", "user-1"),
+            r(RedactKind::Paths, "/home/alice/runs x", "/path-1"),
+            r(RedactKind::Tags, "alice's pick", "tag-1"),
+        ];
+        let hash = format!(
+            "#tab=compare&cbase=run{}&tag_add={}",
+            enc(":/home/alice/runs x"),
+            enc("/home/alice/runs x:alice's pick")
+        );
+        let out = redact_hash(&hash, &plan);
+        assert_eq!(
+            out,
+            format!(
+                "#tab=compare&cbase=run{}&tag_add={}",
+                enc(":/path-1"),
+                enc("/path-1:tag-1")
+            )
+        );
+        assert!(!out.contains("alice"));
+    }
 
     #[test]
     fn hash_round_trips() {

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
+use runlens_core::analysis::redact;
 use runlens_core::Ingest;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -115,10 +116,29 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             )
         }
     };
-    if let ToWorker::Save { report } = request {
-        let bytes = LAST.with(|ds| runlens_core::ingest::saved::save_dataset(&ds.borrow()));
+    if let ToWorker::RedactPlan { kinds } = request {
+        let redactions = LAST.with(|ds| redact::plan(&ds.borrow(), &kinds));
+        return post(scope, &FromWorker::RedactPlan { kinds, redactions });
+    }
+    if let ToWorker::Save { report, redact } = request {
+        let (bytes, plan) = LAST.with(|ds| {
+            let ds = ds.borrow();
+            if redact.is_empty() {
+                return (runlens_core::ingest::saved::save_dataset(&ds), Vec::new());
+            }
+            let plan = redact::plan(&ds, &redact);
+            let json = redact::apply_to_json(&ds, &plan);
+            let bytes = runlens_core::ingest::saved::save_dataset_json(&json);
+            (bytes, plan)
+        });
         let buffer = js_sys::Uint8Array::from(bytes.as_slice());
-        let answer = js_sys::Array::of3(&"saved".into(), &report.into(), &buffer);
+        let plan_json = serde_json::to_string(&plan).unwrap_or_default();
+        let answer = js_sys::Array::of4(
+            &"saved".into(),
+            &report.into(),
+            &buffer,
+            &JsValue::from_str(&plan_json),
+        );
         let transfer = js_sys::Array::of1(&buffer.buffer());
         let _ = scope.post_message_with_transfer(&answer, &transfer);
         return;
@@ -170,7 +190,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             ToWorker::RemoveRun { root } => {
                 ingest.remove_under(&root);
             }
-            ToWorker::NodeCharts { .. } | ToWorker::Save { .. } => {} // answered above
+            ToWorker::NodeCharts { .. } | ToWorker::Save { .. } | ToWorker::RedactPlan { .. } => {} // answered above
             ToWorker::LoadDemo => {
                 ingest.expect_bytes(DEMO_ARCHIVE.len() as u64);
                 ingest.add_input(

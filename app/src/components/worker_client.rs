@@ -4,6 +4,7 @@
 use crate::data::DatasetRef;
 use leptos::prelude::*;
 use runlens_core::analysis::aggregate::{Grouping, Reducer};
+use runlens_core::analysis::redact::{RedactKind, Redaction};
 use runlens_core::Progress;
 
 use crate::tabs::node_catalogue::{charts_of, NodeChart};
@@ -32,6 +33,9 @@ pub enum LoadState {
     Failed(String),
 }
 
+/// The kinds a redaction plan was asked for, and what they would replace.
+pub type RedactPlanAnswer = (Vec<RedactKind>, Vec<Redaction>);
+
 /// Signals the worker writes and the page reads.
 #[derive(Clone, Copy)]
 pub struct WorkerClient {
@@ -41,6 +45,8 @@ pub struct WorkerClient {
     pub state: RwSignal<LoadState>,
     /// The formats the worker reads (sent with `Ready`).
     pub formats: RwSignal<Vec<runlens_core::FormatInfo>>,
+    /// Last answer to a redaction plan query: the kinds asked and what they would replace.
+    pub redact_plan: RwSignal<Option<RedactPlanAnswer>>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: RwSignal<bool>,
     queue: StoredValue<Vec<JsValue>, LocalStorage>,
@@ -56,6 +62,7 @@ impl WorkerClient {
             node_charts: RwSignal::new(None),
             state: RwSignal::new(LoadState::Idle),
             formats: RwSignal::new(Vec::new()),
+            redact_plan: RwSignal::new(None),
             worker: StoredValue::new_local(None),
             ready: RwSignal::new(false),
             queue: StoredValue::new_local(Vec::new()),
@@ -77,11 +84,19 @@ impl WorkerClient {
                 }
                 let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
                     if js_sys::Array::is_array(&ev.data()) {
-                        // `["saved", report, bytes]`: a saved dataset, to download or embed.
+                        // `["saved", report, bytes, redactions]`: a saved dataset, to download
+                        // or embed (with the view's hash redacted the same way as the data).
                         let answer = js_sys::Array::from(&ev.data());
                         let bytes: js_sys::Uint8Array = answer.get(2).unchecked_into();
+                        let plan: Vec<Redaction> = answer
+                            .get(3)
+                            .as_string()
+                            .and_then(|t| serde_json::from_str(&t).ok())
+                            .unwrap_or_default();
                         if answer.get(1).as_bool() == Some(true) {
-                            crate::js::save_report(&bytes, &crate::js::location_hash());
+                            let hash =
+                                crate::state::redact_hash(&crate::js::location_hash(), &plan);
+                            crate::js::save_report(&bytes, &hash);
                         } else {
                             crate::js::download_bytes(
                                 "runlens-dataset.runlens",
@@ -177,6 +192,9 @@ impl WorkerClient {
             } => self
                 .node_charts
                 .set(Some((run_key, grouping, reducer, charts_of(series)))),
+            FromWorker::RedactPlan { kinds, redactions } => {
+                self.redact_plan.set(Some((kinds, redactions)))
+            }
             FromWorker::Failed { message } => self.state.set(LoadState::Failed(message)),
         }
     }

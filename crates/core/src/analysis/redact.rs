@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::Dataset;
 
 /// A kind of value to replace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RedactKind {
     Hosts,
@@ -36,6 +36,19 @@ impl RedactKind {
         RedactKind::Env,
         RedactKind::Tags,
     ];
+
+    /// What the kind covers, for the page's redaction dialog.
+    pub fn label(self) -> &'static str {
+        match self {
+            RedactKind::Hosts => "host names",
+            RedactKind::Ips => "IP addresses",
+            RedactKind::Users => "user names (and their home paths)",
+            RedactKind::Paths => "file-system paths",
+            RedactKind::Models => "model names and paths",
+            RedactKind::Env => "environment values",
+            RedactKind::Tags => "tags",
+        }
+    }
 
     fn pseudonym_stem(self) -> &'static str {
         match self {
@@ -79,7 +92,7 @@ impl FromStr for RedactKind {
 }
 
 /// One value to replace, its pseudonym and how many times it occurs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Redaction {
     pub kind: RedactKind,
     pub original: String,
@@ -149,8 +162,17 @@ fn home_users(s: &str) -> Vec<&str> {
 }
 
 /// What [`apply`] would replace for `kinds`, in order of kind then first appearance.
+/// The model as JSON, through text: serde's `Value` serializer would be a second copy of all the
+/// model's serialisation code in the worker's wasm, the text one is there already.
+fn json_of(ds: &Dataset) -> Value {
+    serde_json::to_vec(ds)
+        .ok()
+        .and_then(|text| serde_json::from_slice(&text).ok())
+        .unwrap_or(Value::Null)
+}
+
 pub fn plan(ds: &Dataset, kinds: &[RedactKind]) -> Vec<Redaction> {
-    let json = serde_json::to_value(ds).unwrap_or(Value::Null);
+    let json = json_of(ds);
     let mut found: Vec<(RedactKind, String)> = Vec::new();
     let mut add = |kind: RedactKind, v: &str| {
         let v = v.trim();
@@ -235,11 +257,15 @@ pub fn plan(ds: &Dataset, kinds: &[RedactKind]) -> Vec<Redaction> {
 /// `ds` with every planned value replaced by its pseudonym, in every string of the model
 /// (longer values first, so a path goes before the host name inside it).
 pub fn apply(ds: &Dataset, plan: &[Redaction]) -> Dataset {
+    serde_json::from_value(apply_to_json(ds, plan)).unwrap_or_else(|_| ds.clone())
+}
+
+/// [`apply`] as the model's JSON, for writing straight to a saved dataset
+/// (`ingest::saved::save_dataset_json`) without building the model back.
+pub fn apply_to_json(ds: &Dataset, plan: &[Redaction]) -> Value {
     let mut order: Vec<&Redaction> = plan.iter().collect();
     order.sort_by_key(|r| std::cmp::Reverse(r.original.len()));
-    let Ok(mut json) = serde_json::to_value(ds) else {
-        return ds.clone();
-    };
+    let mut json = json_of(ds);
     each_string_mut(&mut json, &mut |s| {
         for r in &order {
             if s.contains(r.original.as_str()) {
@@ -247,7 +273,7 @@ pub fn apply(ds: &Dataset, plan: &[Redaction]) -> Dataset {
             }
         }
     });
-    serde_json::from_value(json).unwrap_or_else(|_| ds.clone())
+    json
 }
 
 #[cfg(test)]
@@ -290,6 +316,9 @@ mod tests {
         for secret in ["gpu-a17", "10.1.2.3", "alice", "hf_secret", "Secret-70B"] {
             assert!(!text.contains(secret), "{secret} left in {text}");
         }
+        // Written straight from the JSON, the saved dataset reads back as the redacted model.
+        let saved = crate::ingest::saved::save_dataset_json(&apply_to_json(&ds, &plan));
+        assert_eq!(crate::ingest::saved::load_dataset(&saved).unwrap(), out);
         // Only the kinds asked for.
         let only_hosts = super::plan(&ds, &[RedactKind::Hosts]);
         assert!(only_hosts.iter().all(|r| r.kind == RedactKind::Hosts));

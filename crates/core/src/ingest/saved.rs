@@ -42,12 +42,26 @@ pub fn is_saved_dataset(head: &[u8]) -> bool {
 
 /// The bytes of a `.runlens` file holding `ds`.
 pub fn save_dataset(ds: &Dataset) -> Vec<u8> {
+    // Writing into memory cannot fail; serialising the model cannot either (string keys only).
+    encode(|gz| {
+        let _ = serde_json::to_writer(gz, ds);
+    })
+}
+
+/// A `.runlens` file of a dataset already turned into JSON (a redacted one: see
+/// `analysis::redact::apply_to_json`), without building the model back from it.
+pub fn save_dataset_json(json: &serde_json::Value) -> Vec<u8> {
+    encode(|gz| {
+        let _ = serde_json::to_writer(gz, json);
+    })
+}
+
+fn encode(write_json: impl FnOnce(&mut GzEncoder<Vec<u8>>)) -> Vec<u8> {
     let mut out = Vec::new();
     out.extend_from_slice(SAVED_MAGIC);
     out.extend_from_slice(format!("{SAVED_VERSION}\n").as_bytes());
     let mut gz = GzEncoder::new(out, Compression::new(6));
-    // Writing into memory cannot fail; serialising the model cannot either (string keys only).
-    let _ = serde_json::to_writer(&mut gz, ds);
+    write_json(&mut gz);
     gz.finish().unwrap_or_default()
 }
 
