@@ -163,3 +163,41 @@ fn odd_inputs_become_diagnostics_or_unrecognised_files() {
         assert!(ds.runs.iter().all(|r| !r.points.is_empty()));
     }
 }
+
+#[test]
+fn a_benchmark_named_log_without_a_result_table_is_unrecognized_not_an_error() {
+    use runlens_core::model::Severity;
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(
+        "r/bench_setup.log",
+        b"+ pip install -r requirements.txt\nDownloading model...\ndone\n",
+    );
+    let ds = ingest.dataset();
+    assert!(
+        ds.diagnostics.iter().all(|d| d.severity != Severity::Error),
+        "{:?}",
+        ds.diagnostics
+    );
+    let file = ds
+        .unrecognized
+        .iter()
+        .find(|u| u.path == "r/bench_setup.log")
+        .expect("listed as unrecognized");
+    assert!(
+        file.reason.starts_with("serving-console:"),
+        "{}",
+        file.reason
+    );
+
+    // A log that says it ran the benchmark but holds no table is still an error.
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(
+        "r/bench_c8.log",
+        b"Maximum request concurrency: 8\nTraceback (most recent call last):\n",
+    );
+    let ds = ingest.dataset();
+    assert!(ds
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && d.file == "r/bench_c8.log"));
+}

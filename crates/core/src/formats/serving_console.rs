@@ -111,6 +111,14 @@ impl Format for ServingConsole {
                 .retain(|p| (p.concurrency, p.request_rate) != (b.concurrency, b.request_rate));
             last_per_concurrency.push(b);
         }
+        let says_benchmark = contains(bytes, BLOCK_START.as_bytes())
+            || contains(bytes, b"Maximum request concurrency:");
+        if last_per_concurrency.is_empty() && !says_benchmark {
+            // Claimed by its name only (`*bench*.log`): a log of something else.
+            return Err(FormatError::NothingToRead(
+                "no \"Serving Benchmark Result\" table in this benchmark-named log",
+            ));
+        }
         if last_per_concurrency.is_empty() {
             return Err(FormatError::Shape {
                 expected: "a \"Serving Benchmark Result\" block",

@@ -533,6 +533,13 @@ fn read_plain(
             let mut out = Vec::new();
             match format.parse(path, &bytes, &mut out) {
                 Ok(()) => records.extend(out),
+                Err(crate::model::FormatError::NothingToRead(what)) => {
+                    unrecognized.push(UnrecognizedFile {
+                        path: path.to_owned(),
+                        size,
+                        reason: format!("{}: {what}", format.name()),
+                    })
+                }
                 Err(e) => diagnostics.push(failed(e)),
             }
             return Ok(());

@@ -153,6 +153,10 @@ pub enum FormatError {
     },
     #[error("file is empty")]
     Empty,
+    /// The file's name made a format claim it, but it holds nothing that format reads (a
+    /// `*bench*.log` with no result table): listed as unrecognized with this reason, not an error.
+    #[error("{0}")]
+    NothingToRead(&'static str),
     /// A bound on hostile input was reached before anything could be read (`line` 0: none).
     #[error("{limit}")]
     Limit { limit: InputLimit, line: usize },
