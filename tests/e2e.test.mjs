@@ -908,6 +908,19 @@ test('screenshots of every tab at 1280x800 and 1920x1080, light and dark', async
         await page.click(`#tab-${tab}`);
         await page.waitForTimeout(tab === 'nodes' ? 1500 : 700);
         await page.screenshot({ path: path.join(shots, `${tab}-${w}x${h}-${scheme}.png`) });
+        // Readable at this size: nothing runs off the page sideways (wide tables scroll in their
+        // panel), and no chart's PNG/CSV buttons sit over its drawing area (where the title is).
+        const layout = await page.evaluate(() => ({
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+          covered: Array.from(document.querySelectorAll('figure.chart')).filter((f) => {
+            const tools = f.querySelector('.chart-tools');
+            const box = f.querySelector('.chart-box');
+            if (!tools || !box || tools.offsetParent === null || box.offsetParent === null) return false;
+            return tools.getBoundingClientRect().bottom > box.getBoundingClientRect().top + 1;
+          }).map((f) => f.querySelector('.chart-box').id),
+        }));
+        assert.ok(layout.overflow <= 0, `${tab} at ${w}x${h}: page ${layout.overflow}px wider than the window`);
+        assert.deepEqual(layout.covered, [], `${tab} at ${w}x${h}: chart buttons over the chart`);
       }
       assert.deepEqual(errors, []);
       await context.close();

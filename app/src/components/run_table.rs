@@ -108,23 +108,23 @@ pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> im
         view! {
             <section class="runs">
                 <h2>"Runs found"</h2>
-                <table id="runs-table">
+                <div class="table-scroll"><table id="runs-table">
                     <thead><tr>
                         <th>"Run"</th><th>"Gen"</th><th>"Topology"</th><th>"GPUs"</th><th>"ISL/OSL"</th>
                         <th>"GPU type"</th><th>"Points"</th><th>"Missing concurrencies"</th><th></th>
                     </tr></thead>
                     <tbody>{runs}</tbody>
-                </table>
+                </table></div>
                 <Show when=move || has_other>
                     <p class="caption">"Also loaded (see the Scheduler and P2P NCCL tabs):"</p>
                 </Show>
                 <ul id="other-sets">{other_sets}</ul>
                 <details id="coverage" open=true>
                     <summary>{format!("Parse coverage of worker logs ({n_logs})")}</summary>
-                    <table id="coverage-table">
+                    <div class="table-scroll"><table id="coverage-table">
                         <thead><tr><th>"File"</th><th>"Format"</th><th>"Lines"</th><th>"Understood"</th><th>"Ignored"</th><th>"Ignored metric-like lines, findings"</th></tr></thead>
                         <tbody>{coverage}</tbody>
-                    </table>
+                    </table></div>
                 </details>
                 <details id="problems" open=has_problems>
                     <summary>{format!("Problems ({n_diag})")}</summary>

@@ -284,16 +284,16 @@ fn summary_view(c: &Comparison, all_rows: bool) -> impl IntoView {
         </div>
         <p id="compare-curve">{curve}" "{at}</p>
         {unmatched}
-        <table class="data" id="compare-table">
+        <div class="table-scroll"><table class="data" id="compare-table">
             <thead><tr><th>"point"</th><th>"metric"</th><th>"baseline"</th><th>"candidate"</th><th>"change"</th><th>"99 % interval"</th><th>"MDE"</th><th>"verdict"</th><th>"basis"</th></tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
         <p class="note">{format!("{hidden} unchanged rows hidden. ")}"Better/worse: the whole 99 % interval is beyond ±1 %; unchanged: it lies within ±2 %; otherwise can't tell. One summary per side has no interval. MDE: the smallest change this data detects with 80 % power."</p>
         <h3>"Configuration that differs"</h3>
-        <table class="data" id="compare-config">
+        <div class="table-scroll"><table class="data" id="compare-config">
             <thead><tr><th>"kind"</th><th>"setting"</th><th>"baseline"</th><th>"candidate"</th></tr></thead>
             <tbody>{config}</tbody>
-        </table>
+        </table></div>
         <p class="note">{format!("{config_same} settings are the same on both sides (hidden).")}</p>
     }
 }

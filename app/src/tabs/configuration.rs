@@ -142,7 +142,7 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
                     view! {
                         <details class="flags" open=true>
                             <summary>{format!("{worker} — {source} ({count} flags)")}</summary>
-                            <table class="flag-table"><tbody>{rows}</tbody></table>
+                            <div class="table-scroll"><table class="flag-table"><tbody>{rows}</tbody></table></div>
                         </details>
                     }
                 })
@@ -165,7 +165,7 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
                             let open = cat == "NCCL" || cat == "SGLANG";
                             let n = vars.len();
                             let rows = vars.into_iter().map(|(k, v)| view! { <tr><td><code>{k}</code></td><td><code>{v}</code></td></tr> }).collect_view();
-                            view! { <details open=open><summary>{format!("{cat} ({n} vars)")}</summary><table><tbody>{rows}</tbody></table></details> }
+                            view! { <details open=open><summary>{format!("{cat} ({n} vars)")}</summary><div class="table-scroll"><table><tbody>{rows}</tbody></table></div></details> }
                         })
                         .collect_view();
                     view! { <h4>{c.config.node.clone()}</h4>{sections} }
@@ -174,7 +174,7 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
             Some(view! {
                 {overview}
                 <h3>"Topology"</h3>
-                <table id="config-topology"><thead><tr><th>"Physical node"</th><th>"Services"</th></tr></thead><tbody>{topo_rows}</tbody></table>
+                <div class="table-scroll"><table id="config-topology"><thead><tr><th>"Physical node"</th><th>"Services"</th></tr></thead><tbody>{topo_rows}</tbody></table></div>
                 <h3>"Command-line flags"</h3>
                 <div id="config-flags">{flags}</div>
                 <h3>"Environment"</h3>

@@ -296,12 +296,12 @@ pub fn LatencyTab(
                 })
                 .collect_view();
             Some(view! {
-                <table id="latency-summary">
+                <div class="table-scroll"><table id="latency-summary">
                     <thead><tr><th>"Run"</th>
                         {METRICS.iter().map(|(_, t, _)| view! { <th>{format!("min {t}")}</th><th>{format!("max {t}")}</th> }).collect_view()}
                     </tr></thead>
                     <tbody>{rows}</tbody>
-                </table>
+                </table></div>
             })
         })
     };

@@ -175,10 +175,10 @@ pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient)
                 .collect_view();
             Some(view! {
                 <h3>"Memory and KV cache per worker"</h3>
-                <table id="memory-table">
+                <div class="table-scroll"><table id="memory-table">
                     <thead><tr><th>"Worker"</th><th>"Available after load (GB)"</th><th>"Weights (GB)"</th><th>"KV cache (GB)"</th><th>"KV tokens"</th></tr></thead>
                     <tbody>{rows}</tbody>
-                </table>
+                </table></div>
             })
         })
     };

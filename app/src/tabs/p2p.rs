@@ -224,7 +224,7 @@ pub fn P2pTab(
                         }).collect_view()}
                     </ul>
                     <h3>"Connections"</h3>
-                    <table id="p2p-connections">
+                    <div class="table-scroll"><table id="p2p-connections">
                         <thead><tr><th>"Sender (prefill)"</th><th>"Receiver (decode)"</th><th>"Status"</th><th>"Started (s)"</th><th>"Sender side (s)"</th><th>"Receiver side (s)"</th><th>"Total (s)"</th></tr></thead>
                         <tbody>{a.connections.iter().map(|c| {
                             let start = [&c.sender, &c.receiver].into_iter().flatten().filter_map(|s| s.start_s.or(s.enter_s)).fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.min(t))));
@@ -238,19 +238,19 @@ pub fn P2pTab(
                                 <td class="num">{secs(c.duration_s)}</td>
                             </tr> }
                         }).collect_view()}</tbody>
-                    </table>
+                    </table></div>
                     <h3>"Ranks"</h3>
-                    <table id="p2p-lanes">
+                    <div class="table-scroll"><table id="p2p-lanes">
                         <thead><tr><th>"Rank"</th><th>"ZMQ address"</th><th>"Events"</th><th>"First (s)"</th><th>"Last (s)"</th></tr></thead>
                         <tbody>{a.lanes.iter().map(|l| view! { <tr><td>{l.name.clone()}</td><td>{l.address.clone().unwrap_or_else(|| "?".into())}</td>
                             <td class="num">{l.events}</td><td class="num">{secs(l.first_s)}</td><td class="num">{secs(l.last_s)}</td></tr> }).collect_view()}</tbody>
-                    </table>
+                    </table></div>
                     <Show when={let n = a.kv_warnings.len(); move || n > 0}>
                         <h3>"kv_cache warnings per request"</h3>
                     </Show>
-                    <table id="p2p-kv">
+                    <div class="table-scroll"><table id="p2p-kv">
                         <tbody>{a.kv_warnings.iter().map(|w| view! { <tr><td>{w.request_id.clone()}</td><td class="num">{w.mismatches}" mismatch"</td><td class="num">{w.none}" None"</td><td>{format!("{}:{}", w.file, w.line)}</td></tr> }).collect_view()}</tbody>
-                    </table>
+                    </table></div>
                 }
             })}
         </Show>

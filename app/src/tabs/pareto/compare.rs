@@ -92,13 +92,13 @@ pub fn Comparison(
                             }
                         }).collect_view();
                         view! {
-                            <table>
+                            <div class="table-scroll"><table>
                                 <thead><tr><th></th>
                                     <th>"A: " {a.0.clone()}</th>
                                     <th>"B: " {b.as_ref().map(|b| b.0.clone()).unwrap_or_else(|| "click a second point".into())}</th>
                                     <th>"B vs A"</th></tr></thead>
                                 <tbody>{rows}</tbody>
-                            </table>
+                            </table></div>
                             <button class="small" id="ab-swap" disabled=p.len() < 2 on:click=move |_| picks.update(|p| p.reverse())>"Swap A/B"</button>
                             <button class="small" id="ab-clear" on:click=move |_| picks.set(Vec::new())>"Clear"</button>
                         }.into_any()

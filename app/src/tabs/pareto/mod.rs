@@ -244,14 +244,14 @@ pub fn ParetoTab(
         </p>
         <details id="frontier-table">
             <summary>"Frontier points"</summary>
-            <table>
+            <div class="table-scroll"><table>
                 <thead><tr><th>"Run"</th><th>"Concurrency"</th><th>"Output TPS/User"</th><th>{move || opts.get().y_name()}</th></tr></thead>
                 <tbody>
                     {move || frontier.get().into_iter().map(|(name, p)| view! {
                         <tr><td>{name}</td><td class="num">{p[2]}</td><td class="num">{format!("{:.2}", p[0])}</td><td class="num">{format!("{:.2}", p[1])}</td></tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </details>
         <p class="formula">
             {move || format!(

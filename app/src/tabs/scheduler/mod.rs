@@ -171,10 +171,10 @@ pub fn SchedulerTab(
                         {card("KV util mean / max", format!("{} / {} %", fmt_num(h.kv_util_mean_pct), fmt_num(h.kv_util_max_pct)))}
                         {card("Mean batch size", fmt_num(h.batch_size_mean))}
                     </div>
-                    <table id="sched-stats">
+                    <div class="table-scroll"><table id="sched-stats">
                         <thead><tr><th>"Request metric"</th><th>"mean"</th><th>"p50"</th><th>"p90"</th><th>"p95"</th><th>"p99"</th><th>"n"</th></tr></thead>
                         <tbody>{a.latencies.iter().chain(&a.tokens).map(stat_row).collect_view()}</tbody>
-                    </table>
+                    </table></div>
                     <p class="formula">"Times are nanoseconds from scheduler start in the CSVs, shown in ms. TPOT = (E2E − TTFT) / (output tokens − 1); waiting time includes time preempted. Percentiles interpolate linearly between ranks (as pandas)."</p>
                 }
             })}
@@ -235,21 +235,21 @@ pub fn SchedulerTab(
                     <ChartView id="sched-reasons" option=Signal::derive(move || reasons.clone()) csv=Signal::derive(move || reasons_csv.clone())
                         empty=Signal::derive(|| "No waiting rows in per_iteration_requests.csv (file absent or empty).".to_string()) />
                     </div>
-                    <table id="sched-state-time">
+                    <div class="table-scroll"><table id="sched-state-time">
                         <thead><tr><th>"State"</th><th>"Total (ms)"</th><th>"Requests"</th><th>"Mean per request (ms)"</th></tr></thead>
                         <tbody>{if a.state_time.is_empty() {
                             view! { <tr><td colspan="4">"No state_transitions.csv or events.csv to time states from."</td></tr> }.into_any()
                         } else {
                             a.state_time.iter().map(|s| view! { <tr><td>{s.state.clone()}</td><td class="num">{fmt_num(s.total_ms)}</td><td class="num">{s.requests}</td><td class="num">{fmt_num(s.mean_ms)}</td></tr> }).collect_view().into_any()
                         }}</tbody>
-                    </table>
+                    </table></div>
                 }
             })}
             <h3>"Slowest requests"</h3>
             {move || analysis.get().map(|a| {
                 let slow = a.slowest.clone();
                 view! {
-                    <table id="sched-slowest" class="clickable">
+                    <div class="table-scroll"><table id="sched-slowest" class="clickable">
                         <thead><tr><th>"Request"</th><th>"E2E (ms)"</th><th>"TTFT (ms)"</th><th>"Waiting (ms)"</th><th>"Execution (ms)"</th><th>"Preemptions"</th><th>"Time per state (ms, timeline)"</th></tr></thead>
                         <tbody>{slow.into_iter().enumerate().map(|(i, r)| view! {
                             <tr class:selected=move || drill.get() == i on:click=move |_| drill.set(i)>
@@ -258,7 +258,7 @@ pub fn SchedulerTab(
                                 <td>{time_per_state(&r)}</td>
                             </tr>
                         }).collect_view()}</tbody>
-                    </table>
+                    </table></div>
                 }
             })}
             <ChartView id="sched-request" height=240
