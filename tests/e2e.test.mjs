@@ -892,6 +892,37 @@ test('?url= loads data from another origin with CORS, and says what to do withou
   }
 });
 
+test('a crashed worker is reported and replaced by a fresh one holding what was loaded', async () => {
+  const generations = path.join(root, 'fixtures', 'generations');
+  const truth = JSON.parse(fs.readFileSync(path.join(generations, 'expected.json'), 'utf8'));
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.setInputFiles('#file-input', path.join(generations, 'generations.tar.gz'));
+  await page.waitForFunction((n) => document.querySelector('.status.done') && window.echarts.getInstanceByDom(document.getElementById('pareto-chart'))
+    ?.getOption().series.filter((s) => !s.name.startsWith('Pareto frontier') && !s.name.startsWith('Target')).length >= n, expected.runs.length + truth.runs.length);
+  const before = (await paretoSeries(page)).map((s) => s.name).sort();
+  await page.evaluate(() => window.runlensCrashWorker());
+  await page.waitForSelector('#worker-crash');
+  const notice = await page.locator('#worker-crash').innerText();
+  assert.match(notice, /The parser worker crashed while crashing on purpose/);
+  assert.match(notice, /reading again what was loaded before/);
+  await page.waitForSelector('.status.done', { timeout: 60000 });
+  await page.waitForFunction((n) => window.echarts.getInstanceByDom(document.getElementById('pareto-chart'))
+    ?.getOption().series.filter((s) => !s.name.startsWith('Pareto frontier') && !s.name.startsWith('Target')).length === n, before.length);
+  assert.deepEqual((await paretoSeries(page)).map((s) => s.name).sort(), before, 'the demo and the dropped archive are back');
+  // The fresh worker takes new loads; Clear forgets the crash.
+  await page.click('text=Clear');
+  await page.waitForFunction(() => !document.getElementById('worker-crash'));
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  assertMatchesTruth(await paretoSeries(page));
+  // The trap itself may be logged by the browser; nothing else may be.
+  session.errors.splice(0, session.errors.length, ...session.errors.filter((e) => !/unreachable|RuntimeError|abort/i.test(e)));
+  await finish(session);
+});
+
 test('screenshots of every tab at 1280x800 and 1920x1080, light and dark', async () => {
   const shots = path.join(artifacts, 'tabs');
   fs.mkdirSync(shots, { recursive: true });

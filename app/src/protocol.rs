@@ -29,6 +29,9 @@ pub enum ToWorker {
         #[serde(default)]
         redact: Vec<RedactKind>,
     },
+    /// Die as an out-of-memory or a parser bug would (a wasm trap): the e2e test of the page's
+    /// recovery sends it through `window.runlensCrashWorker()`.
+    Crash,
     /// What saving with these redaction kinds would replace, with counts (for the dialog).
     RedactPlan { kinds: Vec<RedactKind> },
     /// Node Metrics charts of one run (its worker-log series stay in the worker).
@@ -71,6 +74,24 @@ pub enum FromWorker {
 }
 
 impl ToWorker {
+    /// What the request does, for a crash report (\"reading a.tar.gz and 2 more files\").
+    pub fn describe(&self) -> String {
+        match self {
+            ToWorker::Ingest { paths } => match paths.as_slice() {
+                [] => "reading nothing".into(),
+                [one] => format!("reading {one}"),
+                [first, rest @ ..] => format!("reading {first} and {} more files", rest.len()),
+            },
+            ToWorker::LoadDemo => "loading the demo run".into(),
+            ToWorker::Clear => "clearing".into(),
+            ToWorker::RemoveRun { root } => format!("removing {root}"),
+            ToWorker::Save { .. } => "saving".into(),
+            ToWorker::RedactPlan { .. } => "listing redactions".into(),
+            ToWorker::NodeCharts { run_key, .. } => format!("charting the nodes of {run_key}"),
+            ToWorker::Crash => "crashing on purpose".into(),
+        }
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }

@@ -116,6 +116,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             )
         }
     };
+    if request == ToWorker::Crash {
+        // A trap, as an out-of-memory or a bug in a parser gives: the page must recover.
+        std::process::abort();
+    }
     if let ToWorker::RedactPlan { kinds } = request {
         let redactions = LAST.with(|ds| redact::plan(&ds.borrow(), &kinds));
         return post(scope, &FromWorker::RedactPlan { kinds, redactions });
@@ -190,7 +194,10 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             ToWorker::RemoveRun { root } => {
                 ingest.remove_under(&root);
             }
-            ToWorker::NodeCharts { .. } | ToWorker::Save { .. } | ToWorker::RedactPlan { .. } => {} // answered above
+            ToWorker::NodeCharts { .. }
+            | ToWorker::Save { .. }
+            | ToWorker::RedactPlan { .. }
+            | ToWorker::Crash => {} // answered above
             ToWorker::LoadDemo => {
                 ingest.expect_bytes(DEMO_ARCHIVE.len() as u64);
                 ingest.add_input(

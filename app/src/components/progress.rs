@@ -6,7 +6,12 @@ use super::worker_client::{LoadState, WorkerClient};
 
 #[component]
 pub fn LoadProgress(client: WorkerClient) -> impl IntoView {
-    move || match client.state.get() {
+    let crash = move || {
+        client.crash.get().map(|message| {
+            view! { <p class="notice warn" id="worker-crash" role="alert">{message}</p> }
+        })
+    };
+    let state = move || match client.state.get() {
         LoadState::Idle => view! { <p class="status">"No data loaded yet."</p> }.into_any(),
         LoadState::Loading {
             progress,
@@ -40,5 +45,6 @@ pub fn LoadProgress(client: WorkerClient) -> impl IntoView {
         LoadState::Failed(message) => {
             view! { <p class="status error" role="alert">{message}</p> }.into_any()
         }
-    }
+    };
+    view! { {crash} {state} }
 }

@@ -48,8 +48,20 @@ pub struct WorkerClient {
     /// Last answer to a redaction plan query: the kinds asked and what they would replace.
     pub redact_plan: RwSignal<Option<RedactPlanAnswer>>,
     worker: StoredValue<Option<Worker>, LocalStorage>,
+    /// Why the worker was last replaced (a crash), until the next Clear.
+    pub crash: RwSignal<Option<String>>,
     ready: RwSignal<bool>,
     queue: StoredValue<Vec<JsValue>, LocalStorage>,
+    /// Every request that loaded, in order: read again by a fresh worker after a crash.
+    history: StoredValue<Vec<JsValue>, LocalStorage>,
+    /// The load being answered, and what it is, for the crash report.
+    in_flight: StoredValue<Option<(JsValue, String)>, LocalStorage>,
+    /// Answers still due to replayed requests.
+    replaying: StoredValue<usize>,
+    /// The file the worker last said it was reading.
+    reading: StoredValue<String>,
+    /// The first worker has said Ready (a saved report loads its data only then).
+    started: StoredValue<bool>,
 }
 
 impl WorkerClient {
@@ -63,10 +75,27 @@ impl WorkerClient {
             state: RwSignal::new(LoadState::Idle),
             formats: RwSignal::new(Vec::new()),
             redact_plan: RwSignal::new(None),
+            crash: RwSignal::new(None),
             worker: StoredValue::new_local(None),
             ready: RwSignal::new(false),
             queue: StoredValue::new_local(Vec::new()),
+            history: StoredValue::new_local(Vec::new()),
+            in_flight: StoredValue::new_local(None),
+            replaying: StoredValue::new(0),
+            reading: StoredValue::new(String::new()),
+            started: StoredValue::new(false),
         };
+        client.start_worker();
+        // The e2e test's stand-in for an out-of-memory or a parser bug in the worker.
+        let crash = Closure::<dyn Fn()>::new(move || client.send(&ToWorker::Crash, None));
+        if let Some(w) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&w, &"runlensCrashWorker".into(), crash.as_ref());
+        }
+        crash.forget();
+        client
+    }
+
+    fn start_worker(self) {
         let global = |name: &str| {
             web_sys::window()
                 .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str(name)).ok())
@@ -75,6 +104,8 @@ impl WorkerClient {
         let url = global("runlensWorkerUrl")
             .and_then(|v| v.as_string())
             .unwrap_or_else(|| "./worker_loader.js".into());
+        let client = self;
+        self.ready.set(false);
         match Worker::new(&url) {
             Ok(worker) => {
                 if let Some(start) =
@@ -84,26 +115,7 @@ impl WorkerClient {
                 }
                 let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
                     if js_sys::Array::is_array(&ev.data()) {
-                        // `["saved", report, bytes, redactions]`: a saved dataset, to download
-                        // or embed (with the view's hash redacted the same way as the data).
-                        let answer = js_sys::Array::from(&ev.data());
-                        let bytes: js_sys::Uint8Array = answer.get(2).unchecked_into();
-                        let plan: Vec<Redaction> = answer
-                            .get(3)
-                            .as_string()
-                            .and_then(|t| serde_json::from_str(&t).ok())
-                            .unwrap_or_default();
-                        if answer.get(1).as_bool() == Some(true) {
-                            let hash =
-                                crate::state::redact_hash(&crate::js::location_hash(), &plan);
-                            crate::js::save_report(&bytes, &hash);
-                        } else {
-                            crate::js::download_bytes(
-                                "runlens-dataset.runlens",
-                                "application/octet-stream",
-                                &bytes,
-                            );
-                        }
+                        client.on_saved(js_sys::Array::from(&ev.data()));
                         return;
                     }
                     let text = ev.data().as_string().unwrap_or_default();
@@ -127,10 +139,8 @@ impl WorkerClient {
                 onmessage.forget();
                 let onerror =
                     Closure::<dyn Fn(web_sys::ErrorEvent)>::new(move |ev: web_sys::ErrorEvent| {
-                        client.state.set(LoadState::Failed(format!(
-                            "parser worker failed: {}",
-                            ev.message()
-                        )));
+                        ev.prevent_default();
+                        client.restart_after_crash(&ev.message());
                     });
                 worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
                 onerror.forget();
@@ -140,7 +150,93 @@ impl WorkerClient {
                 "cannot start the parser worker: {e:?}"
             ))),
         }
-        client
+    }
+
+    /// The worker died (a trap: out of memory, or a bug): say what it was reading, replace it
+    /// with a fresh one and read again everything that had loaded before, leaving out the load
+    /// that killed it.
+    fn restart_after_crash(self, error: &str) {
+        self.worker.update_value(|w| {
+            if let Some(w) = w.take() {
+                w.terminate();
+            }
+        });
+        let what = self
+            .in_flight
+            .try_update_value(Option::take)
+            .flatten()
+            .map(|(_, what)| what);
+        let file = self.reading.get_value();
+        let mut message = String::from("The parser worker crashed");
+        match (&what, file.is_empty()) {
+            (Some(what), false) => message.push_str(&format!(" while reading {file} ({what})")),
+            (Some(what), true) => message.push_str(&format!(" while {what}")),
+            (None, false) => message.push_str(&format!(" after reading {file}")),
+            (None, true) => {}
+        }
+        message.push_str(&format!(": {error}. "));
+        let history = self.history.get_value();
+        message.push_str(if what.is_some() {
+            "That load was left out; "
+        } else {
+            ""
+        });
+        message.push_str(if history.is_empty() {
+            "a fresh worker is ready for the next one."
+        } else {
+            "a fresh worker is reading again what was loaded before it."
+        });
+        self.crash.set(Some(message));
+        self.state.set(if history.is_empty() {
+            LoadState::Idle
+        } else {
+            LoadState::Loading {
+                progress: Progress::default(),
+                elapsed_ms: 0.0,
+            }
+        });
+        self.queue.set_value(Vec::new());
+        self.start_worker();
+        self.replaying.set_value(history.len());
+        for m in history {
+            self.post_raw(m);
+        }
+    }
+
+    fn on_saved(self, answer: js_sys::Array) {
+        // `["saved", report, bytes, redactions]`: a saved dataset, to download or embed (with
+        // the view's hash redacted the same way as the data).
+        let bytes: js_sys::Uint8Array = answer.get(2).unchecked_into();
+        let plan: Vec<Redaction> = answer
+            .get(3)
+            .as_string()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        if answer.get(1).as_bool() == Some(true) {
+            let hash = crate::state::redact_hash(&crate::js::location_hash(), &plan);
+            crate::js::save_report(&bytes, &hash);
+        } else {
+            crate::js::download_bytes(
+                "runlens-dataset.runlens",
+                "application/octet-stream",
+                &bytes,
+            );
+        }
+    }
+
+    /// A load ended (loaded or failed as a whole): the request that caused it joins the history
+    /// replayed after a crash when it loaded, unless it is the answer to a replayed one.
+    fn load_ended(self, loaded: bool) {
+        let replayed = self.replaying.get_value();
+        if replayed > 0 {
+            self.replaying.set_value(replayed - 1);
+            return;
+        }
+        if let Some((message, _)) = self.in_flight.try_update_value(Option::take).flatten() {
+            if loaded {
+                self.history.update_value(|h| h.push(message));
+            }
+        }
     }
 
     fn on_message(self, msg: FromWorker) {
@@ -148,6 +244,8 @@ impl WorkerClient {
             FromWorker::Ready { formats } => {
                 self.formats.set(formats);
                 self.ready.set(true);
+                let first_start = !self.started.get_value();
+                self.started.set_value(true);
                 let queued = self
                     .queue
                     .try_update_value(std::mem::take)
@@ -161,7 +259,7 @@ impl WorkerClient {
                         js_sys::Reflect::get(&w, &JsValue::from_str("runlensReportFile")).ok()
                     })
                     .filter(|f| f.is_instance_of::<web_sys::Blob>());
-                if let Some(file) = report {
+                if let Some(file) = report.filter(|_| first_start) {
                     self.send(
                         &ToWorker::Ingest {
                             paths: vec!["report.runlens".into()],
@@ -173,16 +271,20 @@ impl WorkerClient {
             FromWorker::Progress {
                 progress,
                 elapsed_ms,
-            } => self.state.set(LoadState::Loading {
-                progress,
-                elapsed_ms,
-            }),
+            } => {
+                self.reading.set_value(progress.current.clone());
+                self.state.set(LoadState::Loading {
+                    progress,
+                    elapsed_ms,
+                })
+            }
             FromWorker::Loaded {
                 dataset,
                 elapsed_ms,
             } => {
                 self.dataset.set(Some(DatasetRef::new(*dataset)));
                 self.state.set(LoadState::Done { elapsed_ms });
+                self.load_ended(true);
             }
             FromWorker::NodeCharts {
                 run_key,
@@ -195,7 +297,10 @@ impl WorkerClient {
             FromWorker::RedactPlan { kinds, redactions } => {
                 self.redact_plan.set(Some((kinds, redactions)))
             }
-            FromWorker::Failed { message } => self.state.set(LoadState::Failed(message)),
+            FromWorker::Failed { message } => {
+                self.state.set(LoadState::Failed(message));
+                self.load_ended(false);
+            }
         }
     }
 
@@ -224,7 +329,16 @@ impl WorkerClient {
             progress: Progress::default(),
             elapsed_ms: 0.0,
         });
-        self.post_raw(message.into());
+        self.reading.set_value(String::new());
+        if *request == ToWorker::Clear {
+            // Nothing before a Clear needs reading again after a crash.
+            self.history.set_value(Vec::new());
+            self.crash.set(None);
+        }
+        let message: JsValue = message.into();
+        self.in_flight
+            .set_value(Some((message.clone(), request.describe())));
+        self.post_raw(message);
     }
 
     /// Ask something of the worker without starting a load (no progress shown).
