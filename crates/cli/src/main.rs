@@ -190,10 +190,7 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             for r in &replaced {
                 warn(format_args!(
                     "runlens: redact {}: {} -> {} ({} occurrences)",
-                    r.kind,
-                    output::terminal_safe(&r.original),
-                    r.pseudonym,
-                    r.occurrences
+                    r.kind, r.original, r.pseudonym, r.occurrences
                 ));
             }
             let html = report::report_html(&ds, &view)?;

@@ -658,3 +658,23 @@ fn report_with_redaction_contains_none_of_the_redacted_values() {
     assert_ne!(code, Some(0), "{err}");
     assert!(err.contains("unknown redaction"), "{err}");
 }
+
+#[test]
+fn escape_sequences_in_file_names_reach_stderr_escaped() {
+    let dir = std::env::temp_dir().join(format!("runlens-cli-esc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A broken result file whose name clears the screen and sets the window title.
+    let name = "results_concurrency_8\u{1b}[2J\u{1b}]0;pwned\u{7}.json";
+    std::fs::write(
+        dir.join(name),
+        b"{\"max_concurrency\": 8, \"output_throughput\": ",
+    )
+    .unwrap();
+    let (_, _, err) = runlens(&["summary", dir.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        err.contains("results_concurrency_8\\u{1b}[2J\\u{1b}]0;pwned\\u{7}.json"),
+        "{err}"
+    );
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+}
