@@ -779,7 +779,7 @@ test('save dataset and save report: both reopen with the same points, the report
   assert.equal(dataset.suggestedFilename(), 'runlens-dataset.runlens');
   const datasetPath = path.join(os.tmpdir(), `runlens-e2e-${process.pid}.runlens`);
   await dataset.saveAs(datasetPath);
-  assert.ok(fs.readFileSync(datasetPath).subarray(0, 18).toString() === 'RUNLENS-DATASET 1\n');
+  assert.ok(fs.readFileSync(datasetPath).subarray(0, 18).toString() === 'RUNLENS-DATASET 2\n');
   await page.click('#save-report');
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#save-confirm')]);
   assert.equal(report.suggestedFilename(), 'runlens-report.html');

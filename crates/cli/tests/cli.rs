@@ -564,7 +564,7 @@ fn save_writes_a_dataset_every_command_reads_back() {
     assert_eq!(code, 0, "{err}");
     assert!(std::fs::read(&saved)
         .unwrap()
-        .starts_with(b"RUNLENS-DATASET 1\n"));
+        .starts_with(b"RUNLENS-DATASET 2\n"));
     let (_, from_archive, _) = runlens(&["points", &fixture("demo-runs.tar.gz")]);
     let (code, from_saved, err) = runlens(&["points", saved.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");

@@ -1,10 +1,13 @@
 //! Saved datasets (`.runlens` files): the parsed model written once and read back in a fraction
 //! of the parse time, by the page ("Save dataset", reports) and by every CLI command.
 //!
-//! Layout, version 1: the line `RUNLENS-DATASET 1\n` (so `head -1` says what the file is and
-//! which version), then a gzip stream of the [`Dataset`] as JSON (serde's shape of the model;
-//! worker-log series are columns of numbers, which gzip well). A file of another version is
-//! refused with a message naming both versions, never read into a wrong chart.
+//! Layout, version 2: the line `RUNLENS-DATASET 2\n` (so `head -1` says what the file is and
+//! which version), then a gzip stream of the [`Dataset`] as JSON (serde's shape of the model),
+//! its long numeric columns (worker-log series, per-request samples, scheduler columns) in the
+//! compact form of `model::serde_nan::columns`: every value at full resolution, bit for bit, a
+//! 1 GB run of worker logs in about 1 MB. Version 1 (the same with columns as JSON arrays) is
+//! still read; a newer version is refused with a message naming both, never read into a wrong
+//! chart.
 
 use std::io::{Read, Write};
 
@@ -17,8 +20,8 @@ use crate::model::Dataset;
 
 /// What a saved dataset starts with, before its version number.
 pub const SAVED_MAGIC: &[u8] = b"RUNLENS-DATASET ";
-/// The version this build writes and reads.
-pub const SAVED_VERSION: u32 = 1;
+/// The version this build writes; it reads this one and every older one.
+pub const SAVED_VERSION: u32 = 2;
 /// File name suffix of saved datasets.
 pub const SAVED_SUFFIX: &str = ".runlens";
 /// Largest dataset JSON a saved file may inflate to (a guard against bombs).
@@ -29,7 +32,7 @@ pub const MAX_SAVED_JSON_BYTES: u64 = 3 << 30;
 pub enum SavedError {
     #[error("not a runlens dataset (it does not start with \"RUNLENS-DATASET\")")]
     NotADataset,
-    #[error("runlens dataset version {found}, but this runlens reads version {supported}: open it with the runlens that wrote it, or re-save it from the original files")]
+    #[error("runlens dataset version {found}, but this runlens reads versions 1 to {supported}: open it with the runlens that wrote it, or re-save it from the original files")]
     Version { found: String, supported: u32 },
     #[error("damaged runlens dataset: {0}")]
     Damaged(String),
@@ -43,8 +46,10 @@ pub fn is_saved_dataset(head: &[u8]) -> bool {
 /// The bytes of a `.runlens` file holding `ds`.
 pub fn save_dataset(ds: &Dataset) -> Vec<u8> {
     // Writing into memory cannot fail; serialising the model cannot either (string keys only).
-    encode(|gz| {
-        let _ = serde_json::to_writer(gz, ds);
+    crate::model::serde_nan::columns::with_compact_columns(|| {
+        encode(|gz| {
+            let _ = serde_json::to_writer(gz, ds);
+        })
     })
 }
 
@@ -76,7 +81,10 @@ pub fn load_dataset(bytes: &[u8]) -> Result<Dataset, SavedError> {
         .position(|&b| b == b'\n')
         .ok_or(SavedError::NotADataset)?;
     let version = String::from_utf8_lossy(&rest[..end]).trim().to_owned();
-    if version != SAVED_VERSION.to_string() {
+    if !version
+        .parse::<u32>()
+        .is_ok_and(|v| (1..=SAVED_VERSION).contains(&v))
+    {
         return Err(SavedError::Version {
             found: version,
             supported: SAVED_VERSION,
@@ -132,8 +140,8 @@ mod tests {
     fn versions_and_damage_are_named() {
         assert_eq!(load_dataset(b"{}"), Err(SavedError::NotADataset));
         assert!(matches!(
-            load_dataset(b"RUNLENS-DATASET 2\n...."),
-            Err(SavedError::Version { found, supported: 1 }) if found == "2"
+            load_dataset(b"RUNLENS-DATASET 3\n...."),
+            Err(SavedError::Version { found, supported: 2 }) if found == "3"
         ));
         assert!(matches!(
             load_dataset(b"RUNLENS-DATASET 1\nnot gzip"),
@@ -144,12 +152,76 @@ mod tests {
             ..Default::default()
         };
         let bytes = save_dataset(&ds);
-        assert!(bytes.starts_with(b"RUNLENS-DATASET 1\n"));
+        assert!(bytes.starts_with(b"RUNLENS-DATASET 2\n"));
         assert_eq!(load_dataset(&bytes), Ok(ds));
         // Truncated: damaged, not a panic.
         assert!(matches!(
             load_dataset(&bytes[..bytes.len() - 5]),
             Err(SavedError::Damaged(_))
         ));
+    }
+
+    /// The demo runs, and 20 000 decode lines of one worker log with varying values.
+    fn parsed() -> Dataset {
+        let mut ingest = crate::Ingest::new();
+        ingest.add_bytes(
+            "demo.tar.gz",
+            include_bytes!("../../../../fixtures/demo/demo-runs.tar.gz"),
+        );
+        let mut log = String::new();
+        let mut x = 12345u64;
+        for i in 0..20_000u64 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let running = 100 + (x >> 60);
+            log.push_str(&format!(
+                "[2026-06-01 12:{:02}:{:02} DP0 TP0 EP0] Decode batch, #running-req: {running}, #token: {}, token usage: 0.{:02}, cuda graph: True, gen throughput (token/s): {}.{:02}, #queue-req: {},\n",
+                (i / 60) % 60, i % 60, 30_000 + (x >> 52), (x >> 40) % 100, 1400 + (x >> 55), (x >> 33) % 100, (x >> 62)
+            ));
+        }
+        ingest.add_bytes("big/logs/node1_decode_w0.out", log.as_bytes());
+        ingest.dataset()
+    }
+
+    fn same_json(a: &Dataset, b: &Dataset) {
+        let (a, b) = (
+            serde_json::to_string(a).unwrap(),
+            serde_json::to_string(b).unwrap(),
+        );
+        if let Some(at) = a.bytes().zip(b.bytes()).position(|(x, y)| x != y) {
+            let from = at.saturating_sub(200);
+            panic!(
+                "differ at {at}:\n{}\n{}",
+                a.get(from..at + 80).unwrap_or(""),
+                b.get(from..at + 80).unwrap_or("")
+            );
+        }
+        assert_eq!(a.len(), b.len());
+    }
+
+    #[test]
+    fn series_are_saved_compactly_and_come_back_bit_for_bit() {
+        let ds = parsed();
+        assert!(ds
+            .worker_logs
+            .iter()
+            .any(|l| l.log.series.iter().any(|s| s.len() == 20_000)));
+        let compact = save_dataset(&ds);
+        let back = load_dataset(&compact).unwrap();
+        // NaN != NaN: compare the JSON forms, which write NaN as null.
+        same_json(&back, &ds);
+        // Version 1 (columns as arrays) still reads, to the same model, and is larger.
+        let mut v1 = b"RUNLENS-DATASET 1\n".to_vec();
+        let mut gz = GzEncoder::new(Vec::new(), Compression::new(6));
+        serde_json::to_writer(&mut gz, &ds).unwrap();
+        v1.extend(gz.finish().unwrap());
+        same_json(&load_dataset(&v1).unwrap(), &ds);
+        assert!(
+            compact.len() * 3 < v1.len() * 2,
+            "compact {} vs arrays {}",
+            compact.len(),
+            v1.len()
+        );
     }
 }

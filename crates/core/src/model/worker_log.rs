@@ -71,6 +71,7 @@ pub struct Series {
     #[serde(with = "nan_as_null::vec_f64")]
     pub time_s: Vec<f64>,
     /// 1-based line of each sample in its file.
+    #[serde(with = "crate::model::serde_nan::columns::vec_u64")]
     pub line: Vec<u64>,
     pub columns: Vec<Column>,
 }
