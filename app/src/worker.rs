@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 
+use runlens_core::analysis::aggregate::{Grouping, Reducer};
 use runlens_core::analysis::redact;
 use runlens_core::Ingest;
 use wasm_bindgen::prelude::*;
@@ -91,7 +92,14 @@ thread_local! {
     static INGEST: RefCell<Ingest> = RefCell::new(Ingest::new());
     /// The full dataset of the last load, series included, for Node Metrics queries.
     static LAST: RefCell<runlens_core::Dataset> = RefCell::new(runlens_core::Dataset::default());
+    /// Node Metrics answers for the dataset in `LAST`, by (run, grouping, reducer).
+    static NODE_CHARTS: RefCell<NodeChartsCache> = RefCell::new(NodeChartsCache::new());
 }
+
+type NodeChartsCache = std::collections::HashMap<
+    (String, Grouping, Reducer),
+    Vec<runlens_core::analysis::aggregate::NodeMetricSeries>,
+>;
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -153,15 +161,24 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         reducer,
     } = request
     {
-        let series = LAST.with(|ds| {
-            runlens_core::analysis::aggregate::node_metric_series(
-                &ds.borrow(),
-                &run_key,
-                grouping,
-                reducer,
-                NODE_BUCKET_S,
-            )
-        });
+        // Toggling back to a grouping seen before answers at once (a 1 GB run takes ~1 s).
+        let key = (run_key.clone(), grouping, reducer);
+        let series = match NODE_CHARTS.with(|c| c.borrow().get(&key).cloned()) {
+            Some(series) => series,
+            None => {
+                let series = LAST.with(|ds| {
+                    runlens_core::analysis::aggregate::node_metric_series(
+                        &ds.borrow(),
+                        &run_key,
+                        grouping,
+                        reducer,
+                        NODE_BUCKET_S,
+                    )
+                });
+                NODE_CHARTS.with(|c| c.borrow_mut().insert(key, series.clone()));
+                series
+            }
+        };
         return post(
             scope,
             &FromWorker::NodeCharts {
@@ -245,6 +262,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         let page = page_dataset(&dataset);
         // The worker keeps the full dataset, whose logs are shared with the ingest's records.
         LAST.with(|last| *last.borrow_mut() = dataset);
+        NODE_CHARTS.with(|c| c.borrow_mut().clear());
         post(
             scope,
             &FromWorker::Loaded {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{RunWorkerLog, SampleKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grouping {
     /// One line per worker and rank.
@@ -21,7 +21,7 @@ pub enum Grouping {
     Cluster,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reducer {
     Mean,
@@ -114,24 +114,43 @@ pub fn aggregate(
         .into_iter()
         .map(|g| {
             let in_group: Vec<&Member> = members.iter().filter(|m| m.group == g).collect();
-            // bucket → per-member (sum, count)
-            let mut buckets: std::collections::BTreeMap<i64, Vec<(f64, u32)>> = Default::default();
+            // Per-member (sum, count) of each bucket, in rows of `width` slots. Consecutive
+            // samples mostly share a bucket and a value, so the bucket's row is looked up and
+            // the value converted only when they change.
+            let width = in_group.len();
+            let mut row_of: std::collections::HashMap<i64, usize> = Default::default();
+            let mut slots: Vec<(f64, u32)> = Vec::new();
             for (mi, m) in in_group.iter().enumerate() {
+                let (mut last_bucket, mut row) = (None, 0);
+                let (mut last_bits, mut last_value) = (None, 0.0);
                 for (t, v) in m.time.iter().zip(m.values) {
                     if !t.is_finite() || !v.is_finite() {
                         continue;
                     }
                     let b = ((t - m.start) / bucket_s).floor() as i64;
-                    let slot = buckets
-                        .entry(b)
-                        .or_insert_with(|| vec![(0.0, 0); in_group.len()]);
-                    slot[mi].0 += f32_as_decimal(*v);
-                    slot[mi].1 += 1;
+                    if last_bucket != Some(b) {
+                        last_bucket = Some(b);
+                        row = *row_of.entry(b).or_insert_with(|| {
+                            slots.resize(slots.len() + width, (0.0, 0));
+                            slots.len() / width - 1
+                        });
+                    }
+                    if last_bits != Some(v.to_bits()) {
+                        last_bits = Some(v.to_bits());
+                        last_value = f32_as_decimal(*v);
+                    }
+                    if let Some(slot) = slots.get_mut(row * width + mi) {
+                        slot.0 += last_value;
+                        slot.1 += 1;
+                    }
                 }
             }
+            let mut buckets: Vec<(i64, usize)> = row_of.into_iter().collect();
+            buckets.sort_unstable();
             let single = in_group.len() == 1;
             let (mut elapsed_s, mut values) = (Vec::new(), Vec::new());
-            for (b, slots) in buckets {
+            for (b, row) in buckets {
+                let slots = slots.get(row * width..(row + 1) * width).unwrap_or(&[]);
                 let means: Vec<f64> = slots
                     .iter()
                     .filter(|(_, n)| *n > 0)
@@ -188,6 +207,37 @@ mod tests {
                 _ => unreachable!(),
             })
             .collect()
+    }
+
+    #[test]
+    fn samples_that_go_back_to_an_earlier_bucket_land_in_it() {
+        // A clock step backwards: the third sample belongs to the first bucket again.
+        let text = "[2026-01-01 00:00:00 DP0 TP0 EP0] Decode batch, #running-req: 10, gen throughput (token/s): 1\n\
+                    [2026-01-01 00:00:02 DP0 TP0 EP0] Decode batch, #running-req: 20, gen throughput (token/s): 1\n\
+                    [2026-01-01 00:00:00 DP0 TP0 EP0] Decode batch, #running-req: 30, gen throughput (token/s): 1\n\
+                    [2026-01-01 00:00:02 DP0 TP0 EP0] Decode batch, #running-req: 40, gen throughput (token/s): 1\n";
+        let mut out = Vec::new();
+        WorkerLogFormat
+            .parse("r/n1_decode_w0.out", text.as_bytes(), &mut out)
+            .unwrap();
+        let Some(Record::WorkerLog(l)) = out.pop() else {
+            panic!("a worker log")
+        };
+        let log = RunWorkerLog {
+            run_key: "r".into(),
+            run_start_s: l.start_s(),
+            log: l,
+        };
+        let series = aggregate(
+            &[&log],
+            SampleKind::Decode,
+            "running_req",
+            Grouping::Cluster,
+            Reducer::Mean,
+            1.0,
+        );
+        assert_eq!(series[0].elapsed_s, vec![0.0, 2.0]);
+        assert_eq!(series[0].values, vec![20.0, 30.0]);
     }
 
     #[test]
