@@ -58,6 +58,49 @@ impl Field {
     }
 }
 
+/// Most tags a user adds to one run (see [`Filters::add_tag`]).
+pub const MAX_TAGS_PER_RUN: usize = 50;
+/// Longest tag a user adds, in characters.
+pub const MAX_TAG_CHARS: usize = 64;
+/// Most runs the hash carries tags for.
+pub const MAX_TAGGED_RUNS: usize = 10_000;
+
+/// Why a tag was not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagRefused {
+    TooLong,
+    TooMany,
+}
+
+/// What a tags file did: runs it named that are loaded, and tags left out by the bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TagsImported {
+    pub runs: usize,
+    pub too_long: usize,
+    pub too_many: usize,
+}
+
+impl std::fmt::Display for TagsImported {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "Tags of {} loaded runs imported.", self.runs)?;
+        if self.too_many > 0 {
+            write!(
+                f,
+                " {} tags beyond {MAX_TAGS_PER_RUN} per run were left out.",
+                self.too_many
+            )?;
+        }
+        if self.too_long > 0 {
+            write!(
+                f,
+                " {} tags longer than {MAX_TAG_CHARS} characters were left out.",
+                self.too_long
+            )?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     /// Per field: the values left out (empty = everything shown, so new values appear).
@@ -96,18 +139,51 @@ impl Filters {
         tags
     }
 
-    pub fn add_tag(&mut self, run_key: &str, tag: &str) {
+    /// Tag a run. Tags live in the URL hash and in the sidebar's tag filter, so a run holds at
+    /// most [`MAX_TAGS_PER_RUN`] added tags of at most [`MAX_TAG_CHARS`] characters: a huge
+    /// tags file must not freeze the page (nor, through the hash, every reload after it).
+    pub fn add_tag(&mut self, run_key: &str, tag: &str) -> Result<(), TagRefused> {
         let tag = tag.trim();
         if tag.is_empty() {
-            return;
+            return Ok(());
+        }
+        if tag.chars().count() > MAX_TAG_CHARS {
+            return Err(TagRefused::TooLong);
         }
         if let Some(r) = self.removed_tags.get_mut(run_key) {
             r.retain(|t| t != tag);
         }
         let extra = self.extra_tags.entry(run_key.to_owned()).or_default();
-        if !extra.iter().any(|t| t == tag) {
-            extra.push(tag.to_owned());
+        if extra.iter().any(|t| t == tag) {
+            return Ok(());
         }
+        if extra.len() >= MAX_TAGS_PER_RUN {
+            return Err(TagRefused::TooMany);
+        }
+        extra.push(tag.to_owned());
+        Ok(())
+    }
+
+    /// The same tags with the bounds of [`Filters::add_tag`] applied (tags read from a hash).
+    pub fn bounded_tags(
+        map: BTreeMap<String, Vec<String>>,
+        max_runs: usize,
+    ) -> BTreeMap<String, Vec<String>> {
+        map.into_iter()
+            .take(max_runs)
+            .map(|(run, tags)| {
+                let mut kept: Vec<String> = Vec::new();
+                for t in tags {
+                    if kept.len() < MAX_TAGS_PER_RUN
+                        && t.chars().count() <= MAX_TAG_CHARS
+                        && !kept.contains(&t)
+                    {
+                        kept.push(t);
+                    }
+                }
+                (run, kept)
+            })
+            .collect()
     }
 
     pub fn remove_tag(&mut self, run_key: &str, tag: &str) {
@@ -218,19 +294,23 @@ impl Filters {
     }
 
     /// Apply an exported tags file; returns how many runs it named that are loaded.
-    pub fn import_tags(&mut self, ds: &Dataset, json: &str) -> Result<usize, String> {
+    pub fn import_tags(&mut self, ds: &Dataset, json: &str) -> Result<TagsImported, String> {
         let map: BTreeMap<String, Vec<String>> =
             serde_json::from_str(json).map_err(|e| format!("not a tags file: {e}"))?;
-        let mut applied = 0;
+        let mut done = TagsImported::default();
         for run in &ds.runs {
             if let Some(tags) = map.get(&run.job_id.value) {
                 for t in tags {
-                    self.add_tag(&run.key, t);
+                    match self.add_tag(&run.key, t) {
+                        Ok(()) => {}
+                        Err(TagRefused::TooLong) => done.too_long += 1,
+                        Err(TagRefused::TooMany) => done.too_many += 1,
+                    }
                 }
-                applied += 1;
+                done.runs += 1;
             }
         }
-        Ok(applied)
+        Ok(done)
     }
 }
 
@@ -318,8 +398,8 @@ mod tests {
             .unwrap()
             .key
             .clone();
-        f.add_tag(&g1, "nightly");
-        f.add_tag(&g1, "nightly");
+        f.add_tag(&g1, "nightly").unwrap();
+        f.add_tag(&g1, "nightly").unwrap();
         f.tags.insert("baseline".into());
         f.tags.insert("nightly".into());
         let left = f.apply(&ds);
@@ -350,11 +430,42 @@ mod tests {
         let ds = generations();
         let mut f = Filters::default();
         let key = ds.runs[0].key.clone();
-        f.add_tag(&key, "a");
+        f.add_tag(&key, "a").unwrap();
         let json = f.tags_json(&ds);
         let mut g = Filters::default();
-        assert!(g.import_tags(&ds, &json).unwrap() >= 1);
+        assert!(g.import_tags(&ds, &json).unwrap().runs >= 1);
         assert!(g.tags_of(&ds.runs[0]).contains(&"a".to_owned()));
         assert!(g.import_tags(&ds, "[1]").is_err());
+    }
+
+    #[test]
+    fn a_huge_tags_file_is_bounded_and_says_what_it_left_out() {
+        let ds = generations();
+        let job = ds.runs[0].job_id.value.clone();
+        // 200 000 tags for one run, and one absurdly long: about 2 MB.
+        let mut tags: Vec<String> = (0..200_000).map(|i| format!("t{i}")).collect();
+        tags.push("x".repeat(1000));
+        let json = serde_json::to_string(&BTreeMap::from([(job, tags)])).unwrap();
+        let mut f = Filters::default();
+        let done = f.import_tags(&ds, &json).unwrap();
+        assert_eq!(
+            done,
+            TagsImported {
+                runs: 1,
+                too_long: 1,
+                too_many: 200_000 - MAX_TAGS_PER_RUN
+            }
+        );
+        assert_eq!(f.tags_of(&ds.runs[0]).len(), MAX_TAGS_PER_RUN);
+        assert_eq!(
+            f.add_tag(&ds.runs[0].key, "one more"),
+            Err(TagRefused::TooMany)
+        );
+        // The same bounds on tags that come back from a URL hash.
+        let huge = BTreeMap::from([("r".to_owned(), (0..1000).map(|i| i.to_string()).collect())]);
+        assert_eq!(
+            Filters::bounded_tags(huge, MAX_TAGGED_RUNS)["r"].len(),
+            MAX_TAGS_PER_RUN
+        );
     }
 }

@@ -290,7 +290,10 @@ impl ViewState {
                 "cmin" => s.filters.concurrency_min = v.parse().ok(),
                 "cmax" => s.filters.concurrency_max = v.parse().ok(),
                 "off" => s.filters.deselected = list(v).collect(),
-                "tag_add" => s.filters.extra_tags = tag_map(v),
+                "tag_add" => {
+                    s.filters.extra_tags =
+                        Filters::bounded_tags(tag_map(v), crate::filters::MAX_TAGGED_RUNS)
+                }
                 "tag_del" => s.filters.removed_tags = tag_map(v),
                 k => {
                     if let Some(field) = k
@@ -358,7 +361,7 @@ mod tests {
         filters.date_from = Some("2026-01-01".into());
         filters.concurrency_max = Some(256);
         filters.deselected.insert("runs.tar.gz/outputs/3003".into());
-        filters.add_tag("x|y", "t:1");
+        filters.add_tag("x|y", "t:1").unwrap();
         filters.remove_tag("z", "old");
         let s = ViewState {
             filters,

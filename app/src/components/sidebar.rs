@@ -111,7 +111,13 @@ pub fn Sidebar(dataset: Signal<Option<DatasetRef>>, filters: RwSignal<Filters>) 
                                     on:keydown=move |ev: web_sys::KeyboardEvent| {
                                         if ev.key() == "Enter" {
                                             let t = new_tag.get_untracked();
-                                            filters.update(|f| f.add_tag(&key, &t));
+                                            let mut added = Ok(());
+                                            filters.update(|f| added = f.add_tag(&key, &t));
+                                            import_status.set(match added {
+                                                Ok(()) => String::new(),
+                                                Err(crate::filters::TagRefused::TooLong) => format!("Tag not added: longer than {} characters.", crate::filters::MAX_TAG_CHARS),
+                                                Err(crate::filters::TagRefused::TooMany) => format!("Tag not added: a run holds at most {} added tags.", crate::filters::MAX_TAGS_PER_RUN),
+                                            });
                                             new_tag.set(String::new());
                                         }
                                     } />
@@ -171,10 +177,10 @@ pub fn Sidebar(dataset: Signal<Option<DatasetRef>>, filters: RwSignal<Filters>) 
                 wasm_bindgen_futures::spawn_local(async move {
                     let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()).unwrap_or_default();
                     let Some(ds) = dataset.get_untracked() else { return };
-                    let mut result = Ok(0);
+                    let mut result = Err(String::new());
                     filters.update(|f| result = f.import_tags(&ds, &text));
                     import_status.set(match result {
-                        Ok(n) => format!("Tags of {n} loaded runs imported."),
+                        Ok(done) => done.to_string(),
                         Err(e) => format!("Import failed: {e}"),
                     });
                 });
