@@ -76,7 +76,7 @@ async function paretoSeries(page) {
   return page.evaluate(() => {
     const chart = window.echarts.getInstanceByDom(document.getElementById('pareto-chart'));
     return chart.getOption().series
-      .filter((s) => !s.name.startsWith('Pareto frontier') && !s.name.startsWith('Target:'))
+      .filter((s) => !s.name.startsWith('Pareto frontier') && !s.name.startsWith('Target:') && !s.name.startsWith('Best under SLO'))
       .map((s) => ({ name: s.name, data: s.data.map((d) => d.value) }));
   });
 }
@@ -231,7 +231,7 @@ test('every generation, parsed as wasm in the worker, matches its ground truth',
 async function chartSeries(page, id) {
   await page.waitForFunction((id) => { const el = document.getElementById(id); return el && window.echarts.getInstanceByDom(el); }, id);
   return page.evaluate((id) => window.echarts.getInstanceByDom(document.getElementById(id)).getOption().series
-    .map((s) => ({ name: s.name, data: s.data.map((d) => (d && d.value !== undefined ? d.value : d)) })), id);
+    .map((s) => ({ name: s.name, data: (s.data || []).map((d) => (d && d.value !== undefined ? d.value : d)) })), id);
 }
 
 test('pareto toggles: total TPS, frontier, cutoff, CSV and PNG downloads', async () => {
@@ -591,6 +591,37 @@ test('sidebar: cascading filters keep runs without a value, run list, tags saved
   jobs = (await paretoSeries(page)).map((s) => jobOf(s.name));
   assert.deepEqual(jobs, ['3003'], 'tags and the tag filter come back with the view');
   await page.screenshot({ path: path.join(artifacts, 'sidebar.png'), fullPage: true });
+  await finish(session);
+});
+
+test('SLO: each run\'s fastest point meeting it is starred, with its attainment, and kept in the link', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.check('#show-slo');
+  await page.waitForSelector('#slo-summary');
+  const best = async () => (await chartSeries(page, 'pareto-chart')).find((s) => s.name.startsWith('Best under SLO'));
+  let star = await best();
+  assert.ok(star, 'a star series');
+  assert.ok(star.data.length >= 1, 'at least one run has a point under the default SLO');
+  const summary = await page.locator('#slo-summary').innerText();
+  assert.match(summary, /TTFT ≤ 2000 ms and TPOT ≤ 50 ms for 90 % of requests/);
+  assert.match(summary, /% of \d+ requests met it/, 'per-request rows decide where the file has them');
+  for (const run of expected.runs) assert.match(summary, new RegExp(run.job_id), `run ${run.job_id} listed`);
+  // A TTFT limit below every point's: no star, and each run says so.
+  await page.fill('#slo-ttft', '1');
+  await page.dispatchEvent('#slo-ttft', 'change');
+  await page.waitForFunction(() => document.querySelector('#slo-summary').innerText.includes('TTFT ≤ 1 ms'));
+  star = await best();
+  assert.equal(star.data.length, 0);
+  assert.match(await page.locator('#slo-summary').innerText(), /no point meets it|can't tell/);
+  assert.match(await page.evaluate(() => location.hash), /slo=ttft:1,tpot:50,e2el:,att:0\.9/);
+  await page.fill('#slo-ttft', '2000');
+  await page.dispatchEvent('#slo-ttft', 'change');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.some((s) => s.name.startsWith('Best under SLO') && (s.data || []).length > 0));
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(artifacts, 'pareto-slo.png'), fullPage: true });
   await finish(session);
 });
 

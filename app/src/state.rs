@@ -79,6 +79,28 @@ fn list(v: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// `key:t1,t2;key2:t3` ↔ map of tags per run key.
+/// `ttft:2000,tpot:50,e2el:,att:0.9` (an empty limit: not constrained).
+fn slo_of(v: &str) -> Option<runlens_core::analysis::slo::Slo> {
+    let mut slo = runlens_core::analysis::slo::Slo {
+        ttft_ms: None,
+        tpot_ms: None,
+        e2el_ms: None,
+        attainment: 0.9,
+    };
+    for part in v.split(',') {
+        let (k, x) = part.split_once(':')?;
+        let x: Option<f64> = x.parse().ok().filter(|x: &f64| x.is_finite() && *x >= 0.0);
+        match k {
+            "ttft" => slo.ttft_ms = x,
+            "tpot" => slo.tpot_ms = x,
+            "e2el" => slo.e2el_ms = x,
+            "att" => slo.attainment = x.filter(|a| *a > 0.0 && *a <= 1.0)?,
+            _ => {}
+        }
+    }
+    Some(slo)
+}
+
 fn tag_map(v: &str) -> std::collections::BTreeMap<String, Vec<String>> {
     v.split(';')
         .filter_map(|entry| {
@@ -136,6 +158,16 @@ impl ViewState {
         }
         if let Some(c) = self.pareto.cutoff {
             parts.push(format!("cutoff={c}"));
+        }
+        if let Some(slo) = self.pareto.slo {
+            let limit = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+            parts.push(format!(
+                "slo=ttft:{},tpot:{},e2el:{},att:{}",
+                limit(slo.ttft_ms),
+                limit(slo.tpot_ms),
+                limit(slo.e2el_ms),
+                slo.attainment
+            ));
         }
         if !self.pareto.frontier {
             parts.push("frontier=0".into());
@@ -256,6 +288,7 @@ impl ViewState {
                 "cutoff" => {
                     s.pareto.cutoff = v.parse().ok().filter(|c: &f64| c.is_finite() && *c >= 0.0)
                 }
+                "slo" => s.pareto.slo = slo_of(v),
                 "frontier" => s.pareto.frontier = v != "0",
                 "gpus" => s.pareto.decode_gpus = v == "decode",
                 "invalid" => s.pareto.include_invalid = v == "1",
@@ -373,6 +406,12 @@ mod tests {
                 frontier: false,
                 decode_gpus: true,
                 include_invalid: true,
+                slo: Some(runlens_core::analysis::slo::Slo {
+                    ttft_ms: Some(1500.0),
+                    tpot_ms: None,
+                    e2el_ms: Some(30000.5),
+                    attainment: 0.99,
+                }),
             },
             latency: LatencyOptions {
                 stat: Statistic::P99,

@@ -91,6 +91,9 @@ fn point_item(p: &[f64; 6]) -> DataPointItem {
     DataPointItem::new(values).name(name)
 }
 
+/// A five-pointed star (ECharts `path://` symbol) for the best point under the SLO.
+const STAR: &str = "path://M12 2l3.1 6.3 6.9 1-5 4.9 1.2 6.8L12 17.8 5.8 21l1.2-6.8-5-4.9 6.9-1z";
+
 /// The ECharts option as JSON, or `None` when nothing can be plotted.
 pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
     let series = pareto_series(ds, opts);
@@ -158,6 +161,26 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
                         .formatter("{b}"),
                 )
                 .data(data),
+        );
+    }
+    if let Some(slo) = opts.slo.filter(runlens_core::analysis::slo::Slo::is_set) {
+        let best: Vec<DataPointItem> = ds
+            .runs
+            .iter()
+            .filter_map(|run| {
+                let p = run
+                    .points
+                    .get(runlens_core::analysis::slo::best_under_slo(run, &slo)?)?;
+                Some(DataPointItem::new(vec![opts.x_of(p)?, opts.y_of(p)?]).name(run.label()))
+            })
+            .collect();
+        chart = chart.series(
+            charming::series::Scatter::new()
+                .name(format!("Best under SLO ({})", super::slo_words(&slo)))
+                .symbol(Symbol::Custom(STAR.into()))
+                .symbol_size(22)
+                .item_style(charming::element::ItemStyle::new().color("#c0392b"))
+                .data(best),
         );
     }
     if let Some(cutoff) = opts.cutoff {

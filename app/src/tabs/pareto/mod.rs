@@ -8,6 +8,7 @@ mod compare;
 
 use crate::components::widgets::card;
 use leptos::prelude::*;
+use runlens_core::analysis::slo::{best_under_slo, evaluate, Slo, SloBasis};
 use runlens_core::model::BenchmarkPoint;
 
 pub use chart::{
@@ -47,7 +48,17 @@ pub struct ParetoOptions {
     pub decode_gpus: bool,
     /// Plot points the validity gate rejected (all requests failed, no tokens, …).
     pub include_invalid: bool,
+    /// A service-level objective: each run's fastest point that meets it is marked.
+    pub slo: Option<Slo>,
 }
+
+/// The objective offered when the SLO box is ticked.
+pub const DEFAULT_SLO: Slo = Slo {
+    ttft_ms: Some(2000.0),
+    tpot_ms: Some(50.0),
+    e2el_ms: None,
+    attainment: 0.9,
+};
 
 impl Default for ParetoOptions {
     fn default() -> Self {
@@ -58,6 +69,7 @@ impl Default for ParetoOptions {
             frontier: true,
             decode_gpus: false,
             include_invalid: false,
+            slo: None,
         }
     }
 }
@@ -220,6 +232,25 @@ pub fn ParetoTab(
                         opts.update(|o| o.cutoff = Some(v))
                     }
                 } />
+            <span class="sep"></span>
+            <label title="Mark each run's fastest point whose requests meet these latency limits"><input type="checkbox" id="show-slo" prop:checked=move || opts.get().slo.is_some()
+                on:change=move |_| opts.update(|o| o.slo = if o.slo.is_some() { None } else { Some(DEFAULT_SLO) }) />"SLO: TTFT ≤"</label>
+            <input type="number" id="slo-ttft" class="short" min="0" step="10" disabled=move || opts.get().slo.is_none()
+                prop:value=move || slo_text(opts.get().slo.and_then(|s| s.ttft_ms))
+                on:change=move |ev| { let v = limit_of(&event_target_value(&ev)); opts.update(|o| if let Some(s) = o.slo.as_mut() { s.ttft_ms = v }) } />
+            <span>"ms, TPOT ≤"</span>
+            <input type="number" id="slo-tpot" class="short" min="0" step="1" disabled=move || opts.get().slo.is_none()
+                prop:value=move || slo_text(opts.get().slo.and_then(|s| s.tpot_ms))
+                on:change=move |ev| { let v = limit_of(&event_target_value(&ev)); opts.update(|o| if let Some(s) = o.slo.as_mut() { s.tpot_ms = v }) } />
+            <span>"ms for"</span>
+            <input type="number" id="slo-attainment" class="short" min="1" max="100" step="1" disabled=move || opts.get().slo.is_none()
+                prop:value=move || opts.get().slo.map_or(90.0, |s| (s.attainment * 100.0).round()).to_string()
+                on:change=move |ev| {
+                    if let Some(v) = event_target_value(&ev).parse::<f64>().ok().filter(|v| (1.0..=100.0).contains(v)) {
+                        opts.update(|o| if let Some(s) = o.slo.as_mut() { s.attainment = v / 100.0 })
+                    }
+                } />
+            <span>"% of requests"</span>
             <button class="small" id="download-points" on:click=move |_| {
                 if let Some(ds) = dataset.get_untracked() {
                     js::download_text("benchmark_data.csv", "text/csv", &points_csv(&ds));
@@ -242,6 +273,7 @@ pub fn ParetoTab(
                 text
             }}
         </p>
+        <SloSummary dataset=dataset opts=opts />
         <details id="frontier-table">
             <summary>"Frontier points"</summary>
             <div class="table-scroll"><table>
@@ -377,5 +409,87 @@ mod tests {
             csv.lines().count(),
             1 + ds.runs.iter().map(|r| r.points.len()).sum::<usize>()
         );
+    }
+}
+
+/// A limit typed into an SLO box: empty means not constrained.
+fn limit_of(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+}
+
+fn slo_text(limit: Option<f64>) -> String {
+    limit.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The objective in words: "TTFT ≤ 2000 ms and TPOT ≤ 50 ms for 90 % of requests".
+pub fn slo_words(slo: &Slo) -> String {
+    let limits: Vec<String> = [
+        ("TTFT", slo.ttft_ms),
+        ("TPOT", slo.tpot_ms),
+        ("E2E latency", slo.e2el_ms),
+    ]
+    .into_iter()
+    .filter_map(|(name, v)| v.map(|v| format!("{name} ≤ {v} ms")))
+    .collect();
+    format!(
+        "{} for {:.0} % of requests",
+        limits.join(" and "),
+        slo.attainment * 100.0
+    )
+}
+
+/// Per run: its fastest point under the SLO, with the attainment and the basis, or why none.
+#[component]
+fn SloSummary(dataset: Signal<Option<DatasetRef>>, opts: RwSignal<ParetoOptions>) -> impl IntoView {
+    move || {
+        let slo = opts.get().slo.filter(Slo::is_set)?;
+        let ds = dataset.get()?;
+        let rows = ds
+            .runs
+            .iter()
+            .filter(|r| !r.points.is_empty())
+            .map(|run| {
+                let text = match best_under_slo(run, &slo) {
+                    Some(i) => {
+                        let p = &run.points[i];
+                        let judged = evaluate(p, &slo);
+                        let basis = match judged.basis {
+                            SloBasis::Requests { requests } => format!(
+                                "{:.1} % of {requests} requests met it{}",
+                                judged.attainment.unwrap_or(0.0) * 100.0,
+                                judged
+                                    .goodput_rps
+                                    .map(|g| format!(", goodput {g:.2} req/s"))
+                                    .unwrap_or_default()
+                            ),
+                            SloBasis::Percentile { percentile } => {
+                                format!("judged from the summary's p{percentile}")
+                            }
+                            SloBasis::Unknown => String::new(),
+                        };
+                        format!(
+                            "c={} at {:.0} output tok/s ({basis})",
+                            p.concurrency.map_or("?".to_owned(), |c| c.to_string()),
+                            p.output_throughput.unwrap_or(f64::NAN)
+                        )
+                    }
+                    None if run.points.iter().all(|p| evaluate(p, &slo).meets.is_none()) => {
+                        "can't tell: no per-request rows, and no summary percentile at this share"
+                            .to_owned()
+                    }
+                    None => "no point meets it".to_owned(),
+                };
+                view! { <li><b>{run.label()}</b>": "{text}</li> }
+            })
+            .collect_view();
+        Some(view! {
+            <div class="caption" id="slo-summary">
+                <p>{format!("Fastest point of each run under the SLO ({}), marked ★ on the chart:", slo_words(&slo))}</p>
+                <ul class="compact">{rows}</ul>
+            </div>
+        })
     }
 }

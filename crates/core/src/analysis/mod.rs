@@ -11,4 +11,5 @@ pub mod metrics;
 pub mod p2p;
 pub mod redact;
 pub mod scheduler;
+pub mod slo;
 pub mod stats;
