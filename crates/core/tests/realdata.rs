@@ -214,13 +214,22 @@ fn real_aiperf_json_reads_its_own_numbers() {
 }
 
 #[test]
-fn real_aiperf_per_request_records_are_listed_not_read_as_points() {
+fn real_aiperf_per_request_records_become_the_rows_of_the_summary_point() {
     let file = "SemiAnalysisAI__InferenceX__tp4_sweep_29003473063__conc1_kvnone__aiperf_artifacts__profile_export.jsonl";
     let bytes = std::fs::read(aiperf_dir().join(file)).unwrap();
     let summary = std::fs::read(
         aiperf_dir().join(file.replace("profile_export.jsonl", "profile_export_aiperf.json")),
     )
     .unwrap();
+    // What the file says: its profiling-phase records (the warm-up one is left out).
+    let records: Vec<Value> = std::str::from_utf8(&bytes)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &Value| r["metadata"]["benchmark_phase"] == "profiling")
+        .collect();
+    assert_eq!(records.len(), 59);
     let mut ingest = Ingest::new();
     ingest.add_bytes("run_conc1/aiperf_artifacts/profile_export.jsonl", &bytes);
     ingest.add_bytes(
@@ -228,16 +237,49 @@ fn real_aiperf_per_request_records_are_listed_not_read_as_points() {
         &summary,
     );
     let ds = ingest.dataset();
+    assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
+    assert!(ds.unrecognized.is_empty(), "{:?}", ds.unrecognized);
     assert_eq!(ds.runs.len(), 1);
     assert_eq!(ds.runs[0].points.len(), 1, "the summary's point only");
-    assert_eq!(ds.runs[0].points[0].tool, "aiperf-json");
-    assert_eq!(ds.unrecognized.len(), 1);
+    let p = &ds.runs[0].points[0];
+    assert_eq!(p.tool, "aiperf-json");
+    let rows = p.requests.as_deref().expect("the records' rows");
+    assert_eq!(rows.len(), records.len());
+    for (i, r) in records.iter().enumerate() {
+        let m = &r["metrics"];
+        let f = |k: &str| m[k]["value"].as_f64().unwrap() as f32;
+        assert_eq!(rows.ttft_ms[i], f("time_to_first_token"), "row {i}");
+        assert_eq!(rows.e2el_ms[i], f("request_latency"), "row {i}");
+        if m["inter_token_latency"].is_object() {
+            assert_eq!(rows.tpot_ms[i], f("inter_token_latency"), "row {i}");
+        }
+        assert_eq!(
+            rows.output_tokens[i] as f32,
+            f("output_sequence_length"),
+            "row {i}"
+        );
+        assert_eq!(
+            rows.input_tokens[i] as f32,
+            f("input_sequence_length"),
+            "row {i}"
+        );
+    }
+}
+
+#[test]
+fn aiperf_records_without_a_summary_are_reported() {
+    let file = "SemiAnalysisAI__InferenceX__tp4_sweep_29003473063__conc1_kvnone__aiperf_artifacts__profile_export.jsonl";
+    let bytes = std::fs::read(aiperf_dir().join(file)).unwrap();
+    let mut ingest = Ingest::new();
+    ingest.add_bytes("alone/profile_export.jsonl", &bytes);
+    let ds = ingest.dataset();
+    assert!(ds.runs.is_empty());
     assert!(
-        ds.unrecognized[0].reason.contains("per-request"),
-        "{}",
-        ds.unrecognized[0].reason
+        ds.diagnostics
+            .iter()
+            .any(|d| d.file == "alone/profile_export.jsonl"
+                && d.message.contains("no result summary"))
     );
-    assert!(ds.diagnostics.is_empty(), "{:?}", ds.diagnostics);
 }
 
 /// `name,value` of a row of an AIPerf CSV, read with plain string splitting.

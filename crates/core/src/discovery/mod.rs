@@ -34,6 +34,7 @@ pub struct Partition<'a> {
     /// Problems with parts of files that were otherwise read.
     pub diagnostics: Vec<&'a Diagnostic>,
     pub energy: Vec<&'a EnergyReport>,
+    pub requests: Vec<&'a crate::formats::aiperf_records::RequestRows>,
 }
 
 impl<'a> Partition<'a> {
@@ -50,6 +51,7 @@ impl<'a> Partition<'a> {
                 Record::P2p(l) => p.p2p.push(l),
                 Record::Diagnostic(d) => p.diagnostics.push(d),
                 Record::Energy(e) => p.energy.push(e),
+                Record::Requests(r) => p.requests.push(r),
             }
         }
         p
@@ -173,6 +175,7 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
         }
     }
     attach_worker_logs(records, &run_dirs, &mut ds);
+    attach_request_rows(&records.requests, &mut ds);
     ds.diagnostics
         .extend(records.diagnostics.iter().map(|d| (*d).clone()));
     ds.runs.sort_by(|a, b| {
@@ -182,6 +185,28 @@ pub fn build_dataset(records: &Partition<'_>) -> Dataset {
             .then_with(|| b.job_id.value.cmp(&a.job_id.value))
     });
     ds
+}
+
+/// Give each point without per-request rows the rows written beside its file (AIPerf's
+/// `profile_export.jsonl` next to `profile_export_aiperf.json`); rows that no point takes are
+/// reported, not dropped silently.
+fn attach_request_rows(rows: &[&crate::formats::aiperf_records::RequestRows], ds: &mut Dataset) {
+    for r in rows {
+        let dir = parent(&r.path);
+        let point = ds
+            .runs
+            .iter_mut()
+            .flat_map(|run| run.points.iter_mut())
+            .find(|p| p.requests.is_none() && parent(&p.source) == dir);
+        match point {
+            Some(p) if !r.samples.is_empty() => p.requests = Some(Box::new(r.samples.clone())),
+            Some(_) => {}
+            None => ds.diagnostics.push(Diagnostic::warning(
+                &r.path,
+                "per-request records with no result summary beside them (profile_export_aiperf.json): not attached to a point",
+            )),
+        }
+    }
 }
 
 /// Copy each point's energy from the best-ranked report of its run and concurrency.

@@ -43,7 +43,8 @@
 //!
 //! Not points, so not claimed here: time-slice exports (`profile_export_aiperf_timeslices.*`,
 //! older `timeslices/profile_export_aiperf_<i>.*`: one window of a run each) and the
-//! per-request records `profile_export.jsonl`.
+//! per-request records `profile_export.jsonl` (read by `aiperf_records` as the rows of the
+//! point beside them).
 
 use serde_json::Value;
 
@@ -969,7 +970,7 @@ mod tests {
     }
 
     #[test]
-    fn timeslices_and_per_request_records_are_not_claimed() {
+    fn timeslices_are_not_claimed_and_per_request_records_only_by_their_reader() {
         let head = br#"{"timeslices": [{"start_ns": 1, "time_to_first_token": {"unit": "ms", "avg": 1.0}}]}"#;
         for path in [
             "a/profile_export_aiperf_timeslices.json",
@@ -980,7 +981,9 @@ mod tests {
             "a/profile_export.jsonl",
         ] {
             for f in super::super::REGISTRY {
-                assert!(!f.sniff(path, head), "{} claims {path}", f.name());
+                let reader =
+                    path.ends_with("profile_export.jsonl") && f.name() == "aiperf-records-jsonl";
+                assert_eq!(f.sniff(path, head), reader, "{} and {path}", f.name());
             }
         }
     }

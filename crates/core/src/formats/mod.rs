@@ -10,6 +10,7 @@
 //! discovery's job).
 
 pub mod aiperf;
+pub mod aiperf_records;
 pub mod genai_perf;
 pub mod inferencex;
 mod json;
@@ -68,6 +69,8 @@ pub enum Record {
     Diagnostic(Box<Diagnostic>),
     /// Energy of one concurrency point (srt-slurm power/energy report).
     Energy(Box<EnergyReport>),
+    /// Per-request rows of a result written beside them (AIPerf `profile_export.jsonl`).
+    Requests(Box<aiperf_records::RequestRows>),
 }
 
 impl Record {
@@ -82,6 +85,7 @@ impl Record {
             Record::P2p(l) => &l.path,
             Record::Diagnostic(d) => &d.file,
             Record::Energy(e) => &e.path,
+            Record::Requests(r) => &r.path,
         }
     }
 }
@@ -237,6 +241,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &vllm_sweep::VllmSweepSummary,
     &vllm_bench_suite::VllmSuiteJson,
     &vllm_bench_suite::VllmSuiteOffline,
+    &aiperf_records::AiperfRecordsJsonl,
     &aiperf::AiperfAggregateJson,
     &aiperf::AiperfSweepJson,
     &aiperf::AiperfPhaseJson,
