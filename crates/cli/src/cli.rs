@@ -139,6 +139,32 @@ pub enum Command {
         #[arg(long, value_name = "TPS_PER_USER")]
         at: Option<f64>,
     },
+    /// Judge every point against a service-level objective — TTFT, TPOT and E2E latency limits
+    /// that a share of requests must meet — and give each run's fastest point that meets it.
+    /// Attainment and goodput come from per-request rows when the result files have them
+    /// (bench_serving arrays, AIPerf profile_export.jsonl), else the summary percentile
+    /// matching the share decides (50, 90 or 99 %), else the verdict is "can't tell".
+    #[command(after_help = reading_help("a run or result files"))]
+    #[command(group(clap::ArgGroup::new("limits").required(true).multiple(true).args(["ttft", "tpot", "e2el"])))]
+    Slo {
+        /// Time to first token limit, ms.
+        #[arg(long, value_name = "MS")]
+        ttft: Option<f64>,
+        /// Time per output token limit, ms.
+        #[arg(long, value_name = "MS")]
+        tpot: Option<f64>,
+        /// End-to-end latency limit, ms.
+        #[arg(long, value_name = "MS")]
+        e2el: Option<f64>,
+        /// Share of requests that must meet every limit, percent.
+        #[arg(long, value_name = "PERCENT", default_value_t = 90.0, value_parser = percent)]
+        attainment: f64,
+        /// text: per run, its points and the best one; json: the same as objects.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
     /// Save the parsed dataset as a `.runlens` file: every command (and the page) reads it back
     /// in a fraction of the parse time.
     #[command(after_help = reading_help("a run, a worker log, a scheduler or P2P set"))]
@@ -224,6 +250,14 @@ const COMPARE_HELP: &str =
 pub enum ReportFormat {
     Text,
     Json,
+}
+
+/// A share of requests in percent: above 0, at most 100.
+fn percent(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| *v > 0.0 && *v <= 100.0)
+        .ok_or_else(|| format!("{text:?} is not a percentage above 0 and at most 100"))
 }
 
 /// A PATH argument must exist and be reachable: a missing one is a usage error (exit 2).

@@ -13,6 +13,8 @@
 //! - `runlens nccl PATH... [--format text|json]` — P2P NCCL ranks, connections, hangs, warnings.
 //! - `runlens compare BASELINE CANDIDATE [--format text|json|markdown|csv] [--fail-on worse]` —
 //!   verdicts per matched point and metric; exit 3 when a `--fail-on` verdict occurs.
+//! - `runlens slo PATH... [--ttft MS] [--tpot MS] [--e2el MS] [--attainment PCT]` — each point
+//!   judged against a latency objective, and each run's fastest point that meets it.
 //! - `runlens save PATH... -o FILE` — the parsed dataset as a `.runlens` file.
 //! - `runlens report PATH... -o FILE [--redact KINDS]` — a self-contained HTML report.
 //! - `runlens bench [--mb N]` — parse speed on generated inputs, one JSON line.
@@ -39,6 +41,7 @@ mod points;
 mod progress;
 mod report;
 mod sched;
+mod slo;
 mod summary;
 mod table;
 
@@ -150,6 +153,24 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             let ds = read(&inputs)?;
             nccl::write(&ds, format, out).context(WRITE)?;
             Ok(Outcome::from(!ds.p2p.is_empty()))
+        }
+        Command::Slo {
+            ttft,
+            tpot,
+            e2el,
+            attainment,
+            format,
+            inputs,
+        } => {
+            let objective = runlens_core::analysis::slo::Slo {
+                ttft_ms: ttft,
+                tpot_ms: tpot,
+                e2el_ms: e2el,
+                attainment: attainment / 100.0,
+            };
+            let ds = read(&inputs)?;
+            slo::write(&ds, &objective, format, out).context(WRITE)?;
+            Ok(Outcome::from(!ds.runs.is_empty()))
         }
         Command::Save { output, inputs } => {
             let ds = read(&inputs)?;

@@ -678,3 +678,35 @@ fn escape_sequences_in_file_names_reach_stderr_escaped() {
     );
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
 }
+
+#[test]
+fn slo_judges_every_point_and_marks_each_runs_best() {
+    let demo = fixture("demo-runs.tar.gz");
+    let (code, out, _) = runlens(&["slo", "--ttft", "2000", "--tpot", "50", &demo]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("SLO: TTFT <= 2000 ms, TPOT <= 50 ms, for 90 % of requests\n"),
+        "{out}"
+    );
+    let (runs, _) = demo_counts();
+    assert_eq!(out.matches("<- best").count(), runs, "{out}");
+    assert!(out.contains("3 requests"), "per-request rows decide: {out}");
+
+    let (code, json, _) = runlens(&["slo", "--ttft", "1", "--format", "json", &demo]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["runs"].as_array().unwrap().len(), runs);
+    assert!(v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["best"].is_null()));
+    assert!(v["runs"][0]["points"][0]["meets"] == false);
+
+    // No limit, or a share that is not a percentage: usage errors.
+    assert_eq!(runlens(&["slo", &demo]).0, 2);
+    assert_eq!(
+        runlens(&["slo", "--ttft", "5", "--attainment", "0", &demo]).0,
+        2
+    );
+}

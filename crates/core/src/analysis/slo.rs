@@ -73,7 +73,10 @@ pub fn evaluate(point: &BenchmarkPoint, slo: &Slo) -> SloPoint {
         let attainment = ok as f64 / n as f64;
         return SloPoint {
             attainment: Some(attainment),
-            goodput_rps: point.duration_s.filter(|d| *d > 0.0).map(|d| ok as f64 / d),
+            // The rows may be a sample of the requests (trimmed arrays): scale to those completed.
+            goodput_rps: point.duration_s.filter(|d| *d > 0.0).map(|d| {
+                attainment * point.completed.map_or(n as f64, |c| c.max(n as u64) as f64) / d
+            }),
             meets: Some(attainment + 1e-12 >= slo.attainment),
             basis: SloBasis::Requests { requests: n },
         };
@@ -170,6 +173,10 @@ mod tests {
         assert_eq!(r.meets, Some(true));
         ttfts[0] = 101.0;
         assert_eq!(evaluate(&point(&ttfts, 1.0), &slo).meets, Some(false));
+        // Rows that sample 100 completed requests: goodput counts all of them.
+        let mut sampled = point(&[50.0; 10], 1.0);
+        sampled.completed = Some(100);
+        assert_eq!(evaluate(&sampled, &slo).goodput_rps, Some(10.0));
     }
 
     #[test]
