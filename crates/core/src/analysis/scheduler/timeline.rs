@@ -115,7 +115,11 @@ pub(super) fn timelines_from_events(
 
 pub(super) fn state_time(timelines: &Timelines) -> Vec<StateTime> {
     let mut totals: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
-    for spans in timelines.values() {
+    // Summed in request-id order: a HashMap's order changes from map to map, and with it the
+    // rounding of the totals.
+    let mut by_id: Vec<(&String, &Vec<StateSpan>)> = timelines.iter().collect();
+    by_id.sort_unstable_by_key(|(id, _)| *id);
+    for (_, spans) in by_id {
         let mut seen: Vec<&str> = Vec::new();
         for s in spans {
             let e = totals.entry(s.state.as_str()).or_default();
