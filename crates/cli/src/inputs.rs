@@ -119,8 +119,16 @@ fn walk(root: &Path, out: &mut Vec<Input>) -> Result<()> {
 }
 
 /// Walk every argument, then read every file found into one dataset, with a progress bar on
-/// a terminal.
+/// a terminal. Files are parsed on as many threads as there are processors.
 pub fn ingest_paths(roots: &[PathBuf]) -> Result<Dataset> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    ingest_paths_on(roots, threads)
+}
+
+/// [`ingest_paths`] on up to `threads` threads. Each file is read into an `Ingest` of its own
+/// and those are merged in walk order ([`Ingest::absorb`]), so the dataset, and the order of
+/// the warnings, is the one of reading the files one after another.
+pub fn ingest_paths_on(roots: &[PathBuf], threads: usize) -> Result<Dataset> {
     let mut files = Vec::new();
     for root in roots {
         walk(root, &mut files)?;
@@ -129,13 +137,119 @@ pub fn ingest_paths(roots: &[PathBuf]) -> Result<Dataset> {
     let bar = Bar::new(total);
     let mut ingest = Ingest::new();
     ingest.expect_bytes(total);
-    let mut on_progress = |p: &Progress| bar.update(p);
-    for f in &files {
-        match File::open(&f.path) {
-            Ok(file) => ingest.add_input(&f.name, f.size, file, &mut on_progress),
-            Err(e) => bar.warn(format_args!("runlens: {}: {e}", f.path.display())),
+    let threads = threads.clamp(1, files.len().max(1));
+    if threads == 1 {
+        let mut on_progress = |p: &Progress| bar.update(p);
+        for f in &files {
+            match File::open(&f.path) {
+                Ok(file) => ingest.add_input(&f.name, f.size, file, &mut on_progress),
+                Err(e) => bar.warn(format_args!("runlens: {}: {e}", f.path.display())),
+            }
+        }
+    } else {
+        for one in read_in_parallel(&files, threads, total, &bar) {
+            match one {
+                Ok(one) => ingest.absorb(one),
+                Err(message) => bar.warn(message),
+            }
         }
     }
     bar.finish();
     Ok(ingest.dataset())
+}
+
+/// Every file read into its own `Ingest` (or the message for a file that cannot be opened),
+/// in the order of `files`; the threads take the next file as they finish one.
+fn read_in_parallel(
+    files: &[Input],
+    threads: usize,
+    total: u64,
+    bar: &Bar,
+) -> Vec<std::result::Result<Ingest, String>> {
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let (done, seen) = (AtomicU64::new(0), AtomicU64::new(0));
+    let read_one = |f: &Input| {
+        let mut one = Ingest::new();
+        // Progress over all files: this file's bytes added to what the others have read.
+        let mut mine = 0u64;
+        let mut on_progress = |p: &Progress| {
+            let now = if p.bytes_done >= mine {
+                done.fetch_add(p.bytes_done - mine, Ordering::Relaxed) + (p.bytes_done - mine)
+            } else {
+                done.fetch_sub(mine - p.bytes_done, Ordering::Relaxed) - (mine - p.bytes_done)
+            };
+            mine = p.bytes_done;
+            bar.update(&Progress {
+                bytes_done: now,
+                bytes_total: total.max(now),
+                files_seen: seen.load(Ordering::Relaxed) + p.files_seen,
+                current: p.current.clone(),
+            });
+        };
+        let result = match File::open(&f.path) {
+            Ok(file) => {
+                one.add_input(&f.name, f.size, file, &mut on_progress);
+                Ok(one)
+            }
+            Err(e) => Err(format!("runlens: {}: {e}", f.path.display())),
+        };
+        seen.fetch_add(1, Ordering::Relaxed);
+        result
+    };
+    let mut results: Vec<(usize, std::result::Result<Ingest, String>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        mine.push((i, read_one(f)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parallel reading gives the dataset of serial reading: same runs, points, samples,
+    /// diagnostics, unrecognised files, in the same order.
+    #[test]
+    fn parallel_ingest_equals_serial_ingest() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let roots: Vec<PathBuf> = [
+            "demo",
+            "generations",
+            "worker-logs",
+            "scheduler",
+            "p2p-nccl",
+        ]
+        .iter()
+        .map(|set| fixtures.join(set))
+        .collect();
+        let serial = ingest_paths_on(&roots, 1).unwrap();
+        assert!(!serial.runs.is_empty() && !serial.diagnostics.is_empty());
+        assert!(!serial.scheduler.is_empty() && !serial.p2p.is_empty());
+        for threads in [2, 3, 8] {
+            let parallel = ingest_paths_on(&roots, threads).unwrap();
+            // Debug, not PartialEq: NaN values must compare equal too.
+            assert_eq!(
+                format!("{parallel:?}"),
+                format!("{serial:?}"),
+                "{threads} threads"
+            );
+        }
+    }
 }

@@ -227,6 +227,35 @@ impl Ingest {
         true
     }
 
+    /// Take in everything `other` read, as if its inputs had been added here after the
+    /// inputs already added: records in their order (a worker's files joined), unrecognised
+    /// files, diagnostics and saved datasets appended, bytes and files counted. Lets a caller
+    /// read independent inputs into separate `Ingest`s (on threads, say) and merge them in
+    /// input order with the same dataset as reading them one after another.
+    pub fn absorb(&mut self, other: Ingest) {
+        let Ingest {
+            records,
+            unrecognized,
+            diagnostics,
+            bytes_done,
+            files_seen,
+            saved,
+            ..
+        } = other;
+        for r in records {
+            self.add_record(r);
+        }
+        self.unrecognized.extend(unrecognized);
+        self.diagnostics.extend(diagnostics);
+        for (name, ds) in saved {
+            self.saved.retain(|(n, _)| *n != name);
+            self.saved.push((name, ds));
+        }
+        self.bytes_done += bytes_done;
+        self.bytes_total = self.bytes_total.max(self.bytes_done);
+        self.files_seen += files_seen;
+    }
+
     /// Add an in-memory file or archive.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
         self.add_input(
