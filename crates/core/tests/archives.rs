@@ -2,6 +2,8 @@
 //! zip, built here in memory), gives exactly the runs and points of the folder itself; a
 //! tar.gz whose CRC is wrong gives none of them and says so.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -15,22 +17,7 @@ fn fixture_set(name: &str) -> PathBuf {
 
 /// Every file under `set/runs`, named relative to `set` (`runs/…`), in name order.
 fn files(set: &Path) -> Vec<(String, Vec<u8>)> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for e in entries {
-            if e.is_dir() {
-                walk(&e, out)
-            } else {
-                out.push(e)
-            }
-        }
-    }
-    let mut paths = Vec::new();
-    walk(&set.join("runs"), &mut paths);
+    let paths = common::files_under(&set.join("runs"));
     paths
         .into_iter()
         .map(|p| {

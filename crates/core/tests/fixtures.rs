@@ -1,6 +1,8 @@
 //! Snapshot of the generated demo runs (`fixtures/demo`, written by `cargo xtask fixtures`)
 //! against the ground truth the generator wrote beside them, through every input shape.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use runlens_core::model::{Generation, SampleKind};
@@ -11,25 +13,9 @@ fn demo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/demo")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            walk(&e, out)
-        } else {
-            out.push(e)
-        }
-    }
-}
-
 /// Ingest `set/runs/` file by file, paths relative to `set` (as a folder drop gives them).
 fn ingest_folder(set: &Path) -> Dataset {
-    let mut files = Vec::new();
-    walk(&set.join("runs"), &mut files);
+    let files = common::files_under(&set.join("runs"));
     let mut ingest = Ingest::new();
     for f in files {
         let rel = f.strip_prefix(set).unwrap().to_string_lossy().into_owned();
@@ -363,8 +349,7 @@ fn every_generation_from_one_tar_gz() {
 fn a_logs_folder_dropped_alone_is_one_run() {
     // Dropping only `outputs/3003/logs/`: paths start at `logs/`.
     let logs = generations().join("runs/outputs/3003/logs");
-    let mut files = Vec::new();
-    walk(&logs, &mut files);
+    let files = common::files_under(&logs);
     let mut ingest = Ingest::new();
     for f in files {
         let rel = format!("logs/{}", f.strip_prefix(&logs).unwrap().to_string_lossy());

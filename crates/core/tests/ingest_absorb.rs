@@ -1,24 +1,11 @@
 //! `Ingest::absorb`: inputs read into separate `Ingest`s and merged in input order give the
 //! dataset of reading them one after another (the native command line reads files on threads).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use runlens_core::{Dataset, Ingest};
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 /// Every committed fixture set, including archives, worker logs split over `.out`/`.err`,
 /// scheduler CSVs and P2P logs, as (name, bytes) in path order.
@@ -32,7 +19,7 @@ fn inputs() -> Vec<(String, Vec<u8>)> {
         "scheduler",
         "p2p-nccl",
     ] {
-        walk(&root.join(set), &mut files);
+        files.extend(common::files_under(&root.join(set)));
     }
     files
         .into_iter()

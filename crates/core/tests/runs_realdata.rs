@@ -1,5 +1,7 @@
 //! Whole real run directories from `fixtures/realdata/runs/`, read as a user drops them.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use runlens_core::model::{GpuSource, Run};
@@ -10,22 +12,13 @@ fn runs_dir() -> PathBuf {
 }
 
 fn add_tree(ingest: &mut Ingest, base: &Path, dir: &Path) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            add_tree(ingest, base, &p);
-        } else {
-            let rel = p
-                .strip_prefix(base)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            ingest.add_bytes(&rel, &std::fs::read(&p).unwrap());
-        }
+    for p in common::files_under(dir) {
+        let rel = p
+            .strip_prefix(base)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        ingest.add_bytes(&rel, &std::fs::read(&p).unwrap());
     }
 }
 
