@@ -25,14 +25,10 @@ fn number(x: Option<f64>, digits: usize) -> String {
 
 /// The objective in words: "TTFT <= 2000 ms, TPOT <= 50 ms, for 90 % of requests".
 pub fn objective_text(slo: &Slo) -> String {
-    let limits: Vec<String> = [
-        ("TTFT", slo.ttft_ms),
-        ("TPOT", slo.tpot_ms),
-        ("E2E latency", slo.e2el_ms),
-    ]
-    .into_iter()
-    .filter_map(|(name, v)| v.map(|v| format!("{name} <= {v} ms")))
-    .collect();
+    let limits: Vec<String> = slo
+        .limits()
+        .map(|(name, v)| format!("{name} <= {v} ms"))
+        .collect();
     format!(
         "{}, for {} % of requests",
         limits.join(", "),

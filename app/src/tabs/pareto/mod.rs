@@ -426,14 +426,10 @@ fn slo_text(limit: Option<f64>) -> String {
 
 /// The objective in words: "TTFT ≤ 2000 ms and TPOT ≤ 50 ms for 90 % of requests".
 pub fn slo_words(slo: &Slo) -> String {
-    let limits: Vec<String> = [
-        ("TTFT", slo.ttft_ms),
-        ("TPOT", slo.tpot_ms),
-        ("E2E latency", slo.e2el_ms),
-    ]
-    .into_iter()
-    .filter_map(|(name, v)| v.map(|v| format!("{name} ≤ {v} ms")))
-    .collect();
+    let limits: Vec<String> = slo
+        .limits()
+        .map(|(name, v)| format!("{name} ≤ {v} ms"))
+        .collect();
     format!(
         "{} for {:.0} % of requests",
         limits.join(" and "),

@@ -21,7 +21,18 @@ pub struct Slo {
 impl Slo {
     /// Whether any threshold is set.
     pub fn is_set(&self) -> bool {
-        self.ttft_ms.is_some() || self.tpot_ms.is_some() || self.e2el_ms.is_some()
+        self.limits().next().is_some()
+    }
+
+    /// The thresholds that are set, named (`("TTFT", 2000.0)`), for showing the objective.
+    pub fn limits(&self) -> impl Iterator<Item = (&'static str, f64)> {
+        [
+            ("TTFT", self.ttft_ms),
+            ("TPOT", self.tpot_ms),
+            ("E2E latency", self.e2el_ms),
+        ]
+        .into_iter()
+        .filter_map(|(name, v)| v.map(|v| (name, v)))
     }
 }
 
