@@ -5,10 +5,11 @@
 use crate::filters::{Field, Filters};
 use crate::tabs::compare::CompareView;
 use crate::tabs::latency::{LatencyOptions, Statistic, XDim};
-use crate::tabs::pareto::{ParetoOptions, TpotBasis, YMetric};
+use crate::tabs::pareto::{ParetoOptions, XMetric, YMetric};
 use crate::tabs::scheduler::SchedulerView;
 use crate::tabs::Tab;
 use runlens_core::analysis::redact::Redaction;
+use runlens_core::analysis::windows::DEFAULT_STEADY_RATIO;
 use runlens_core::model::scheduler::RequestMetric;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +24,8 @@ pub struct ViewState {
     pub p2p_set: Option<String>,
     /// The Compare tab's two selections and options.
     pub compare: CompareView,
+    /// Node Metrics: the share of a window's peak in-flight requests its steady state keeps.
+    pub steady_ratio: f64,
 }
 
 impl Default for ViewState {
@@ -35,6 +38,7 @@ impl Default for ViewState {
             scheduler: SchedulerView::default(),
             p2p_set: None,
             compare: CompareView::default(),
+            steady_ratio: DEFAULT_STEADY_RATIO,
         }
     }
 }
@@ -153,8 +157,14 @@ impl ViewState {
         if self.pareto.y == YMetric::Total {
             parts.push("y=total".into());
         }
-        if self.pareto.tpot == TpotBasis::Median {
-            parts.push("tpot=median".into());
+        if self.steady_ratio != DEFAULT_STEADY_RATIO {
+            parts.push(format!("steady={}", self.steady_ratio));
+        }
+        match self.pareto.x {
+            XMetric::TpotMean => {}
+            XMetric::TpotMedian => parts.push("tpot=median".into()),
+            XMetric::E2eP90 => parts.push("x=e2e-p90".into()),
+            XMetric::E2eP75 => parts.push("x=e2e-p75".into()),
         }
         if let Some(c) = self.pareto.cutoff {
             parts.push(format!("cutoff={c}"));
@@ -279,10 +289,23 @@ impl ViewState {
                     }
                 }
                 "tpot" => {
-                    s.pareto.tpot = if v == "median" {
-                        TpotBasis::Median
+                    s.pareto.x = if v == "median" {
+                        XMetric::TpotMedian
                     } else {
-                        TpotBasis::Mean
+                        XMetric::TpotMean
+                    }
+                }
+                "steady" => {
+                    if let Some(r) = v.parse::<f64>().ok().filter(|r| (0.0..=1.0).contains(r)) {
+                        s.steady_ratio = r;
+                    }
+                }
+                "x" => {
+                    s.pareto.x = match v {
+                        "e2e-p90" => XMetric::E2eP90,
+                        "e2e-p75" => XMetric::E2eP75,
+                        "median" => XMetric::TpotMedian,
+                        _ => XMetric::TpotMean,
                     }
                 }
                 "cutoff" => {
@@ -401,7 +424,7 @@ mod tests {
             tab: Tab::Latency,
             pareto: ParetoOptions {
                 y: YMetric::Total,
-                tpot: TpotBasis::Median,
+                x: XMetric::E2eP90,
                 cutoff: Some(42.5),
                 frontier: false,
                 decode_gpus: true,
@@ -431,6 +454,7 @@ mod tests {
                 at: Some(37.5),
                 all_rows: true,
             },
+            steady_ratio: 0.75,
         };
         assert_eq!(ViewState::from_hash(&s.to_hash()), s);
         assert_eq!(ViewState::from_hash(""), ViewState::default());

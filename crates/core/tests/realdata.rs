@@ -264,6 +264,37 @@ fn real_aiperf_per_request_records_become_the_rows_of_the_summary_point() {
             "row {i}"
         );
     }
+    // E2E-normalized interactivity from the records, as AIPerf and InferenceX define it:
+    // 1 / p90 of latency (s) / output tokens, numpy's linear percentile.
+    let mut ratios: Vec<f64> = records
+        .iter()
+        .map(|r| {
+            let m = &r["metrics"];
+            m["request_latency"]["value"].as_f64().unwrap()
+                / 1e3
+                / m["output_sequence_length"]["value"].as_f64().unwrap()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let numpy = |q: f64| {
+        let pos = q * (ratios.len() - 1) as f64;
+        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+        ratios[lo] + (ratios[hi] - ratios[lo]) * (pos - lo as f64)
+    };
+    let p90 = p.derived.e2e_interactivity_p90.unwrap();
+    let p75 = p.derived.e2e_interactivity_p75.unwrap();
+    // The rows hold f32 milliseconds: agreement to 1e-5 relative.
+    assert!(
+        (p90 * numpy(0.9) - 1.0).abs() < 1e-5,
+        "{p90} vs {}",
+        1.0 / numpy(0.9)
+    );
+    assert!(
+        (p75 * numpy(0.75) - 1.0).abs() < 1e-5,
+        "{p75} vs {}",
+        1.0 / numpy(0.75)
+    );
+    assert!(p90 <= p75, "the slower tail has the lower rate");
 }
 
 #[test]

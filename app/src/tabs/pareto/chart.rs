@@ -104,7 +104,7 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
     let mut chart = Chart::new()
         .title(
             Title::new()
-                .text(format!("{y_name} vs Output TPS/User"))
+                .text(format!("{y_name} vs {}", opts.x.name()))
                 .left("center"),
         )
         .tooltip(Tooltip::new().trigger(Trigger::Item))
@@ -117,7 +117,7 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
         .x_axis(
             Axis::new()
                 .type_(AxisType::Value)
-                .name("Output TPS/User (tokens/s per user)")
+                .name(format!("{} (tokens/s per user)", opts.x.name()))
                 .name_location(NameLocation::Middle)
                 .name_gap(30)
                 .scale(true),
@@ -208,9 +208,10 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
     serde_json::to_string(&chart).ok()
 }
 
-/// Tooltip lines of a Pareto point, the y dimension named as plotted.
-pub fn tooltip_fields(y_name: &str) -> Vec<String> {
+/// Tooltip lines of a Pareto point, the x and y dimensions named as plotted.
+pub fn tooltip_fields(x_name: &str, y_name: &str) -> Vec<String> {
     let mut fields: Vec<String> = TOOLTIP_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+    fields[0] = x_name.to_owned();
     fields[1] = y_name.to_owned();
     fields
 }

@@ -58,7 +58,28 @@ const COMPARE_ROWS: [(&str, usize, Option<bool>); 6] = [
 pub fn Comparison(
     picks: RwSignal<Vec<PickedPoint>>,
     y_name: Signal<&'static str>,
+    dataset: Signal<Option<crate::data::DatasetRef>>,
 ) -> impl IntoView {
+    // A picked point of a run with worker logs opens Node Metrics zoomed to its window.
+    let node_button = move |pick: Option<PickedPoint>, id: &'static str, text: &'static str| {
+        let pick = pick?;
+        let run_key = dataset.with(|ds| {
+            let ds = ds.as_ref()?;
+            let run = ds.runs.iter().find(|r| r.label() == pick.0)?;
+            ds.worker_logs
+                .iter()
+                .any(|l| l.run_key == run.key)
+                .then(|| run.key.clone())
+        })?;
+        let concurrency = Some(pick.1[2])
+            .filter(|c| c.is_finite() && *c >= 0.0)
+            .map(|c| c as u32);
+        let nav = use_context::<crate::tabs::Navigator>()?;
+        Some(view! {
+            <button class="small" id=id title="Node Metrics of this run, zoomed to this point's benchmark window"
+                on:click=move |_| nav.show_nodes(crate::tabs::NodeFocus { run_key: run_key.clone(), concurrency })>{text}</button>
+        })
+    };
     let fmt = |v: f64| {
         if v.is_finite() && v.fract() == 0.0 {
             format!("{v:.0}")
@@ -101,6 +122,8 @@ pub fn Comparison(
                             </table></div>
                             <button class="small" id="ab-swap" disabled=p.len() < 2 on:click=move |_| picks.update(|p| p.reverse())>"Swap A/B"</button>
                             <button class="small" id="ab-clear" on:click=move |_| picks.set(Vec::new())>"Clear"</button>
+                            {node_button(Some(a.clone()), "ab-nodes-a", "A on Node Metrics")}
+                            {node_button(b.clone(), "ab-nodes-b", "B on Node Metrics")}
                         }.into_any()
                     }
                 }

@@ -29,17 +29,51 @@ pub enum YMetric {
     Total,
 }
 
-/// Which TPOT statistic TPS/User is computed from.
+/// What the X axis measures: Output TPS/User from the mean or median TPOT, or E2E-normalized
+/// interactivity (`1 / p90` or `1 / p75` of each request's E2E latency per output token,
+/// InferenceX's axis for agentic workloads).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TpotBasis {
-    Mean,
-    Median,
+pub enum XMetric {
+    TpotMean,
+    TpotMedian,
+    E2eP90,
+    E2eP75,
+}
+
+impl XMetric {
+    /// Its name on the axis and in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            XMetric::TpotMean | XMetric::TpotMedian => "Output TPS/User",
+            XMetric::E2eP90 => "E2E interactivity p90",
+            XMetric::E2eP75 => "E2E interactivity p75",
+        }
+    }
+
+    /// How it is computed, for the formula line under the chart.
+    pub fn definition(self) -> &'static str {
+        match self {
+            XMetric::TpotMean => "Output TPS/User = 1000 / mean TPOT (ms).",
+            XMetric::TpotMedian => "Output TPS/User = 1000 / median TPOT (ms).",
+            XMetric::E2eP90 => "E2E interactivity p90 = 1 / p90(E2E latency (s) / output tokens) over the point's requests (the slowest tenth's token rate), else the value the benchmark client reported.",
+            XMetric::E2eP75 => "E2E interactivity p75 = 1 / p75(E2E latency (s) / output tokens) over the point's requests, else the value the benchmark client reported.",
+        }
+    }
+
+    /// What a point needs to have this value, for the empty state.
+    fn needs(self) -> &'static str {
+        match self {
+            XMetric::TpotMean => "Output TPS/User (needs mean TPOT)",
+            XMetric::TpotMedian => "Output TPS/User (needs median TPOT)",
+            XMetric::E2eP90 | XMetric::E2eP75 => "E2E interactivity (needs per-request latencies and output lengths, or AIPerf's e2e_normalized_interactivity)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ParetoOptions {
     pub y: YMetric,
-    pub tpot: TpotBasis,
+    pub x: XMetric,
     /// TPS/User cutoff line, when shown.
     pub cutoff: Option<f64>,
     pub frontier: bool,
@@ -64,7 +98,7 @@ impl Default for ParetoOptions {
     fn default() -> Self {
         Self {
             y: YMetric::Output,
-            tpot: TpotBasis::Mean,
+            x: XMetric::TpotMean,
             cutoff: None,
             frontier: true,
             decode_gpus: false,
@@ -83,9 +117,11 @@ impl ParetoOptions {
     }
 
     fn x_of(&self, p: &BenchmarkPoint) -> Option<f64> {
-        match self.tpot {
-            TpotBasis::Mean => p.derived.output_tps_per_user,
-            TpotBasis::Median => p.derived.output_tps_per_user_median,
+        match self.x {
+            XMetric::TpotMean => p.derived.output_tps_per_user,
+            XMetric::TpotMedian => p.derived.output_tps_per_user_median,
+            XMetric::E2eP90 => p.derived.e2e_interactivity_p90,
+            XMetric::E2eP75 => p.derived.e2e_interactivity_p75,
         }
     }
 
@@ -145,16 +181,16 @@ pub fn ParetoTab(
         let o = opts.get();
         dataset.with(|ds| ds.as_ref().and_then(|ds| pareto_option(ds, &o)))
     });
-    let empty = Signal::derive(move || {
-        match dataset.get() {
+    let empty = Signal::derive(move || match dataset.get() {
         None => "Load runs to see the Pareto chart.".to_string(),
-        Some(ds) if ds.runs.is_empty() => "No benchmark results were found in what was loaded.".to_string(),
+        Some(ds) if ds.runs.is_empty() => {
+            "No benchmark results were found in what was loaded.".to_string()
+        }
         Some(_) => format!(
-            "No point has both {} (needs its throughput and a GPU count) and Output TPS/User (needs {} TPOT).",
+            "No point has both {} (needs its throughput and a GPU count) and {}.",
             opts.get().y_name(),
-            if opts.get().tpot == TpotBasis::Mean { "mean" } else { "median" }
+            opts.get().x.needs()
         ),
-    }
     });
     let frontier = Signal::derive(move || {
         let o = opts.get();
@@ -210,10 +246,14 @@ pub fn ParetoTab(
             <label><input type="radio" name="y" id="y-total" prop:checked=move || opts.get().y == YMetric::Total
                 on:change=move |_| set(|o| o.y = YMetric::Total) />"Total TPS/GPU"</label>
             <span class="sep"></span>
-            <label><input type="radio" name="tpot" id="tpot-mean" prop:checked=move || opts.get().tpot == TpotBasis::Mean
-                on:change=move |_| set(|o| o.tpot = TpotBasis::Mean) />"TPS/User from mean TPOT"</label>
-            <label><input type="radio" name="tpot" id="tpot-median" prop:checked=move || opts.get().tpot == TpotBasis::Median
-                on:change=move |_| set(|o| o.tpot = TpotBasis::Median) />"from median TPOT"</label>
+            <label><input type="radio" name="tpot" id="tpot-mean" prop:checked=move || opts.get().x == XMetric::TpotMean
+                on:change=move |_| set(|o| o.x = XMetric::TpotMean) />"TPS/User from mean TPOT"</label>
+            <label><input type="radio" name="tpot" id="tpot-median" prop:checked=move || opts.get().x == XMetric::TpotMedian
+                on:change=move |_| set(|o| o.x = XMetric::TpotMedian) />"from median TPOT"</label>
+            <label title="1 / p90 of each request's E2E latency per output token (InferenceX, AIPerf): the token rate of the slowest tenth of requests"><input type="radio" name="tpot" id="x-e2e-p90" prop:checked=move || opts.get().x == XMetric::E2eP90
+                on:change=move |_| set(|o| o.x = XMetric::E2eP90) />"E2E interactivity p90"</label>
+            <label title="1 / p75 of each request's E2E latency per output token"><input type="radio" name="tpot" id="x-e2e-p75" prop:checked=move || opts.get().x == XMetric::E2eP75
+                on:change=move |_| set(|o| o.x = XMetric::E2eP75) />"p75"</label>
             <span class="sep"></span>
             <label><input type="checkbox" id="show-frontier" prop:checked=move || opts.get().frontier
                 on:change=move |_| set(|o| o.frontier = !o.frontier) />"Pareto frontier"</label>
@@ -259,10 +299,10 @@ pub fn ParetoTab(
         </div>
         <div on:runlens-point=on_point>
             <ChartView id="pareto-chart" option=option empty=empty pick_points=true
-                tooltip_fields=Signal::derive(move || tooltip_fields(opts.get().y_name()))
+                tooltip_fields=Signal::derive(move || tooltip_fields(opts.get().x.name(), opts.get().y_name()))
                 csv=Signal::derive(move || dataset.with(|ds| ds.as_deref().map(points_csv).unwrap_or_default())) />
         </div>
-        <Comparison picks=picks y_name=Signal::derive(move || opts.get().y_name()) />
+        <Comparison picks=picks y_name=Signal::derive(move || opts.get().y_name()) dataset=dataset />
         <p class="caption" id="frontier-count">
             {move || {
                 let left_out = if opts.get().include_invalid { 0 } else { invalid_count.get() };
@@ -277,7 +317,7 @@ pub fn ParetoTab(
         <details id="frontier-table">
             <summary>"Frontier points"</summary>
             <div class="table-scroll"><table>
-                <thead><tr><th>"Run"</th><th>"Concurrency"</th><th>"Output TPS/User"</th><th>{move || opts.get().y_name()}</th></tr></thead>
+                <thead><tr><th>"Run"</th><th>"Concurrency"</th><th>{move || opts.get().x.name()}</th><th>{move || opts.get().y_name()}</th></tr></thead>
                 <tbody>
                     {move || frontier.get().into_iter().map(|(name, p)| view! {
                         <tr><td>{name}</td><td class="num">{p[2]}</td><td class="num">{format!("{:.2}", p[0])}</td><td class="num">{format!("{:.2}", p[1])}</td></tr>
@@ -287,7 +327,7 @@ pub fn ParetoTab(
         </details>
         <p class="formula">
             {move || format!(
-                "{} = {} / {}. Output TPS/User = 1000 / {} TPOT (ms).",
+                "{} = {} / {}. {}",
                 opts.get().y_name(),
                 if opts.get().y == YMetric::Output { "output_throughput" } else { "total_token_throughput" },
                 if opts.get().decode_gpus && opts.get().y == YMetric::Output {
@@ -295,7 +335,7 @@ pub fn ParetoTab(
                 } else {
                     "total GPUs (nodes × GPUs per node, else working GPUs)"
                 },
-                if opts.get().tpot == TpotBasis::Mean { "mean" } else { "median" }
+                opts.get().x.definition()
             )}
         </p>
     }

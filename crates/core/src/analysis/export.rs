@@ -91,7 +91,7 @@ pub const REFERENCE_COLUMNS: [&str; 22] = [
 ];
 
 /// runlens' columns after the reference's.
-pub const EXTRA_COLUMNS: [&str; 35] = [
+pub const EXTRA_COLUMNS: [&str; 37] = [
     "Job ID",
     "Generation",
     "Topology",
@@ -123,6 +123,8 @@ pub const EXTRA_COLUMNS: [&str; 35] = [
     "Total Input Tokens",
     "Total Output Tokens",
     "Peak Output TPS",
+    "E2E Interactivity P90 (tok/s/user)",
+    "E2E Interactivity P75 (tok/s/user)",
     "GPU Count Source",
     "Tool",
     "Invalid",
@@ -215,6 +217,8 @@ fn row(run: &Run, p: &BenchmarkPoint) -> Vec<Cell> {
         Cell::int(p.total_input_tokens),
         Cell::int(p.total_output_tokens),
         Cell::num(p.peak_output_throughput),
+        Cell::num(p.derived.e2e_interactivity_p90),
+        Cell::num(p.derived.e2e_interactivity_p75),
         Cell::text(run.gpus_from.as_ref().map(ToString::to_string)),
         Cell::Text(p.tool.clone()),
         Cell::text(p.invalid.as_ref().map(ToString::to_string)),

@@ -4,7 +4,8 @@
 //! Output TPS/User = 1000 / mean TPOT (ms). Missing or zero inputs give `None`, never 0 or NaN,
 //! so charts drop such points instead of plotting them at the origin.
 
-use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts, InvalidPoint, Run};
+use super::stats::percentile;
+use crate::model::{BenchmarkPoint, DerivedMetrics, GpuCounts, InvalidPoint, RequestSamples, Run};
 
 /// `numerator / gpus`, `None` when either is missing or the denominator is zero.
 pub fn per_gpu(numerator: Option<f64>, gpus: Option<u32>) -> Option<f64> {
@@ -26,9 +27,36 @@ pub fn input_throughput(point: &BenchmarkPoint) -> Option<f64> {
     Some(point.total_token_throughput? - point.output_throughput?).filter(|v| *v >= 0.0)
 }
 
+/// E2E-normalized interactivity at percentile `q` (0–1) of the requests, tokens/s/user:
+/// `1 / quantile_q(E2E latency (s) / output tokens)`, so p90 is the token rate of the slowest
+/// tenth (InferenceX's and AIPerf's definition). A request counts when its latency and output
+/// tokens are positive and finite, and its TTFT and prompt tokens too where recorded (AIPerf's
+/// filter). `None` without such requests.
+pub fn e2e_interactivity(requests: &RequestSamples, q: f64) -> Option<f64> {
+    let n = requests.len();
+    let mut ratios: Vec<f64> = (0..n)
+        .filter(|&i| {
+            requests.ttft_ms.get(i).is_none_or(|t| *t > 0.0)
+                && requests.input_tokens.get(i).is_none_or(|t| *t > 0)
+        })
+        .filter_map(|i| {
+            let e2el_s = f64::from(*requests.e2el_ms.get(i)?) / 1e3;
+            let osl = f64::from(*requests.output_tokens.get(i)?);
+            (e2el_s > 0.0 && osl > 0.0).then(|| e2el_s / osl)
+        })
+        .filter(|r| r.is_finite())
+        .collect();
+    if ratios.is_empty() {
+        return None;
+    }
+    let p = percentile(&mut ratios, q);
+    Some(1.0 / p).filter(|v| p > 0.0 && v.is_finite())
+}
+
 /// Every derived metric of one point given its run's GPU counts.
 pub fn derive(point: &BenchmarkPoint, counts: &GpuCounts) -> DerivedMetrics {
     let gpus = counts.total();
+    let rows = point.requests.as_deref();
     DerivedMetrics {
         output_tps_per_decode_gpu: per_gpu(point.output_throughput, counts.decode),
         input_tps_per_prefill_gpu: per_gpu(input_throughput(point), counts.prefill),
@@ -38,6 +66,12 @@ pub fn derive(point: &BenchmarkPoint, counts: &GpuCounts) -> DerivedMetrics {
             .or(point.reported_total_tps_per_gpu),
         output_tps_per_user: tps_per_user(point.tpot_ms.mean),
         output_tps_per_user_median: tps_per_user(point.tpot_ms.median),
+        e2e_interactivity_p90: rows
+            .and_then(|r| e2e_interactivity(r, 0.90))
+            .or(point.reported_e2e_interactivity_p90),
+        e2e_interactivity_p75: rows
+            .and_then(|r| e2e_interactivity(r, 0.75))
+            .or(point.reported_e2e_interactivity_p75),
     }
 }
 
@@ -200,6 +234,41 @@ mod tests {
             .map(|a| (a.0.unwrap() as i64, a.1.unwrap() as i64))
             .collect();
         assert_eq!(fast, slow);
+    }
+
+    /// Two requests of 50 output tokens, 1 s and 2 s end to end: 0.02 and 0.04 s per token
+    /// (AIPerf's own test case). Linear p90 = 0.038 s → 26.3158 tok/s; p75 = 0.035 → 28.5714.
+    #[test]
+    fn e2e_interactivity_inverts_the_slow_tail_ratio() {
+        let rows = RequestSamples {
+            ttft_ms: vec![30.0, 40.0, 0.0],
+            tpot_ms: vec![10.0, 20.0, 5.0],
+            e2el_ms: vec![1000.0, 2000.0, 10.0],
+            output_tokens: vec![50, 50, 50],
+            input_tokens: vec![100, 100, 100],
+        };
+        // The third request has a zero TTFT and is left out, as AIPerf does.
+        let p90 = e2e_interactivity(&rows, 0.90).unwrap();
+        let p75 = e2e_interactivity(&rows, 0.75).unwrap();
+        assert!((p90 - 1.0 / 0.038).abs() < 1e-3, "{p90}");
+        assert!((p75 - 1.0 / 0.035).abs() < 1e-3, "{p75}");
+
+        let mut point = BenchmarkPoint {
+            requests: Some(Box::new(rows)),
+            reported_e2e_interactivity_p90: Some(99.0),
+            ..Default::default()
+        };
+        let d = derive(&point, &GpuCounts::default());
+        assert_eq!(
+            d.e2e_interactivity_p90,
+            Some(p90),
+            "rows win over the reported value"
+        );
+        point.requests = None;
+        let d = derive(&point, &GpuCounts::default());
+        assert_eq!(d.e2e_interactivity_p90, Some(99.0));
+        assert_eq!(d.e2e_interactivity_p75, None);
+        assert_eq!(e2e_interactivity(&RequestSamples::default(), 0.9), None);
     }
 
     #[test]

@@ -4,6 +4,13 @@
 
 use crate::model::summary::{Bin, Summary};
 
+/// Percentile (`q` in 0–1) of values, sorting them in place; linear between closest ranks
+/// (pandas' and numpy's default). NaN when there are none.
+pub fn percentile(values: &mut [f64], q: f64) -> f64 {
+    values.sort_by(f64::total_cmp);
+    quantile(values, q)
+}
+
 /// Percentile of sorted values, linear between closest ranks (pandas' default `quantile`).
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     match sorted.len() {

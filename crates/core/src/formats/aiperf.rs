@@ -156,6 +156,8 @@ fn point_from(stat: &StatFn<'_>) -> Option<BenchmarkPoint> {
         tpot_ms: itl,
         itl_ms: itl,
         e2el_ms: latency(&["request_latency"]),
+        reported_e2e_interactivity_p90: value(&["e2e_normalized_interactivity_p90"], "avg"),
+        reported_e2e_interactivity_p75: value(&["e2e_normalized_interactivity_p75"], "avg"),
         ..Default::default()
     })
 }
@@ -532,6 +534,12 @@ fn parse_summary_csv(
         tpot_ms: itl,
         itl_ms: itl,
         e2el_ms: latency("Request Latency (ms)"),
+        reported_e2e_interactivity_p90: scalar(
+            "E2E Normalized Interactivity p90 (tokens/sec/user)",
+        ),
+        reported_e2e_interactivity_p75: scalar(
+            "E2E Normalized Interactivity p75 (tokens/sec/user)",
+        ),
         ..Default::default()
     })));
     Ok(())
@@ -795,6 +803,30 @@ mod tests {
 
     // Synthetic inputs below are shaped after AIPerf's exporters (see the module doc); no
     // public sample of these artifacts was found.
+
+    #[test]
+    fn e2e_normalized_interactivity_scalars_are_kept() {
+        // `E2ENormalizedInteractivityP90Metric`: tag `e2e_normalized_interactivity_p90`,
+        // unit tokens/sec/user, the value in `avg`; the CSV row is `{header} ({unit})`.
+        let p = point(
+            &AiperfJson,
+            "a/profile_export_aiperf.json",
+            r#"{"output_token_throughput": {"unit": "tokens/sec", "avg": 5.0},
+               "e2e_normalized_interactivity_p90": {"unit": "tokens/sec/user", "avg": 26.3, "count": 2},
+               "e2e_normalized_interactivity_p75": {"unit": "tokens/sec/user", "avg": 28.6, "count": 2}}"#,
+        );
+        assert_eq!(p.reported_e2e_interactivity_p90, Some(26.3));
+        assert_eq!(p.reported_e2e_interactivity_p75, Some(28.6));
+        let p = point(
+            &AiperfCsv,
+            "a/profile_export_aiperf.csv",
+            "Metric,avg,min,max\r\nTime to First Token (ms),10,5,20\r\n\r\nMetric,Value\r\n\
+             Output Token Throughput (tokens/sec),5.0\r\n\
+             E2E Normalized Interactivity p90 (tokens/sec/user),26.30\r\n",
+        );
+        assert_eq!(p.reported_e2e_interactivity_p90, Some(26.3));
+        assert_eq!(p.reported_e2e_interactivity_p75, None);
+    }
 
     #[test]
     fn scenario_validity_is_kept() {

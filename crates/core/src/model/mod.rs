@@ -320,6 +320,13 @@ pub struct BenchmarkPoint {
     /// Per-GPU throughputs the producer computed itself (InferenceX), used when no GPU count is known.
     pub reported_output_tps_per_gpu: Option<f64>,
     pub reported_total_tps_per_gpu: Option<f64>,
+    /// E2E-normalized interactivity the producer computed itself, tokens/s/user: `1 / p90` (and
+    /// `p75`) of each request's `E2E latency (s) / output tokens` (AIPerf
+    /// `e2e_normalized_interactivity_p90`), used when the point has no per-request rows.
+    #[serde(default)]
+    pub reported_e2e_interactivity_p90: Option<f64>,
+    #[serde(default)]
+    pub reported_e2e_interactivity_p75: Option<f64>,
     /// Input/output sequence lengths the result states (InferenceX), used when the run has none.
     pub isl: Option<u32>,
     pub osl: Option<u32>,
@@ -435,6 +442,13 @@ pub struct DerivedMetrics {
     pub output_tps_per_decode_gpu: Option<f64>,
     /// Input TPS (total − output) / prefill GPUs (disaggregated runs).
     pub input_tps_per_prefill_gpu: Option<f64>,
+    /// E2E-normalized interactivity, tokens/s/user: `1 / p90(E2E latency (s) / output tokens)`
+    /// over the point's requests (InferenceX's slow-tail definition), else the producer's value.
+    #[serde(default)]
+    pub e2e_interactivity_p90: Option<f64>,
+    /// The same at p75.
+    #[serde(default)]
+    pub e2e_interactivity_p75: Option<f64>,
 }
 
 /// A run that was found but yields nothing to plot.

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use self::bootstrap::{Field, Resampler, Stat};
 use crate::analysis::export::run_id;
+use crate::analysis::stats::percentile;
 use crate::model::{BenchmarkPoint, Dataset, NodeConfig, Run};
 
 /// Confidence level of every interval.
@@ -564,15 +565,6 @@ fn mean(v: &[f64]) -> f64 {
 fn variance(v: &[f64]) -> f64 {
     let m = mean(v);
     v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)
-}
-
-/// Percentile (0..=1) of unsorted values, linear between ranks.
-fn percentile(v: &mut [f64], q: f64) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let pos = q * (v.len() - 1) as f64;
-    let lo = pos.floor() as usize;
-    let hi = (lo + 1).min(v.len() - 1);
-    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
 }
 
 /// Two-sided Student t quantile at [`CONFIDENCE`] for `df` degrees of freedom (table to 30,
