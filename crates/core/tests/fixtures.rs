@@ -176,6 +176,66 @@ fn demo_lights_every_tab() {
     check_every_tab_has_data(&from_archive("demo-runs.tar.gz"));
 }
 
+/// The disaggregated demo run's benchmark windows land on its node charts' axis where the
+/// generator put them, and each window's steady state (ratio 0.9) skips warm-up and drain.
+#[test]
+fn demo_windows_and_steady_state_match_the_sweep() {
+    use runlens_core::analysis::windows::{benchmark_windows, steady_state};
+    let truth: Value =
+        serde_json::from_slice(&std::fs::read(demo().join("expected.json")).unwrap()).unwrap();
+    let t = &truth["windows"];
+    let ds = from_archive("demo-runs.tar.gz");
+    let job = t["run"].as_str().unwrap().trim_start_matches("outputs/");
+    let run = ds.runs.iter().find(|r| r.job_id.value == job).unwrap();
+    let windows = benchmark_windows(&ds, &run.key);
+    let expected = t["windows"].as_array().unwrap();
+    assert_eq!(windows.len(), expected.len());
+    let close = |a: f64, b: &Value, what: &str| {
+        let b = b.as_f64().unwrap();
+        assert!(
+            (a - b).abs() <= 1e-6 * b.abs().max(1.0),
+            "{what}: {a} vs {b}"
+        );
+    };
+    for (w, e) in windows.iter().zip(expected) {
+        assert_eq!(w.concurrency, e["concurrency"].as_u64().map(|c| c as u32));
+        let c = w.label();
+        close(w.start_s, &e["start_s"], &format!("{c} start"));
+        close(w.end_s, &e["end_s"], &format!("{c} end"));
+        let s = steady_state(w, t["steady_ratio"].as_f64().unwrap()).expect("a steady state");
+        close(
+            s.start_s,
+            &e["steady_start_s"],
+            &format!("{c} steady start"),
+        );
+        close(s.end_s, &e["steady_end_s"], &format!("{c} steady end"));
+        close(
+            s.whole.in_flight.unwrap(),
+            &e["whole_in_flight"],
+            &format!("{c} in flight"),
+        );
+        close(
+            s.steady.in_flight.unwrap(),
+            &e["steady_in_flight"],
+            &format!("{c} steady in flight"),
+        );
+        close(
+            s.whole.gen_throughput.unwrap(),
+            &e["whole_gen_throughput"],
+            &format!("{c} tps"),
+        );
+        close(
+            s.steady.gen_throughput.unwrap(),
+            &e["steady_gen_throughput"],
+            &format!("{c} steady tps"),
+        );
+        assert!(
+            s.steady.gen_throughput > s.whole.gen_throughput,
+            "{c}: warm-up and drain are slower"
+        );
+    }
+}
+
 #[test]
 fn demo_folder_matches_ground_truth() {
     check_against_truth(&from_folder());
