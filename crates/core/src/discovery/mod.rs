@@ -234,6 +234,20 @@ fn log_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
     paths::above_logs_tree(dir).unwrap_or(dir).to_owned()
 }
 
+/// A log's root when no run has that key: the one run whose sweep key lives in that
+/// directory (loose `results_concurrency_*.json` beside a `logs/` folder are the run
+/// `dir/results_concurrency_*`), else the root itself.
+fn adopt_loose_run(root: String, runs: &[Run]) -> String {
+    if runs.iter().any(|r| r.key == root) {
+        return root;
+    }
+    let mut in_dir = runs.iter().filter(|r| parent(&r.key) == root);
+    match (in_dir.next(), in_dir.next()) {
+        (Some(r), None) => r.key.clone(),
+        _ => root,
+    }
+}
+
 /// Worker logs (shared, never copied) and node configs, each with its run and the run's time
 /// origin. A worker's `.out` and `.err` were merged into one log as they were read.
 fn attach_worker_logs(records: &Partition<'_>, run_dirs: &BTreeSet<String>, ds: &mut Dataset) {
@@ -241,7 +255,7 @@ fn attach_worker_logs(records: &Partition<'_>, run_dirs: &BTreeSet<String>, ds: 
         .worker_logs
         .iter()
         .map(|l| RunWorkerLog {
-            run_key: log_root(&l.path, run_dirs),
+            run_key: adopt_loose_run(log_root(&l.path, run_dirs), &ds.runs),
             run_start_s: None,
             log: Arc::clone(l),
         })
@@ -265,7 +279,7 @@ fn attach_worker_logs(records: &Partition<'_>, run_dirs: &BTreeSet<String>, ds: 
     for c in &records.node_configs {
         ds.diagnostics.extend(c.warnings.iter().cloned());
         ds.node_configs.push(RunNodeConfig {
-            run_key: log_root(&c.path, run_dirs),
+            run_key: adopt_loose_run(log_root(&c.path, run_dirs), &ds.runs),
             config: (*c).clone(),
         });
     }
