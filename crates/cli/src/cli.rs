@@ -165,6 +165,33 @@ pub enum Command {
         #[command(flatten)]
         inputs: Inputs,
     },
+    /// Each run's health lints, with the file and line that shows each: worker-log findings (KV
+    /// cache saturated, growing queues, preemptions, CUDA graphs off, tracebacks, logs that stop
+    /// while serving), failed requests, invalid points, concurrency above the servers'
+    /// running-request cap, conflicting run facts.
+    #[command(after_help = reading_help("a run"))]
+    Health {
+        /// text: per run, one line per lint; json: the same as objects.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
+    /// Each run's benchmark windows on its servers' clock (from the result files' time stamps
+    /// and durations) with their steady state: the longest stretch whose requests in flight stay
+    /// at or above a share of the window's peak, and in-flight requests and generation
+    /// throughput over the window and over that stretch.
+    #[command(after_help = reading_help("a run with worker logs"))]
+    Windows {
+        /// The share of a window's peak in-flight requests the steady state keeps, percent.
+        #[arg(long, value_name = "PERCENT", default_value_t = 90.0, value_parser = percent)]
+        steady: f64,
+        /// text: per run, one row per window; json: the same as objects.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        #[command(flatten)]
+        inputs: Inputs,
+    },
     /// Save the parsed dataset as a `.runlens` file: every command (and the page) reads it back
     /// in a fraction of the parse time.
     #[command(after_help = reading_help("a run, a worker log, a scheduler or P2P set"))]

@@ -15,6 +15,9 @@
 //!   verdicts per matched point and metric; exit 3 when a `--fail-on` verdict occurs.
 //! - `runlens slo PATH... [--ttft MS] [--tpot MS] [--e2el MS] [--attainment PCT]` — each point
 //!   judged against a latency objective, and each run's fastest point that meets it.
+//! - `runlens health PATH... [--format text|json]` — each run's health lints with file and line.
+//! - `runlens windows PATH... [--steady PCT] [--format text|json]` — each run's benchmark
+//!   windows on its servers' clock, with their steady state.
 //! - `runlens save PATH... -o FILE` — the parsed dataset as a `.runlens` file.
 //! - `runlens report PATH... -o FILE [--redact KINDS]` — a self-contained HTML report.
 //! - `runlens bench [--mb N]` — parse speed on generated inputs, one JSON line.
@@ -22,7 +25,7 @@
 //!
 //! Modules: [`cli`] is the grammar (clap derive) and help, [`inputs`] walks the paths and feeds
 //! the core, [`progress`] draws the bar, [`output`] owns stdout and stderr, and one printer
-//! module per command ([`summary`], [`points`], [`diagnose`], [`sched`], [`nccl`], [`bench`],
+//! module per command ([`summary`], [`points`], [`diagnose`], [`health`], [`sched`], [`nccl`], [`bench`],
 //! with [`table`] for aligned text). This file only dispatches and decides the exit status.
 //!
 //! Paths may be run directories, parents of many runs, loose result files or archives. Problems
@@ -34,6 +37,7 @@ mod bench;
 mod cli;
 mod compare;
 mod diagnose;
+mod health;
 mod inputs;
 mod nccl;
 mod output;
@@ -170,6 +174,20 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             };
             let ds = read(&inputs)?;
             slo::write(&ds, &objective, format, out).context(WRITE)?;
+            Ok(Outcome::from(!ds.runs.is_empty()))
+        }
+        Command::Health { format, inputs } => {
+            let ds = read(&inputs)?;
+            health::write_health(&ds, format, out).context(WRITE)?;
+            Ok(Outcome::from(!ds.runs.is_empty()))
+        }
+        Command::Windows {
+            steady,
+            format,
+            inputs,
+        } => {
+            let ds = read(&inputs)?;
+            health::write_windows(&ds, steady / 100.0, format, out).context(WRITE)?;
             Ok(Outcome::from(!ds.runs.is_empty()))
         }
         Command::Save { output, inputs } => {

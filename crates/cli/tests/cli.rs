@@ -710,3 +710,74 @@ fn slo_judges_every_point_and_marks_each_runs_best() {
         2
     );
 }
+
+#[test]
+fn health_lists_each_runs_lints_with_file_and_line() {
+    let (code, out, err) = runlens(&["health", &fixture("demo-runs.tar.gz")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines().any(|l| l.starts_with("  warning: ")
+            && l.contains("gb-node02_decode_w0.err:")
+            && l.contains("KV cache usage at or above 95%")),
+        "{out}"
+    );
+    let (code, json, _) = runlens(&["health", "--format", "json", &fixture("demo-runs.tar.gz")]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lint = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["lints"].as_array().unwrap())
+        .find(|l| l["severity"] == "warning")
+        .expect("a warning");
+    assert!(lint["line"].as_u64().is_some(), "{lint}");
+}
+
+#[test]
+fn windows_match_the_demo_sweep_and_the_ratio_moves_the_steady_state() {
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("expected.json")).unwrap()).unwrap();
+    let expected = truth["windows"]["windows"].as_array().unwrap();
+    let read = |ratio: &str| -> serde_json::Value {
+        let (code, json, err) = runlens(&[
+            "windows",
+            "--steady",
+            ratio,
+            "--format",
+            "json",
+            &fixture("demo-runs.tar.gz"),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&json).unwrap()
+    };
+    let v = read("90");
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(
+        runs.len(),
+        1,
+        "only the disaggregated run's results are stamped in its logs"
+    );
+    let windows = runs[0]["windows"].as_array().unwrap();
+    assert_eq!(windows.len(), expected.len());
+    for (w, e) in windows.iter().zip(expected) {
+        assert_eq!(w["concurrency"], e["concurrency"]);
+        let close = |a: &serde_json::Value, b: &serde_json::Value| {
+            (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-6
+        };
+        assert!(close(&w["steady"]["start_s"], &e["steady_start_s"]), "{w}");
+        assert!(
+            close(
+                &w["steady"]["steady"]["gen_throughput"],
+                &e["steady_gen_throughput"]
+            ),
+            "{w}"
+        );
+    }
+    let low = read("50");
+    let first = &low["runs"][0]["windows"][0]["steady"]["start_s"];
+    assert!(first.as_f64().unwrap() < expected[0]["steady_start_s"].as_f64().unwrap());
+    let (code, text, _) = runlens(&["windows", &fixture("demo-runs.tar.gz")]);
+    assert_eq!(code, 0);
+    assert!(text.contains("c=256"), "{text}");
+}
