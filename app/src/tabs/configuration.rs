@@ -72,6 +72,27 @@ pub fn worker_flags(ds: &Dataset, run_key: &str) -> Vec<WorkerFlags> {
     out
 }
 
+/// Rows a flag or environment table shows: a config dump of megabytes would otherwise build
+/// tens of thousands of rows at once and block the page; the search box finds the rest.
+const ROW_LIMIT: usize = 300;
+
+/// A value as code, folded behind its first characters when long.
+fn folded(v: String) -> AnyView {
+    if v.chars().count() > FOLD_AT {
+        let head: String = v.chars().take(FOLD_AT).collect();
+        view! { <details class="long"><summary>{format!("{head}…")}</summary><code>{v}</code></details> }.into_any()
+    } else {
+        view! { <code>{v}</code> }.into_any()
+    }
+}
+
+/// The note under a table cut at [`ROW_LIMIT`] rows.
+fn more_rows(count: usize) -> Option<impl IntoView> {
+    (count > ROW_LIMIT).then(|| {
+        view! { <p class="caption more-rows">{format!("{} more not shown: type in the search box to find them.", count - ROW_LIMIT)}</p> }
+    })
+}
+
 #[component]
 pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
     let run = RwSignal::new(None::<String>);
@@ -129,20 +150,14 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
                     let count = shown.len();
                     let rows = shown
                         .into_iter()
-                        .map(|(k, v)| {
-                            let value = if v.chars().count() > FOLD_AT {
-                                let head: String = v.chars().take(FOLD_AT).collect();
-                                view! { <details class="long"><summary>{format!("{head}…")}</summary><code>{v}</code></details> }.into_any()
-                            } else {
-                                view! { <code>{v}</code> }.into_any()
-                            };
-                            view! { <tr><td><code>{format!("--{k}")}</code></td><td>{value}</td></tr> }
-                        })
+                        .take(ROW_LIMIT)
+                        .map(|(k, v)| view! { <tr><td><code>{format!("--{k}")}</code></td><td>{folded(v)}</td></tr> })
                         .collect_view();
                     view! {
                         <details class="flags" open=true>
                             <summary>{format!("{worker} — {source} ({count} flags)")}</summary>
                             <div class="table-scroll"><table class="flag-table"><tbody>{rows}</tbody></table></div>
+                            {more_rows(count)}
                         </details>
                     }
                 })
@@ -152,6 +167,9 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
                 .map(|c| {
                     let mut cats: Vec<(&'static str, Vec<(String, String)>)> = Vec::new();
                     for (k, v) in &c.config.environment {
+                        if !(needle.is_empty() || k.to_lowercase().contains(&needle) || v.to_lowercase().contains(&needle)) {
+                            continue;
+                        }
                         let cat = env_category(k);
                         match cats.iter_mut().find(|(c, _)| *c == cat) {
                             Some((_, vars)) => vars.push((k.clone(), v.clone())),
@@ -164,8 +182,8 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
                         .map(|(cat, vars)| {
                             let open = cat == "NCCL" || cat == "SGLANG";
                             let n = vars.len();
-                            let rows = vars.into_iter().map(|(k, v)| view! { <tr><td><code>{k}</code></td><td><code>{v}</code></td></tr> }).collect_view();
-                            view! { <details open=open><summary>{format!("{cat} ({n} vars)")}</summary><div class="table-scroll"><table><tbody>{rows}</tbody></table></div></details> }
+                            let rows = vars.into_iter().take(ROW_LIMIT).map(|(k, v)| view! { <tr><td><code>{k}</code></td><td>{folded(v)}</td></tr> }).collect_view();
+                            view! { <details open=open><summary>{format!("{cat} ({n} vars)")}</summary><div class="table-scroll"><table><tbody>{rows}</tbody></table></div>{more_rows(n)}</details> }
                         })
                         .collect_view();
                     view! { <h4>{c.config.node.clone()}</h4>{sections} }
@@ -185,7 +203,7 @@ pub fn ConfigurationTab(dataset: Signal<Option<DatasetRef>>) -> impl IntoView {
     view! {
         <div class="controls" id="config-controls">
             <RunPicker id="config-run" choices=runs run=run />
-            <input type="search" id="flag-search" placeholder="Search flags" prop:value=move || search.get()
+            <input type="search" id="flag-search" placeholder="Search flags and variables" prop:value=move || search.get()
                 on:input=move |ev| search.set(event_target_value(&ev)) />
         </div>
         {move || if runs.get().is_empty() {
