@@ -83,6 +83,22 @@ async function paretoSeries(page) {
 
 function jobOf(seriesName) { return seriesName.split(' | ')[0]; }
 
+// Page position of a data point of a Pareto run series, from ECharts' own coordinate system.
+function paretoPixel(page, name, index) {
+  return page.evaluate(([name, index]) => {
+    const el = document.getElementById('pareto-chart');
+    el.scrollIntoView({ block: 'center' });
+    const chart = window.echarts.getInstanceByDom(el);
+    const opt = chart.getOption();
+    const s = opt.series.find((s) => s.name === name);
+    const d = s.data[index];
+    const v = d.value !== undefined ? d.value : d;
+    const [x, y] = chart.convertToPixel({ seriesName: name }, [v[0], v[1]]);
+    const box = el.getBoundingClientRect();
+    return [box.left + x, box.top + y];
+  }, [name, index]);
+}
+
 function assertMatchesTruth(series) {
   assert.equal(series.length, expected.runs.length, 'one series per run');
   for (const run of expected.runs) {
@@ -274,19 +290,7 @@ test('pareto A/B: clicking two points compares them, swap and clear', async () =
   await page.click('#load-demo');
   await waitLoaded(page);
   const series = await paretoSeries(page);
-  // Pixel position of a data point of a run series, from ECharts' own coordinate system.
-  const pixelOf = (name, index) => page.evaluate(([name, index]) => {
-    const el = document.getElementById('pareto-chart');
-    el.scrollIntoView({ block: 'center' });
-    const chart = window.echarts.getInstanceByDom(el);
-    const opt = chart.getOption();
-    const s = opt.series.find((s) => s.name === name);
-    const d = s.data[index];
-    const v = d.value !== undefined ? d.value : d;
-    const [x, y] = chart.convertToPixel({ seriesName: name }, [v[0], v[1]]);
-    const box = el.getBoundingClientRect();
-    return [box.left + x, box.top + y];
-  }, [name, index]);
+  const pixelOf = (name, index) => paretoPixel(page, name, index);
   const a = series[0];
   const b = series[series.length - 1];
   let [x, y] = await pixelOf(a.name, 0);
@@ -515,6 +519,11 @@ test('configuration tab: overview, topology, searchable flags and environment of
   const filtered = await page.locator('#config-flags').innerText();
   assert.match(filtered, /--dp-size/);
   assert.doesNotMatch(filtered, /--model-path/);
+  // The search finds environment variables too.
+  await page.fill('#flag-search', 'ucx');
+  await page.waitForFunction(() => !/NCCL/.test(document.querySelector('#config-env').innerText));
+  assert.match(await page.locator('#config-env').innerText(), /UCX \(1 vars\)/);
+  await page.fill('#flag-search', '');
   const env = await page.locator('#config-env').innerText();
   assert.match(env, /NCCL \(2 vars\)/);
   assert.match(env, /UCX \(1 vars\)/);
@@ -622,6 +631,181 @@ test('SLO: each run\'s fastest point meeting it is starred, with its attainment,
   await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.some((s) => s.name.startsWith('Best under SLO') && (s.data || []).length > 0));
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(artifacts, 'pareto-slo.png'), fullPage: true });
+  await finish(session);
+});
+
+test('E2E-normalized interactivity on the Pareto X axis, from per-request rows, kept in the link', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.check('#x-e2e-p90');
+  await page.waitForFunction(() => document.querySelector('.formula').innerText.includes('E2E interactivity p90 = 1 / p90'));
+  const option = await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption());
+  assert.match(option.xAxis[0].name, /^E2E interactivity p90/);
+  const series = await paretoSeries(page);
+  for (const run of expected.runs) {
+    const s = series.find((x) => jobOf(x.name) === run.job_id);
+    assert.ok(s, `run ${run.job_id} plotted`);
+    for (const p of run.points) {
+      const d = s.data.find((d) => d[2] === p.concurrency);
+      assert.ok(d, `${run.job_id}@${p.concurrency}`);
+      assert.ok(Math.abs(d[0] - p.e2e_interactivity_p90) <= 1e-5 * p.e2e_interactivity_p90, `E2E interactivity of ${run.job_id}@${p.concurrency}: ${d[0]} vs ${p.e2e_interactivity_p90}`);
+    }
+  }
+  assert.match(await page.evaluate(() => location.hash), /x=e2e-p90/);
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  assert.ok(await page.isChecked('#x-e2e-p90'), 'the axis comes back from the link');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(artifacts, 'pareto-e2e-interactivity.png'), fullPage: true });
+  await finish(session);
+});
+
+test('benchmark windows shaded on node and rate charts, each with its steady state, the ratio kept in the link', async () => {
+  const session = await openPage();
+  const { page } = session;
+  const truth = expected.windows;
+  const job = truth.run.replace('outputs/', '');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-nodes');
+  const runKey = await page.evaluate((j) => [...document.querySelectorAll('#node-run option')].find((o) => o.textContent.includes(j)).value, job);
+  await page.selectOption('#node-run', runKey);
+  await page.waitForFunction((n) => document.querySelectorAll('#steady-table tbody tr').length === n, truth.windows.length, { timeout: 20000 });
+  const table = async () => page.evaluate(() => [...document.querySelectorAll('#steady-table tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText)));
+  const near = (text, want, tol, what) => assert.ok(Math.abs(parseFloat(text) - want) <= tol, `${what}: ${text} vs ${want}`);
+  let rows = await table();
+  truth.windows.forEach((w, i) => {
+    const [label, span, stretch] = rows[i];
+    assert.equal(label, `c=${w.concurrency}`);
+    const [from, to] = span.split('–');
+    near(from, w.start_s, 0.51, `${label} from`);
+    near(to, w.end_s, 0.51, `${label} to`);
+    const [sFrom, sTo] = stretch.split('–');
+    near(sFrom, w.steady_start_s, 0.51, `${label} steady from`);
+    near(sTo, w.steady_end_s, 0.51, `${label} steady to`);
+    const [inWhole, inSteady] = rows[i][5].split(' → ');
+    near(inWhole, w.whole_in_flight, 0.051, `${label} in flight`);
+    near(inSteady, w.steady_in_flight, 0.051, `${label} steady in flight`);
+    const [tpsWhole, tpsSteady] = rows[i][6].split(' → ');
+    near(tpsWhole, w.whole_gen_throughput, 0.051, `${label} gen TPS`);
+    near(tpsSteady, w.steady_gen_throughput, 0.051, `${label} steady gen TPS`);
+    assert.match(rows[i][6], /\(\+\d+\.\d %\)$/, `${label}: steady faster than the window`);
+  });
+  // Every node chart shades the windows, labelled.
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('node-decode-running')));
+  const labels = await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('node-decode-running')).getOption()
+    .series[0].markArea.data.map((a) => a[0].name).filter((n) => n));
+  assert.deepEqual(labels, truth.windows.map((w) => `c=${w.concurrency}`));
+  await page.screenshot({ path: path.join(artifacts, 'node-windows.png'), fullPage: true });
+  await page.locator('#steady-table').screenshot({ path: path.join(artifacts, 'steady-table.png') });
+  await page.locator('.chart-box#node-decode-running').screenshot({ path: path.join(artifacts, 'node-decode-running-windows.png') });
+  // A lower ratio takes the second warm-up sample into the steady stretch.
+  await page.fill('#steady-ratio', '50');
+  await page.dispatchEvent('#steady-ratio', 'change');
+  await page.waitForFunction(() => /steady=0\.5/.test(location.hash));
+  await page.waitForFunction((want) => parseFloat(document.querySelector('#steady-table tbody tr td:nth-child(3)').innerText) < want - 1, truth.windows[0].steady_start_s);
+  rows = await table();
+  near(rows[0][2].split('–')[0], truth.windows[0].steady_start_s - 5, 0.51, 'steady start at ratio 0.5');
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-nodes');
+  assert.equal(await page.inputValue('#steady-ratio'), '50', 'the ratio comes back from the link');
+  // Rate Match shades the same windows.
+  await page.click('#tab-rate');
+  const rateKey = await page.evaluate((j) => [...document.querySelectorAll('#rate-run option')].find((o) => o.textContent.includes(j)).value, job);
+  await page.selectOption('#rate-run', rateKey);
+  await page.waitForFunction((n) => {
+    const c = window.echarts.getInstanceByDom(document.getElementById('rate-match-chart'));
+    return c && (c.getOption().series[0].markArea?.data || []).length === n;
+  }, truth.windows.length, { timeout: 20000 });
+  await finish(session);
+});
+
+test('a config dump of megabytes opens its Configuration tab at once, cut to a page of rows, the rest found by search', async () => {
+  const session = await openPage();
+  const { page } = session;
+  const environment = {};
+  for (let i = 0; i < 40000; i++) environment[`NCCL_VAR_${String(i).padStart(5, '0')}`] = 'v'.repeat(80);
+  const args = {};
+  for (let i = 0; i < 2000; i++) args[`flag_${i}`] = i;
+  const dump = JSON.stringify({ gpu_info: { count: 4, gpus: [{ name: 'NVIDIA B200' }] }, config: { server_args: args }, environment,
+    runtime_info: { command_line_args: ['python3', '-m', 'dynamo.sglang', '--tp-size', '4'] } });
+  assert.ok(dump.length > 4e6, `${dump.length} bytes`);
+  await page.setInputFiles('#file-input', { name: 'cn01_config.json', mimeType: 'application/json', buffer: Buffer.from(dump) });
+  await waitLoaded(page);
+  await page.click('#tab-config');
+  await page.waitForSelector('#config-env .more-rows', { timeout: 10000 });
+  const rows = await page.locator('#config-env tr').count();
+  assert.ok(rows <= 300, `${rows} environment rows built`);
+  assert.match(await page.locator('#config-env').innerText(), /39700 more not shown/);
+  await page.fill('#flag-search', 'NCCL_VAR_39999');
+  await page.waitForFunction(() => document.querySelectorAll('#config-env tr').length === 1);
+  assert.match(await page.locator('#config-env').innerText(), /NCCL_VAR_39999/);
+  await finish(session);
+});
+
+test('health: each run\'s lints with file and line in Runs & files, a badge on runs with warnings in the sidebar', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const item = page.locator('#run-list .run-item', { hasText: '4242001 |' });
+  const badge = await item.locator('.health-badge').innerText();
+  await page.click('#tab-runs');
+  const panel = page.locator('#health details.health-run', { hasText: '4242001' });
+  const serious = await panel.locator('li.warning, li.error').allInnerTexts();
+  assert.equal(badge, `⚠ ${serious.length}`);
+  assert.ok(serious.some((t) => /KV cache usage at or above 95% .* — \S*outputs\/4242001\/logs\/gb-node02_decode_w0\.err:\d+$/.test(t)), serious.join('\n'));
+  // The aggregated run has only informational lints: listed, no badge.
+  assert.equal(await page.locator('#run-list .run-item', { hasText: '4242002 |' }).locator('.health-badge').count(), 0);
+  await page.locator('#health').screenshot({ path: path.join(artifacts, 'health.png') });
+  await finish(session);
+});
+
+test('a picked Pareto point opens Node Metrics zoomed to its window; node charts share crosshair and zoom', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  const truth = expected.windows;
+  const job = truth.run.replace('outputs/', '');
+  const s = (await paretoSeries(page)).find((x) => jobOf(x.name) === job);
+  const index = s.data.findIndex((d) => d[2] === 64);
+  const [x, y] = await paretoPixel(page, s.name, index);
+  await page.mouse.click(x, y);
+  await page.click('#ab-nodes-a');
+  await page.waitForSelector('#tab-nodes.active');
+  const window64 = truth.windows.find((w) => w.concurrency === 64);
+  const margin = (window64.end_s - window64.start_s) * 0.1;
+  const zoomOf = (id) => page.evaluate((id) => {
+    const c = window.echarts.getInstanceByDom(document.getElementById(id));
+    const z = c && c.getOption().dataZoom;
+    return z && z.length ? { start: z[0].startValue, end: z[0].endValue, group: c.group } : null;
+  }, id);
+  await page.waitForFunction(() => {
+    const c = window.echarts.getInstanceByDom(document.getElementById('node-decode-running'));
+    return c && c.getOption().dataZoom?.[0]?.startValue !== undefined;
+  }, null, { timeout: 20000 });
+  for (const id of ['node-decode-running', 'node-decode-gen-throughput', 'node-prefill-input-throughput']) {
+    const z = await zoomOf(id);
+    assert.ok(Math.abs(z.start - (window64.start_s - margin)) < 0.01 && Math.abs(z.end - (window64.end_s + margin)) < 0.01, `${id}: ${JSON.stringify(z)}`);
+    assert.equal(z.group, 'node-metrics', `${id} is linked`);
+  }
+  assert.ok(await page.locator('#steady-table tr.focused').innerText().then((t) => t.startsWith('c=64')));
+  await page.screenshot({ path: path.join(artifacts, 'node-focus-c64.png'), fullPage: false });
+  // Another row's Zoom, then the whole run again.
+  await page.locator('#steady-table tbody tr', { hasText: 'c=256' }).locator('button.zoom-window').click();
+  await page.waitForFunction((want) => Math.abs(window.echarts.getInstanceByDom(document.getElementById('node-decode-running')).getOption().dataZoom[0].startValue - want) < 0.01,
+    truth.windows.find((w) => w.concurrency === 256).start_s - (truth.windows.find((w) => w.concurrency === 256).end_s - truth.windows.find((w) => w.concurrency === 256).start_s) * 0.1);
+  await page.click('#zoom-whole-run');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('node-decode-running')).getOption().dataZoom[0].startValue === undefined
+    || window.echarts.getInstanceByDom(document.getElementById('node-decode-running')).getOption().dataZoom[0].start === 0);
   await finish(session);
 });
 

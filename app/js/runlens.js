@@ -111,6 +111,12 @@
       });
     }
     el.__runlensPick = !!pick;
+    // Charts of one group share their crosshair and zoom (Node Metrics' time charts).
+    if (option.runlensGroup) {
+      chart.group = option.runlensGroup;
+      echarts.connect(option.runlensGroup);
+      delete option.runlensGroup;
+    }
     chart.setOption(option, { notMerge: true });
   }
 

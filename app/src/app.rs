@@ -46,6 +46,11 @@ pub fn App() -> impl IntoView {
     let scheduler = RwSignal::new(initial.scheduler);
     let p2p_set = RwSignal::new(initial.p2p_set);
     let compare = RwSignal::new(initial.compare);
+    let steady_ratio = RwSignal::new(initial.steady_ratio);
+    provide_context(crate::tabs::Navigator {
+        tab,
+        node_focus: RwSignal::new(None),
+    });
     // What the result tabs (Pareto, Latency, Rate Match) and the notices show: the runs that
     // pass the sidebar, with this browser's tags. Computed once per change of the dataset or
     // the filters, shared by every reader. Node Metrics, Configuration, Scheduler, P2P NCCL and
@@ -66,6 +71,7 @@ pub fn App() -> impl IntoView {
             scheduler: scheduler.get(),
             p2p_set: p2p_set.get(),
             compare: compare.get(),
+            steady_ratio: steady_ratio.get(),
         };
         replace_hash(&state.to_hash());
     });
@@ -111,7 +117,7 @@ pub fn App() -> impl IntoView {
                 {move || match tab.get() {
                     Tab::Pareto => view! { <ParetoTab dataset=shown opts=pareto /> }.into_any(),
                     Tab::Latency => view! { <LatencyTab dataset=shown opts=latency /> }.into_any(),
-                    Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client /> }.into_any(),
+                    Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client steady_ratio=steady_ratio /> }.into_any(),
                     Tab::RateMatch => view! { <RateMatchTab dataset=shown client=client /> }.into_any(),
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
                     Tab::Scheduler => view! { <SchedulerTab dataset=dataset view_state=scheduler /> }.into_any(),

@@ -5,6 +5,7 @@
 
 use runlens_core::analysis::aggregate::{Grouping, NodeMetricSeries, Reducer};
 use runlens_core::analysis::redact::{RedactKind, Redaction};
+use runlens_core::analysis::windows::BenchmarkWindow;
 use runlens_core::{Dataset, FormatInfo, Progress};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +64,8 @@ pub enum FromWorker {
         grouping: Grouping,
         reducer: Reducer,
         series: Vec<NodeMetricSeries>,
+        /// The run's benchmark windows on the same time axis, with their in-flight samples.
+        windows: Vec<BenchmarkWindow>,
     },
     /// Answer to [`ToWorker::RedactPlan`].
     RedactPlan {

@@ -98,7 +98,10 @@ thread_local! {
 
 type NodeChartsCache = std::collections::HashMap<
     (String, Grouping, Reducer),
-    Vec<runlens_core::analysis::aggregate::NodeMetricSeries>,
+    (
+        Vec<runlens_core::analysis::aggregate::NodeMetricSeries>,
+        Vec<runlens_core::analysis::windows::BenchmarkWindow>,
+    ),
 >;
 
 fn now_ms() -> f64 {
@@ -163,20 +166,24 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     {
         // Toggling back to a grouping seen before answers at once (a 1 GB run takes ~1 s).
         let key = (run_key.clone(), grouping, reducer);
-        let series = match NODE_CHARTS.with(|c| c.borrow().get(&key).cloned()) {
-            Some(series) => series,
+        let (series, windows) = match NODE_CHARTS.with(|c| c.borrow().get(&key).cloned()) {
+            Some(answer) => answer,
             None => {
-                let series = LAST.with(|ds| {
-                    runlens_core::analysis::aggregate::node_metric_series(
-                        &ds.borrow(),
-                        &run_key,
-                        grouping,
-                        reducer,
-                        NODE_BUCKET_S,
+                let answer = LAST.with(|ds| {
+                    let ds = ds.borrow();
+                    (
+                        runlens_core::analysis::aggregate::node_metric_series(
+                            &ds,
+                            &run_key,
+                            grouping,
+                            reducer,
+                            NODE_BUCKET_S,
+                        ),
+                        runlens_core::analysis::windows::benchmark_windows(&ds, &run_key),
                     )
                 });
-                NODE_CHARTS.with(|c| c.borrow_mut().insert(key, series.clone()));
-                series
+                NODE_CHARTS.with(|c| c.borrow_mut().insert(key, answer.clone()));
+                answer
             }
         };
         return post(
@@ -186,6 +193,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                 grouping,
                 reducer,
                 series,
+                windows,
             },
         );
     }

@@ -1,8 +1,11 @@
-//! Tables of what was loaded: runs found, runs skipped (with reasons), files not understood and
-//! diagnostics — the same facts `runlens summary` prints.
+//! Tables of what was loaded: runs found, each run's health lints (linked to file and line),
+//! runs skipped (with reasons), files not understood and diagnostics — the same facts
+//! `runlens summary` prints.
 
 use crate::data::DatasetRef;
 use leptos::prelude::*;
+use runlens_core::analysis::health::run_lints;
+use runlens_core::model::Severity;
 use runlens_core::text::paths::file_name;
 
 use super::worker_client::WorkerClient;
@@ -39,6 +42,38 @@ pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> im
                             on:click={ let root = r.root.clone(); move |_| client.send(&ToWorker::RemoveRun { root: root.clone() }, None) }>"Remove"</button></td>
                     </tr>
                 }
+            })
+            .collect_view();
+        let health = ds
+            .runs
+            .iter()
+            .filter_map(|r| {
+                let lints = run_lints(&ds, r);
+                if lints.is_empty() {
+                    return None;
+                }
+                let n = lints.len();
+                let items = lints
+                    .into_iter()
+                    .map(|l| {
+                        let class = match l.severity() {
+                            Severity::Error => "error",
+                            Severity::Warning => "warning",
+                            _ => "info",
+                        };
+                        let place = match l.line() {
+                            Some(line) => format!("{}:{line}", l.file()),
+                            None => l.file().to_owned(),
+                        };
+                        view! { <li class=class>{l.to_string()}" — "<code>{place}</code></li> }
+                    })
+                    .collect_view();
+                Some(view! {
+                    <details class="health-run" open=true>
+                        <summary>{format!("{} — {n} finding(s)", r.label())}</summary>
+                        <ul class="findings">{items}</ul>
+                    </details>
+                })
             })
             .collect_view();
         let skipped = ds.skipped.iter().map(|s| view! {
@@ -119,6 +154,11 @@ pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> im
                     <p class="caption">"Also loaded (see the Scheduler and P2P NCCL tabs):"</p>
                 </Show>
                 <ul id="other-sets">{other_sets}</ul>
+                <section id="health">
+                    <h2>"Health"</h2>
+                    <p class="caption">"Per run: worker-log findings (KV cache saturated, growing queues, preemptions, CUDA graphs off, tracebacks, logs that stop while serving), failed requests, invalid points, concurrency above the servers' running-request cap, and conflicting run facts — each with the file and line that shows it."</p>
+                    {health}
+                </section>
                 <details id="coverage" open=true>
                     <summary>{format!("Parse coverage of worker logs ({n_logs})")}</summary>
                     <div class="table-scroll"><table id="coverage-table">

@@ -71,6 +71,14 @@ pub fn Sidebar(dataset: Signal<Option<DatasetRef>>, filters: RwSignal<Filters>) 
             view! { <details class="filter" open=true><summary>"Tags (runs must have all ticked)"</summary>{boxes}</details> }
         })
     };
+    // Health lints per run, counted once per dataset (not per filter change).
+    let lint_counts = Memo::new(move |_| {
+        dataset.with(|ds| {
+            ds.as_ref()
+                .map(|ds| runlens_core::analysis::health::lint_counts(ds))
+                .unwrap_or_default()
+        })
+    });
     let run_list = move || {
         dataset.with(|ds| {
             let ds = ds.as_ref()?;
@@ -105,6 +113,9 @@ pub fn Sidebar(dataset: Signal<Option<DatasetRef>>, filters: RwSignal<Filters>) 
                             <label><input type="checkbox" class="run-toggle" prop:checked=move || filters.with(|f| !f.deselected.contains(&key2))
                                 on:change=move |_| filters.update(|f| { if !f.deselected.remove(&key3) { f.deselected.insert(key3.clone()); } }) />
                                 {r.label()}</label>
+                            {lint_counts.with(|c| c.get(&r.key).copied()).filter(|n| *n > 0).map(|n| view! {
+                                <span class="badge health-badge" title=format!("{n} health warning(s): see Runs & files → Health")>{format!("⚠ {n}")}</span>
+                            })}
                             <div class="tags">{tags}
                                 <input class="tag-input" placeholder="add tag" prop:value=move || new_tag.get()
                                     on:input=move |ev| new_tag.set(event_target_value(&ev))

@@ -15,7 +15,13 @@ use web_sys::{MessageEvent, Worker};
 use crate::protocol::{FromWorker, ToWorker};
 
 /// Node Metrics charts for (run key, grouping, reducer).
-pub type NodeChartsAnswer = (String, Grouping, Reducer, Vec<NodeChart>);
+pub type NodeChartsAnswer = (
+    String,
+    Grouping,
+    Reducer,
+    Vec<NodeChart>,
+    Vec<runlens_core::analysis::windows::BenchmarkWindow>,
+);
 
 /// Where loading stands, as the page shows it.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -291,9 +297,14 @@ impl WorkerClient {
                 grouping,
                 reducer,
                 series,
-            } => self
-                .node_charts
-                .set(Some((run_key, grouping, reducer, charts_of(series)))),
+                windows,
+            } => self.node_charts.set(Some((
+                run_key,
+                grouping,
+                reducer,
+                charts_of(series),
+                windows,
+            ))),
             FromWorker::RedactPlan { kinds, redactions } => {
                 self.redact_plan.set(Some((kinds, redactions)))
             }

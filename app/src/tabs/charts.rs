@@ -1,5 +1,6 @@
-//! Small charming builders shared by the Scheduler and P2P tabs: titled axes with units, a
-//! legend at the bottom, tooltips, and NaN values left out (they serialise as gaps).
+//! Small charming builders shared by the tabs: titled axes with units, a legend at the bottom,
+//! tooltips, NaN values left out (they serialise as gaps), the run palette, and benchmark
+//! windows shaded on time charts.
 
 use charming::component::{Axis, Grid, Legend, LegendType, Title};
 use charming::element::{AreaStyle, AxisType, NameLocation, Tooltip, Trigger};
@@ -52,6 +53,79 @@ fn value_axis(name: &str, gap: i32) -> Axis {
         .name(name)
         .name_location(NameLocation::Middle)
         .name_gap(gap)
+}
+
+/// Shading of the benchmark windows (light, labelled) and their steady stretches (darker), as
+/// an ECharts `markArea` on the first line.
+fn window_areas(
+    windows: &[(
+        runlens_core::analysis::windows::BenchmarkWindow,
+        Option<runlens_core::analysis::windows::SteadyState>,
+    )],
+) -> serde_json::Value {
+    use serde_json::json;
+    let mut data = Vec::new();
+    for (w, steady) in windows {
+        data.push(json!([
+            {"name": w.label(), "xAxis": w.start_s, "itemStyle": {"color": "rgba(0, 0, 0, 0.06)"}},
+            {"xAxis": w.end_s}
+        ]));
+        if let Some(s) = steady {
+            data.push(json!([
+                {"name": "", "xAxis": s.start_s, "itemStyle": {"color": "rgba(0, 158, 115, 0.16)"}},
+                {"xAxis": s.end_s}
+            ]));
+        }
+    }
+    json!({
+        "silent": true,
+        "label": {"show": true, "position": "insideTop", "fontSize": 10, "color": "#555"},
+        "data": data,
+    })
+}
+
+/// `chart` as JSON with the windows shaded on its first line (as it is without windows).
+pub fn with_window_areas(
+    chart: &Chart,
+    windows: &[(
+        runlens_core::analysis::windows::BenchmarkWindow,
+        Option<runlens_core::analysis::windows::SteadyState>,
+    )],
+) -> serde_json::Value {
+    let mut json: serde_json::Value = serde_json::to_value(chart).unwrap_or_default();
+    if windows.is_empty() {
+        return json;
+    }
+    if let Some(first) = json
+        .get_mut("series")
+        .and_then(|s| s.as_array_mut())
+        .and_then(|s| s.first_mut())
+    {
+        first["markArea"] = window_areas(windows);
+    }
+    json
+}
+
+/// Make a time chart one of `group`: the page links the group's crosshairs and zoom (every
+/// chart shows the hovered time; zooming one zooms all), zoomed by drag-select or shift+wheel,
+/// and opened on `focus` (`[from, to]` seconds) when given.
+pub fn linked_time_zoom(json: &mut serde_json::Value, group: &str, focus: Option<(f64, f64)>) {
+    use serde_json::json;
+    let mut zoom = json!({
+        "type": "inside", "xAxisIndex": 0, "filterMode": "none",
+        "zoomOnMouseWheel": "shift", "moveOnMouseWheel": false, "moveOnMouseMove": false,
+    });
+    if let Some((from, to)) = focus {
+        zoom["startValue"] = json!(from);
+        zoom["endValue"] = json!(to);
+    }
+    json["dataZoom"] = json!([zoom]);
+    json["toolbox"] = json!({
+        "right": 8, "top": 0, "itemSize": 13,
+        "feature": {"dataZoom": {"yAxisIndex": "none", "title": {"zoom": "Zoom to a range", "back": "Back"}},
+                    "restore": {"title": "Whole run"}},
+    });
+    json["runlensGroup"] = json!(group);
 }
 
 /// The frame of a line chart over a numeric X axis: title, tooltip, legend and titled axes.

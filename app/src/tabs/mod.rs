@@ -11,6 +11,30 @@ pub mod pareto;
 pub mod rate_match;
 pub mod scheduler;
 
+/// A request to open Node Metrics on one run, zoomed to one concurrency's benchmark window
+/// (from a picked Pareto point).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeFocus {
+    pub run_key: String,
+    pub concurrency: Option<u32>,
+}
+
+/// Moves between tabs with what the next tab should show; provided as context by the page.
+#[derive(Clone, Copy)]
+pub struct Navigator {
+    pub tab: leptos::prelude::RwSignal<Tab>,
+    pub node_focus: leptos::prelude::RwSignal<Option<NodeFocus>>,
+}
+
+impl Navigator {
+    /// Open Node Metrics on `focus`.
+    pub fn show_nodes(&self, focus: NodeFocus) {
+        use leptos::prelude::Set;
+        self.node_focus.set(Some(focus));
+        self.tab.set(Tab::NodeMetrics);
+    }
+}
+
 /// The tabs of the page, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {

@@ -1,20 +1,23 @@
 //! Node Metrics tab: worker-log time series of one run on one time axis from the run's start —
 //! prefill, decode, disaggregation flow, vLLM engine stats, TRT-LLM iterations, aggregated
 //! workers — per worker, per DP rank or for the whole cluster, with the mean or sum named on
-//! every chart; and the memory / KV allocation of each worker. The worker computes the series
-//! (`runlens_core::analysis::aggregate::node_metric_series`), named by `node_catalogue`; this
-//! module draws them.
+//! every chart; each benchmark window shaded and labelled on every chart with its steady state,
+//! and a table of whole-window against steady-state numbers; and the memory / KV allocation of
+//! each worker. The worker computes the series
+//! (`runlens_core::analysis::aggregate::node_metric_series`) and the windows
+//! (`runlens_core::analysis::windows`), named by `node_catalogue`; this module draws them.
 
 use crate::components::widgets::RunPicker;
 use crate::data::DatasetRef;
 use charming::series::Line;
 use leptos::prelude::*;
 use runlens_core::analysis::aggregate::{Grouping, Reducer};
+use runlens_core::analysis::windows::{steady_state, BenchmarkWindow, SteadyState};
 
 use crate::tabs::node_catalogue::NodeChart;
 use runlens_core::Dataset;
 
-use super::charts::line_frame;
+use super::charts::{line_frame, linked_time_zoom, with_window_areas};
 use crate::components::chart::Chart as ChartView;
 use crate::components::worker_client::WorkerClient;
 use crate::protocol::ToWorker;
@@ -39,10 +42,27 @@ fn reduction_note(chart: &NodeChart) -> String {
     }
 }
 
-pub fn node_chart_option(chart: &NodeChart) -> String {
+/// The group whose charts share a crosshair and a zoom.
+pub const NODE_CHART_GROUP: &str = "node-metrics";
+
+/// The time range shown around a focused window: the window and a tenth of it on each side.
+pub fn focus_range(w: &BenchmarkWindow) -> (f64, f64) {
+    let margin = (w.end_s - w.start_s).max(1.0) * 0.1;
+    (w.start_s - margin, w.end_s + margin)
+}
+
+pub fn node_chart_option(
+    chart: &NodeChart,
+    windows: &[(BenchmarkWindow, Option<SteadyState>)],
+    focus: Option<(f64, f64)>,
+) -> String {
+    let mut note = reduction_note(chart);
+    if !windows.is_empty() {
+        note.push_str(" · windows shaded, steady state green");
+    }
     let mut c = line_frame(
         &chart.title,
-        &reduction_note(chart),
+        &note,
         "Time since run start (s)",
         &chart.y_name,
     );
@@ -60,7 +80,100 @@ pub fn node_chart_option(chart: &NodeChart) -> String {
                 .data(data),
         );
     }
-    c.to_string()
+    let mut json = with_window_areas(&c, windows);
+    // Within the data: ECharts would shift a range that overruns it instead of cutting it.
+    let (lo, hi) = chart
+        .series
+        .iter()
+        .flat_map(|s| s.elapsed_s.iter().copied())
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    let focus = focus
+        .map(|(from, to)| (from.max(lo), to.min(hi)))
+        .filter(|(from, to)| from < to);
+    linked_time_zoom(&mut json, NODE_CHART_GROUP, focus);
+    json.to_string()
+}
+
+/// `12.3 s`-style cell, `–` when missing.
+fn cell(v: Option<f64>, digits: usize) -> String {
+    v.filter(|v| v.is_finite())
+        .map(|v| format!("{v:.digits$}"))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// Steady-state change of a mean against the whole window, in percent.
+fn change(whole: Option<f64>, steady: Option<f64>) -> String {
+    match (whole, steady) {
+        (Some(w), Some(s)) if w.abs() > 0.0 && w.is_finite() && s.is_finite() => {
+            format!("{:+.1} %", (s - w) / w.abs() * 100.0)
+        }
+        _ => "–".into(),
+    }
+}
+
+/// The table of each window's whole and steady-state numbers, and the ratio control.
+#[component]
+fn SteadyTable(
+    windows: Signal<Vec<(BenchmarkWindow, Option<SteadyState>)>>,
+    steady_ratio: RwSignal<f64>,
+    focused: Signal<Option<u32>>,
+    set_focus: Callback<Option<u32>>,
+) -> impl IntoView {
+    view! {
+        <h3>"Benchmark windows and steady state"</h3>
+        <div class="controls">
+            <label title="The steady state is the longest stretch of a window whose requests in flight (the cluster's sum) stay at or above this share of the window's peak (sglang#30918)">
+                "Steady state: in flight ≥ "
+                <input type="number" id="steady-ratio" class="short" min="0" max="100" step="5"
+                    prop:value=move || format!("{}", (steady_ratio.get() * 100.0).round())
+                    on:change=move |ev| {
+                        if let Some(v) = event_target_value(&ev).parse::<f64>().ok().filter(|v| (0.0..=100.0).contains(v)) {
+                            steady_ratio.set(v / 100.0);
+                        }
+                    } />
+                " % of the window's peak"
+            </label>
+            <button class="small" id="zoom-whole-run" disabled=move || focused.get().is_none() on:click=move |_| set_focus.run(None)>"Show the whole run"</button>
+        </div>
+        {move || {
+            let rows = windows.get();
+            if rows.is_empty() {
+                return view! { <p class="empty" id="steady-empty">"No benchmark window falls within this run's logs: windows come from each result file's end stamp and duration (bench_serving / sa-bench `date` and `duration`, AIPerf `start_time`) on the servers' clock."</p> }.into_any();
+            }
+            view! {
+                <div class="table-scroll"><table id="steady-table">
+                    <thead><tr>
+                        <th>"Window"</th><th>"From–to (s)"</th><th title="The steady stretch">"Steady (s)"</th><th>"Share"</th><th title="Most requests in flight at once">"Peak"</th>
+                        <th title="Mean requests in flight over the window, then over its steady stretch">"In flight"</th><th title="Mean generation throughput (tokens/s) over the window, then over its steady stretch">"Gen tok/s"</th><th></th>
+                    </tr></thead>
+                    <tbody>
+                        {rows.into_iter().map(|(w, s)| {
+                            let span = format!("{:.0}–{:.0}", w.start_s, w.end_s);
+                            let (stretch, share, peak) = match &s {
+                                Some(s) => (format!("{:.0}–{:.0}", s.start_s, s.end_s), format!("{:.0} %", s.share_of(&w) * 100.0), cell(Some(s.peak_in_flight), 0)),
+                                None => ("none".into(), "–".into(), "–".into()),
+                            };
+                            let whole = s.map(|s| s.whole).unwrap_or_default();
+                            let steady = s.map(|s| s.steady).unwrap_or_default();
+                            let c = w.concurrency;
+                            view! {
+                                <tr title=w.source.clone() class:focused=move || c.is_some() && focused.get() == c>
+                                    <td>{w.label()}</td><td class="num">{span}</td><td class="num">{stretch}</td><td class="num">{share}</td><td class="num">{peak}</td>
+                                    <td class="num">{format!("{} → {}", cell(whole.in_flight, 1), cell(steady.in_flight, 1))}</td>
+                                    <td class="num">{format!("{} → {} ({})", cell(whole.gen_throughput, 1), cell(steady.gen_throughput, 1), change(whole.gen_throughput, steady.gen_throughput))}</td>
+                                    <td><button class="small zoom-window" disabled=c.is_none() on:click=move |_| set_focus.run(c)>"Zoom"</button></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+                <p class="caption">"Windows: each result file's timestamp and duration on the servers' clock. Requests in flight and generation throughput are the cluster's sums (decode workers; engine statistics for vLLM), averaged over the window → over its steady stretch; the difference is warm-up and drain."</p>
+            }.into_any()
+        }}
+    }
 }
 
 /// CSV of one chart's lines: `series,elapsed_s,value`.
@@ -109,7 +222,11 @@ fn runs_with_logs(ds: &Dataset) -> Vec<(String, String)> {
 }
 
 #[component]
-pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> impl IntoView {
+pub fn NodeMetricsTab(
+    dataset: Signal<Option<DatasetRef>>,
+    client: WorkerClient,
+    steady_ratio: RwSignal<f64>,
+) -> impl IntoView {
     let run = RwSignal::new(None::<String>);
     let grouping = RwSignal::new(Grouping::Cluster);
     let reducer = RwSignal::new(Reducer::Mean);
@@ -135,13 +252,52 @@ pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient)
     });
     let charts = Signal::derive(move || {
         client.node_charts.with(|c| match (c, run.get()) {
-            (Some((k, g, r, charts)), Some(run))
+            (Some((k, g, r, charts, _)), Some(run))
                 if *k == run && *g == grouping.get() && *r == reducer.get() =>
             {
                 charts.clone()
             }
             _ => Vec::new(),
         })
+    });
+    // The run's windows with their steady state at the chosen ratio.
+    let windows = Memo::new(move |_| {
+        let ratio = steady_ratio.get();
+        client.node_charts.with(|c| match (c, run.get()) {
+            (Some((k, _, _, _, windows)), Some(run)) if *k == run => windows
+                .iter()
+                .map(|w| (w.clone(), steady_state(w, ratio)))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    });
+    let windows = Signal::from(windows);
+    // The window shown zoomed, as (run, concurrency): from a picked Pareto point or a table
+    // row. It applies to its run only, so picking another run shows all of that one.
+    let focus = RwSignal::new(None::<(String, u32)>);
+    if let Some(nav) = use_context::<crate::tabs::Navigator>() {
+        Effect::new(move |_| {
+            if let Some(f) = nav.node_focus.get() {
+                focus.set(f.concurrency.map(|c| (f.run_key.clone(), c)));
+                run.set(Some(f.run_key));
+                nav.node_focus.set(None);
+            }
+        });
+    }
+    let focused = Signal::derive(move || {
+        let (key, c) = focus.get()?;
+        (run.get().as_ref() == Some(&key)).then_some(c)
+    });
+    let zoom_range = Signal::derive(move || {
+        let c = focused.get()?;
+        windows.with(|w: &Vec<(BenchmarkWindow, Option<SteadyState>)>| {
+            w.iter()
+                .find(|(w, _)| w.concurrency == Some(c))
+                .map(|(w, _)| focus_range(w))
+        })
+    });
+    let set_focus = Callback::new(move |c: Option<u32>| {
+        focus.set(c.and_then(|c| Some((run.get_untracked()?, c))));
     });
     let radio = move |id: &'static str,
                       label: &'static str,
@@ -193,6 +349,7 @@ pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient)
             {radio("reducer-mean", "Mean", Signal::derive(move || reducer.get() == Reducer::Mean), Callback::new(move |_| reducer.set(Reducer::Mean)))}
             {radio("reducer-sum", "Sum", Signal::derive(move || reducer.get() == Reducer::Sum), Callback::new(move |_| reducer.set(Reducer::Sum)))}
         </div>
+        {move || (!runs.get().is_empty()).then(|| view! { <SteadyTable windows=windows steady_ratio=steady_ratio focused=focused set_focus=set_focus /> })}
         {move || {
             if runs.get().is_empty() {
                 return view! { <p class="empty" id="node-empty">"No worker log with metric lines was loaded (SGLang `Prefill/Decode batch`, vLLM engine statistics or TRT-LLM iteration lines)."</p> }.into_any();
@@ -207,7 +364,7 @@ pub fn NodeMetricsTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient)
                     <div class="chart-grid">
                         {in_section.into_iter().map(|chart| {
                             let id = format!("node-{}", chart.id);
-                            let option = Signal::derive({ let c = chart.clone(); move || Some(node_chart_option(&c)) });
+                            let option = Signal::derive({ let c = chart.clone(); move || Some(windows.with(|w| node_chart_option(&c, w, zoom_range.get()))) });
                             let csv = Signal::derive({ let c = chart.clone(); move || node_chart_csv(&c) });
                             view! { <ChartView id=id option=option empty=Signal::derive(String::new) csv=csv /> }
                         }).collect_view()}
@@ -240,7 +397,8 @@ mod tests {
             Reducer::Sum,
             1.0,
         ));
-        let json: serde_json::Value = serde_json::from_str(&node_chart_option(&charts[0])).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&node_chart_option(&charts[0], &[], None)).unwrap();
         let title = if json["title"].is_array() {
             &json["title"][0]
         } else {
@@ -253,5 +411,53 @@ mod tests {
             "series,elapsed_s,value\n\"all workers\",0,30\n"
         );
         assert_eq!(runs_with_logs(&ds), vec![("r".to_owned(), "r".to_owned())]);
+    }
+
+    #[test]
+    fn demo_windows_are_shaded_and_labelled_with_their_steady_state() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
+        let ds = ingest.dataset();
+        let run = ds
+            .runs
+            .iter()
+            .find(|r| r.job_id.value == "4242001")
+            .unwrap();
+        let windows: Vec<_> = runlens_core::analysis::windows::benchmark_windows(&ds, &run.key)
+            .into_iter()
+            .map(|w| {
+                let s = steady_state(&w, 0.9);
+                (w, s)
+            })
+            .collect();
+        assert_eq!(windows.len(), 5);
+        let charts = charts_of(node_metric_series(
+            &ds,
+            &run.key,
+            Grouping::Cluster,
+            Reducer::Sum,
+            1.0,
+        ));
+        let json: serde_json::Value =
+            serde_json::from_str(&node_chart_option(&charts[0], &windows, Some((-50.0, 2.0))))
+                .unwrap();
+        let areas = json["series"][0]["markArea"]["data"].as_array().unwrap();
+        assert_eq!(areas.len(), 10, "each window and its steady stretch");
+        let labels: Vec<&str> = areas
+            .iter()
+            .filter_map(|a| a[0]["name"].as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        assert_eq!(labels, ["c=4", "c=16", "c=64", "c=128", "c=256"]);
+        assert_eq!(areas[0][0]["xAxis"].as_f64(), Some(windows[0].0.start_s));
+        assert_eq!(areas[1][1]["xAxis"].as_f64(), windows[0].1.map(|s| s.end_s));
+        let first = charts[0]
+            .series
+            .iter()
+            .filter_map(|s| s.elapsed_s.first().copied())
+            .fold(f64::INFINITY, f64::min);
+        assert_eq!(json["dataZoom"][0]["startValue"], first, "cut to the data");
+        assert_eq!(json["dataZoom"][0]["endValue"], 2.0);
+        assert_eq!(json["runlensGroup"], NODE_CHART_GROUP);
     }
 }

@@ -13,10 +13,11 @@ use runlens_core::model::{Run, Topology};
 
 use crate::tabs::node_catalogue::NodeChart;
 
-use super::charts::line_frame;
+use super::charts::{line_frame, with_window_areas};
 use crate::components::chart::Chart as ChartView;
 use crate::components::worker_client::WorkerClient;
 use crate::protocol::ToWorker;
+use runlens_core::analysis::windows::BenchmarkWindow;
 
 /// The rate-match option from the cluster-grouped node charts of a run.
 pub fn rate_match_option(
@@ -24,6 +25,7 @@ pub fn rate_match_option(
     charts: &[NodeChart],
     per_request: bool,
     reducer: Reducer,
+    windows: &[BenchmarkWindow],
 ) -> Option<String> {
     let line = |metric: NodeMetric| {
         charts
@@ -85,7 +87,8 @@ pub fn rate_match_option(
             .show_symbol(false)
             .data(scaled(decode, osl)),
     );
-    Some(chart.to_string())
+    let shaded: Vec<_> = windows.iter().map(|w| (w.clone(), None)).collect();
+    Some(with_window_areas(&chart, &shaded).to_string())
 }
 
 /// `1 worker rank` / `3 worker ranks`: what a line combines.
@@ -151,8 +154,10 @@ pub fn RateMatchTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -
                 .and_then(|ds| ds.runs.iter().find(|r| r.key == key).cloned())
         })?;
         client.node_charts.with(|c| match c {
-            Some((k, Grouping::Cluster, red, charts)) if *k == key && *red == reducer.get() => {
-                rate_match_option(&r, charts, per_request.get(), reducer.get())
+            Some((k, Grouping::Cluster, red, charts, windows))
+                if *k == key && *red == reducer.get() =>
+            {
+                rate_match_option(&r, charts, per_request.get(), reducer.get(), windows)
             }
             _ => None,
         })
@@ -232,12 +237,14 @@ mod tests {
             Reducer::Sum,
             1.0,
         ));
-        let tokens: serde_json::Value =
-            serde_json::from_str(&rate_match_option(run, &charts, false, Reducer::Sum).unwrap())
-                .unwrap();
-        let requests: serde_json::Value =
-            serde_json::from_str(&rate_match_option(run, &charts, true, Reducer::Sum).unwrap())
-                .unwrap();
+        let tokens: serde_json::Value = serde_json::from_str(
+            &rate_match_option(run, &charts, false, Reducer::Sum, &[]).unwrap(),
+        )
+        .unwrap();
+        let requests: serde_json::Value = serde_json::from_str(
+            &rate_match_option(run, &charts, true, Reducer::Sum, &[]).unwrap(),
+        )
+        .unwrap();
         let first =
             |v: &serde_json::Value, s: usize| v["series"][s]["data"][0][1].as_f64().unwrap();
         assert_eq!(
