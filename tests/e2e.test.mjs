@@ -798,6 +798,16 @@ test('a picked Pareto point opens Node Metrics zoomed to its window; node charts
     assert.equal(z.group, 'node-metrics', `${id} is linked`);
   }
   assert.ok(await page.locator('#steady-table tr.focused').innerText().then((t) => t.startsWith('c=64')));
+  assert.match(await page.locator('#zoom-covers').innerText(), /covering c=16 \(\d+ %\), c=64 \(100 %\), c=128 \(\d+ %\)\./);
+  // Zooming one chart zooms the others (linked), and the page says which windows are in view.
+  await page.evaluate(() => window.echarts.getInstanceByDom(document.getElementById('node-decode-running'))
+    .dispatchAction({ type: 'dataZoom', startValue: 300, endValue: 400 }));
+  await page.waitForFunction(() => /^In view: 300–400 s, covering c=64 \(45 %\)\.$/.test(document.querySelector('#zoom-covers').innerText));
+  const other = await page.evaluate(() => {
+    const axis = window.echarts.getInstanceByDom(document.getElementById('node-prefill-input-throughput')).getModel().getComponent('xAxis', 0).axis;
+    return axis.scale.getExtent();
+  });
+  assert.ok(Math.abs(other[0] - 300) < 1 && Math.abs(other[1] - 400) < 1, `linked zoom: ${other}`);
   await page.screenshot({ path: path.join(artifacts, 'node-focus-c64.png'), fullPage: false });
   // Another row's Zoom, then the whole run again.
   await page.locator('#steady-table tbody tr', { hasText: 'c=256' }).locator('button.zoom-window').click();

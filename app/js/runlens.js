@@ -116,6 +116,16 @@
       chart.group = option.runlensGroup;
       echarts.connect(option.runlensGroup);
       delete option.runlensGroup;
+      // The time range in view after a zoom, as a DOM event the page answers (which benchmark
+      // windows it covers).
+      if (!chart.__runlensZoom) {
+        chart.__runlensZoom = true;
+        chart.on('datazoom', () => {
+          const axis = chart.getModel().getComponent('xAxis', 0).axis;
+          const [from, to] = axis.scale.getExtent();
+          el.dispatchEvent(new CustomEvent('runlens-zoom', { bubbles: true, detail: JSON.stringify([from, to]) }));
+        });
+      }
     }
     chart.setOption(option, { notMerge: true });
   }

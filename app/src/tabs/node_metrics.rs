@@ -114,6 +114,31 @@ fn change(whole: Option<f64>, steady: Option<f64>) -> String {
     }
 }
 
+/// Share of `w` inside `[from, to]`, 0–1.
+pub fn covered_share((from, to): (f64, f64), w: &BenchmarkWindow) -> f64 {
+    let span = w.end_s - w.start_s;
+    if span <= 0.0 {
+        return 0.0;
+    }
+    ((to.min(w.end_s) - from.max(w.start_s)) / span).clamp(0.0, 1.0)
+}
+
+/// "In view: 284–507 s, covering c=64 (100 %), c=128 (3 %)".
+fn covered_text(range: (f64, f64), windows: &[(BenchmarkWindow, Option<SteadyState>)]) -> String {
+    let covered: Vec<String> = windows
+        .iter()
+        .map(|(w, _)| (w.label(), covered_share(range, w)))
+        .filter(|(_, share)| *share > 0.0)
+        .map(|(label, share)| format!("{label} ({:.0} %)", share * 100.0))
+        .collect();
+    let span = format!("In view: {:.0}–{:.0} s", range.0, range.1);
+    if covered.is_empty() {
+        format!("{span}, outside every benchmark window.")
+    } else {
+        format!("{span}, covering {}.", covered.join(", "))
+    }
+}
+
 /// The table of each window's whole and steady-state numbers, and the ratio control.
 #[component]
 fn SteadyTable(
@@ -121,6 +146,7 @@ fn SteadyTable(
     steady_ratio: RwSignal<f64>,
     focused: Signal<Option<u32>>,
     set_focus: Callback<Option<u32>>,
+    in_view: Signal<Option<(f64, f64)>>,
 ) -> impl IntoView {
     view! {
         <h3>"Benchmark windows and steady state"</h3>
@@ -170,6 +196,7 @@ fn SteadyTable(
                         }).collect_view()}
                     </tbody>
                 </table></div>
+                <p class="caption" id="zoom-covers">{move || in_view.get().map(|range| windows.with(|w| covered_text(range, w)))}</p>
                 <p class="caption">"Windows: each result file's timestamp and duration on the servers' clock. Requests in flight and generation throughput are the cluster's sums (decode workers; engine statistics for vLLM), averaged over the window → over its steady stretch; the difference is warm-up and drain."</p>
             }.into_any()
         }}
@@ -299,6 +326,24 @@ pub fn NodeMetricsTab(
     let set_focus = Callback::new(move |c: Option<u32>| {
         focus.set(c.and_then(|c| Some((run.get_untracked()?, c))));
     });
+    // The range a zoom on any chart brought into view (the charts are linked): which windows
+    // it covers is said under the table. A new focus or run starts from its own range.
+    let zoomed = RwSignal::new(None::<(f64, f64)>);
+    Effect::new(move |_| {
+        let _ = (zoom_range.get(), run.get());
+        zoomed.set(None);
+    });
+    let on_zoom = move |ev: web_sys::Event| {
+        use wasm_bindgen::JsCast;
+        let range = ev
+            .dyn_ref::<web_sys::CustomEvent>()
+            .and_then(|e| e.detail().as_string())
+            .and_then(|d| serde_json::from_str::<(f64, f64)>(&d).ok());
+        if let Some(r) = range.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b) {
+            zoomed.set(Some(r));
+        }
+    };
+    let in_view = Signal::derive(move || zoomed.get().or(zoom_range.get()));
     let radio = move |id: &'static str,
                       label: &'static str,
                       checked: Signal<bool>,
@@ -349,7 +394,7 @@ pub fn NodeMetricsTab(
             {radio("reducer-mean", "Mean", Signal::derive(move || reducer.get() == Reducer::Mean), Callback::new(move |_| reducer.set(Reducer::Mean)))}
             {radio("reducer-sum", "Sum", Signal::derive(move || reducer.get() == Reducer::Sum), Callback::new(move |_| reducer.set(Reducer::Sum)))}
         </div>
-        {move || (!runs.get().is_empty()).then(|| view! { <SteadyTable windows=windows steady_ratio=steady_ratio focused=focused set_focus=set_focus /> })}
+        {move || (!runs.get().is_empty()).then(|| view! { <SteadyTable windows=windows steady_ratio=steady_ratio focused=focused set_focus=set_focus in_view=in_view /> })}
         {move || {
             if runs.get().is_empty() {
                 return view! { <p class="empty" id="node-empty">"No worker log with metric lines was loaded (SGLang `Prefill/Decode batch`, vLLM engine statistics or TRT-LLM iteration lines)."</p> }.into_any();
@@ -357,7 +402,7 @@ pub fn NodeMetricsTab(
             let charts = charts.get();
             let mut sections: Vec<String> = charts.iter().map(|c| c.section.clone()).collect();
             sections.dedup();
-            sections.into_iter().map(|section| {
+            let sections = sections.into_iter().map(|section| {
                 let in_section: Vec<NodeChart> = charts.iter().filter(|c| c.section == section).cloned().collect();
                 view! {
                     <h3>{section}</h3>
@@ -370,7 +415,8 @@ pub fn NodeMetricsTab(
                         }).collect_view()}
                     </div>
                 }
-            }).collect_view().into_any()
+            }).collect_view();
+            view! { <div class="node-charts" on:runlens-zoom=on_zoom>{sections}</div> }.into_any()
         }}
         {memory}
     }
@@ -411,6 +457,30 @@ mod tests {
             "series,elapsed_s,value\n\"all workers\",0,30\n"
         );
         assert_eq!(runs_with_logs(&ds), vec![("r".to_owned(), "r".to_owned())]);
+    }
+
+    #[test]
+    fn a_zoomed_range_says_which_windows_it_covers() {
+        let w = |c: u32, start_s: f64, end_s: f64| BenchmarkWindow {
+            concurrency: Some(c),
+            request_rate: None,
+            start_s,
+            end_s,
+            source: String::new(),
+            bucket_s: 1.0,
+            in_flight: Vec::new(),
+            gen_throughput: Vec::new(),
+        };
+        let windows = vec![(w(4, 0.0, 100.0), None), (w(16, 110.0, 210.0), None)];
+        assert_eq!(covered_share((50.0, 120.0), &windows[0].0), 0.5);
+        assert_eq!(
+            covered_text((50.0, 120.0), &windows),
+            "In view: 50–120 s, covering c=4 (50 %), c=16 (10 %)."
+        );
+        assert_eq!(
+            covered_text((300.0, 400.0), &windows),
+            "In view: 300–400 s, outside every benchmark window."
+        );
     }
 
     #[test]
