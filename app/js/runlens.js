@@ -92,8 +92,39 @@
     return best;
   }
 
+  // Legends show every series where they fit: names cut at LEGEND_TEXT_PX (the full name on
+  // hover), wrapped onto up to LEGEND_MAX_LINES lines with the plot shrunk to make room; a
+  // longer list pages, as before.
+  const LEGEND_TEXT_PX = 150;
+  const LEGEND_LINE_PX = 22;
+  const LEGEND_MAX_LINES = 4;
+  let measure;
+  function fitLegend(option, width) {
+    const legend = Array.isArray(option.legend) ? option.legend[0] : option.legend;
+    if (!legend || legend.show === false || legend.orient === 'vertical') return;
+    const names = (option.series || []).map((s) => s.name).filter((n) => n);
+    if (!names.length || !width) return;
+    measure = measure || document.createElement('canvas').getContext('2d');
+    measure.font = '12px sans-serif';
+    const available = Math.max(120, width - 40);
+    let lines = 1;
+    let used = 0;
+    for (const name of names) {
+      const w = Math.min(measure.measureText(name).width, LEGEND_TEXT_PX) + 35;
+      if (used > 0 && used + w > available) { lines += 1; used = 0; }
+      used += w;
+    }
+    legend.textStyle = Object.assign({}, legend.textStyle, { width: LEGEND_TEXT_PX, overflow: 'truncate' });
+    legend.tooltip = { show: true };
+    if (lines > LEGEND_MAX_LINES) return;
+    legend.type = 'plain';
+    const grid = Array.isArray(option.grid) ? option.grid[0] : option.grid;
+    if (grid && typeof grid.bottom === 'number') grid.bottom += (lines - 1) * LEGEND_LINE_PX;
+  }
+
   function chartRender(el, optionJson, tooltipFieldsJson, pick) {
     const option = JSON.parse(optionJson);
+    fitLegend(option, el.clientWidth);
     const fields = JSON.parse(tooltipFieldsJson || '[]');
     if (fields.length) option.tooltip = Object.assign({}, option.tooltip || {}, { formatter: tooltipFormatter(fields) });
     let chart = echarts.getInstanceByDom(el);
