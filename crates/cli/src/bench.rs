@@ -1,12 +1,14 @@
 //! `runlens bench [--mb N]`: parse throughput of the worker-log parser on a generated dense
 //! SGLang log (DP/TP/EP-tagged prefill and decode lines with millisecond timestamps), the hot
 //! path of a 1 GB run. Prints MB/s and samples/s; `cargo xtask bench` runs it in release mode.
-//! Also the vLLM scheduler CSV stream on a generated `per_iteration_requests.csv` of the same
+//! Then the time to build every Node Metrics series of that log per grouping (the page's
+//! toggles). Also the vLLM scheduler CSV stream on a generated `per_iteration_requests.csv` of the same
 //! size (the one scheduler file that grows with requests × iterations).
 
 use std::time::Instant;
 
 use anyhow::{ensure, Result};
+use runlens_core::analysis::aggregate::{node_metric_series, Grouping, Reducer};
 use runlens_core::Ingest;
 
 /// A dense disaggregated-decode style log of about `bytes` bytes, and its number of batch lines.
@@ -98,12 +100,31 @@ pub fn run(mb: usize) -> Result<String> {
         "parsed {samples} samples from {lines} batch lines"
     );
     let mbs = log.len() as f64 / 1e6 / elapsed;
+    // The Node Metrics toggles: every chart's series of the run, per grouping.
+    let run_key = ds
+        .worker_logs
+        .first()
+        .map(|l| l.run_key.clone())
+        .unwrap_or_default();
+    let mut node_ms = Vec::new();
+    for (name, grouping) in [
+        ("per_worker", Grouping::PerWorker),
+        ("by_dp_rank", Grouping::ByDpRank),
+        ("cluster", Grouping::Cluster),
+    ] {
+        let started = Instant::now();
+        let series = node_metric_series(&ds, &run_key, grouping, Reducer::Mean, 1.0);
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        ensure!(!series.is_empty(), "no node series for {name}");
+        node_ms.push(format!("\"{name}\": {ms:.1}"));
+    }
     drop(ds);
     drop(ingest);
     let (sched_mbs, sched_rows) = scheduler_csv(mb)?;
     Ok(format!(
-        "{{\"bench\": \"sglang-worker-log\", \"bytes\": {}, \"lines\": {lines}, \"seconds\": {elapsed:.3}, \"mb_per_s\": {mbs:.1}, \"samples_per_s\": {:.0}, \"scheduler_csv_mb_per_s\": {sched_mbs:.1}, \"scheduler_csv_rows\": {sched_rows}}}",
+        "{{\"bench\": \"sglang-worker-log\", \"bytes\": {}, \"lines\": {lines}, \"seconds\": {elapsed:.3}, \"mb_per_s\": {mbs:.1}, \"samples_per_s\": {:.0}, \"scheduler_csv_mb_per_s\": {sched_mbs:.1}, \"scheduler_csv_rows\": {sched_rows}, \"node_series_ms\": {{{}}}}}",
         log.len(),
-        samples as f64 / elapsed
+        samples as f64 / elapsed,
+        node_ms.join(", ")
     ))
 }

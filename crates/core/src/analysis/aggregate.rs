@@ -45,7 +45,8 @@ pub struct AggregatedSeries {
 /// print at most 7 significant digits, which `f32` holds exactly.
 pub fn f32_as_decimal(v: f32) -> f64 {
     let d = f64::from(v);
-    if d == 0.0 || !d.is_finite() {
+    // Whole numbers (counts: most fields) are exact already.
+    if d == d.trunc() || !d.is_finite() {
         return d;
     }
     let scale = 10f64.powi(7 - d.abs().log10().ceil() as i32);
@@ -57,6 +58,73 @@ struct Member<'a> {
     time: &'a [f64],
     values: &'a [f32],
     start: f64,
+}
+
+/// Which row of the slot table holds each time bucket, rows made in first-seen order. A dense
+/// table indexed by bucket when the group's buckets span a bounded range (the usual case: one
+/// array index per bucket change), a hash map when outlying timestamps stretch it.
+enum BucketRows {
+    Dense { first: i64, rows: Vec<u32> },
+    Sparse(std::collections::HashMap<i64, usize>),
+}
+
+impl BucketRows {
+    /// Buckets a dense table may span (4 bytes each).
+    const MAX_DENSE: i64 = 1 << 22;
+
+    fn new(members: &[&Member<'_>], bucket_s: f64) -> Self {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for m in members {
+            for t in m.time.iter().filter(|t| t.is_finite()) {
+                let b = ((t - m.start) / bucket_s).floor() as i64;
+                lo = lo.min(b);
+                hi = hi.max(b);
+            }
+        }
+        match hi.checked_sub(lo) {
+            Some(span) if (0..Self::MAX_DENSE).contains(&span) => BucketRows::Dense {
+                first: lo,
+                rows: vec![u32::MAX; span as usize + 1],
+            },
+            _ => BucketRows::Sparse(Default::default()),
+        }
+    }
+
+    /// The row of bucket `b`, made by `new_row` when first seen.
+    fn row(&mut self, b: i64, new_row: impl FnOnce() -> usize) -> usize {
+        match self {
+            BucketRows::Dense { first, rows } => {
+                let Some(slot) = usize::try_from(b - *first)
+                    .ok()
+                    .and_then(|i| rows.get_mut(i))
+                else {
+                    return new_row(); // not reached: every bucket is in range
+                };
+                if *slot == u32::MAX {
+                    *slot = new_row() as u32;
+                }
+                *slot as usize
+            }
+            BucketRows::Sparse(map) => *map.entry(b).or_insert_with(new_row),
+        }
+    }
+
+    /// `(bucket, row)` of every bucket seen, in bucket order.
+    fn sorted(self) -> Vec<(i64, usize)> {
+        match self {
+            BucketRows::Dense { first, rows } => rows
+                .into_iter()
+                .enumerate()
+                .filter(|(_, r)| *r != u32::MAX)
+                .map(|(i, r)| (first + i as i64, r as usize))
+                .collect(),
+            BucketRows::Sparse(map) => {
+                let mut v: Vec<(i64, usize)> = map.into_iter().collect();
+                v.sort_unstable();
+                v
+            }
+        }
+    }
 }
 
 fn worker_label(l: &RunWorkerLog) -> String {
@@ -118,7 +186,7 @@ pub fn aggregate(
             // samples mostly share a bucket and a value, so the bucket's row is looked up and
             // the value converted only when they change.
             let width = in_group.len();
-            let mut row_of: std::collections::HashMap<i64, usize> = Default::default();
+            let mut row_of = BucketRows::new(&in_group, bucket_s);
             let mut slots: Vec<(f64, u32)> = Vec::new();
             for (mi, m) in in_group.iter().enumerate() {
                 let (mut last_bucket, mut row) = (None, 0);
@@ -130,7 +198,7 @@ pub fn aggregate(
                     let b = ((t - m.start) / bucket_s).floor() as i64;
                     if last_bucket != Some(b) {
                         last_bucket = Some(b);
-                        row = *row_of.entry(b).or_insert_with(|| {
+                        row = row_of.row(b, || {
                             slots.resize(slots.len() + width, (0.0, 0));
                             slots.len() / width - 1
                         });
@@ -145,8 +213,7 @@ pub fn aggregate(
                     }
                 }
             }
-            let mut buckets: Vec<(i64, usize)> = row_of.into_iter().collect();
-            buckets.sort_unstable();
+            let buckets = row_of.sorted();
             let single = in_group.len() == 1;
             let (mut elapsed_s, mut values) = (Vec::new(), Vec::new());
             for (b, row) in buckets {
@@ -570,6 +637,42 @@ pub fn node_metric_series(
 #[cfg(test)]
 mod chart_tests {
     use super::*;
+
+    #[test]
+    fn outlying_timestamps_bucket_like_close_ones() {
+        // Buckets spanning more than a dense table takes go through the hash map: same lines.
+        let members = |far: f64| {
+            let time = vec![0.0, 0.2, 1.5, far, f64::NAN];
+            let values = vec![1.0f32, 3.0, 5.0, 7.0, 9.0];
+            (time, values)
+        };
+        let rows = |far: f64| {
+            let (time, values) = members(far);
+            let m = Member {
+                group: "g".into(),
+                time: &time,
+                values: &values,
+                start: 0.0,
+            };
+            let mut table = BucketRows::new(&[&m], 1.0);
+            let dense = matches!(table, BucketRows::Dense { .. });
+            let mut next = 0;
+            for t in time.iter().filter(|t| t.is_finite()) {
+                table.row(t.floor() as i64, || {
+                    next += 1;
+                    next - 1
+                });
+            }
+            (dense, table.sorted())
+        };
+        let (dense, near) = rows(10.0);
+        let (sparse, far) = rows(1e12);
+        assert!(dense && !sparse);
+        assert_eq!(near, vec![(0, 0), (1, 1), (10, 2)]);
+        assert_eq!(far, vec![(0, 0), (1, 1), (1_000_000_000_000, 2)]);
+        assert_eq!(f32_as_decimal(0.52), 0.52);
+        assert_eq!(f32_as_decimal(64.0), 64.0);
+    }
 
     #[test]
     fn long_runs_get_wider_round_buckets() {
