@@ -1,6 +1,7 @@
-//! Real LLMPerf summaries and TensorRT-LLM benchmark reports from `fixtures/realdata/llmperf`
-//! and `fixtures/realdata/trtllm`: each number runlens reports equals the file's own, read here
-//! independently (serde_json, or the literal text of the console report), in the model's units.
+//! Real LLMPerf summaries, TensorRT-LLM benchmark reports and genai-perf exports from
+//! `fixtures/realdata/{llmperf,trtllm,genai-perf}`: each number runlens reports equals the file's
+//! own, read here independently (serde_json, the csv crate, or the literal text of the console
+//! report), in the model's units.
 
 use std::path::PathBuf;
 
@@ -250,4 +251,117 @@ fn malformed_variants_of_the_real_files_are_errors_not_panics() {
             );
         }
     }
+}
+
+/// The repository path a real-data file was copied from (`owner__repo__a__b.csv` → `a/b.csv`),
+/// so the reader sees the folder names the producer wrote (genai-perf's `…-concurrency10/`).
+fn original_path(path: &std::path::Path) -> String {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.splitn(3, "__").nth(2).unwrap().replace("__", "/")
+}
+
+fn genai_point(path: &std::path::Path) -> BenchmarkPoint {
+    let mut ingest = Ingest::new();
+    ingest.add_bytes(&original_path(path), &std::fs::read(path).unwrap());
+    let ds = ingest.dataset();
+    assert!(ds.diagnostics.is_empty(), "{path:?}: {:?}", ds.diagnostics);
+    let points: Vec<&BenchmarkPoint> = ds.runs.iter().flat_map(|r| &r.points).collect();
+    assert_eq!(points.len(), 1, "{path:?}");
+    points[0].clone()
+}
+
+#[test]
+fn real_genai_perf_csv_reads_its_own_numbers() {
+    let files = files("genai-perf", "csv");
+    assert_eq!(files.len(), 2);
+    for path in &files {
+        // The file's cells, read here with the csv crate: `name -> [cells]`.
+        let mut rows = std::collections::HashMap::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_path(path)
+            .unwrap();
+        for r in reader.records() {
+            let r = r.unwrap();
+            let cells: Vec<f64> = r
+                .iter()
+                .skip(1)
+                .filter_map(|c| c.replace(',', "").parse().ok())
+                .collect();
+            rows.insert(r[0].to_owned(), cells);
+        }
+        let cell = |name: &str, i: usize| rows[name][i];
+        let p = genai_point(path);
+        let name = path.display();
+        assert_eq!(p.tool, "genai-perf-csv", "{name}");
+        let latency = "Request Latency (ms)";
+        // Columns avg,min,max,p99,p95,p90,p75,p50,…
+        assert_eq!(p.e2el_ms.mean, Some(cell(latency, 0)), "{name}");
+        assert_eq!(p.e2el_ms.p99, Some(cell(latency, 3)), "{name}");
+        assert_eq!(p.e2el_ms.p90, Some(cell(latency, 5)), "{name}");
+        assert_eq!(p.e2el_ms.median, Some(cell(latency, 7)), "{name}");
+        assert_eq!(
+            p.output_throughput,
+            Some(cell("Output Token Throughput (tokens/sec)", 0))
+        );
+        assert_eq!(
+            p.request_throughput,
+            Some(cell("Request Throughput (per sec)", 0))
+        );
+        assert_eq!(
+            p.completed,
+            Some(cell("Request Count (count)", 0) as u64),
+            "{name}"
+        );
+        // Not streamed: no first token, so no TTFT and no ITL.
+        assert_eq!(p.ttft_ms.mean, None, "{name}");
+        let folder = original_path(path);
+        let c: u32 = folder
+            .rsplit_once("-concurrency")
+            .unwrap()
+            .1
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(p.concurrency, Some(c), "{name}");
+    }
+}
+
+#[test]
+fn real_genai_perf_json_reads_its_own_numbers_and_drops_a_non_streaming_ttft() {
+    let files = files("genai-perf", "json");
+    assert_eq!(files.len(), 1);
+    let path = &files[0];
+    let raw: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let p = genai_point(path);
+    assert_eq!(p.tool, "genai-perf-json");
+    let lat = &raw["request_latency"];
+    assert_eq!(p.e2el_ms.mean, lat["avg"].as_f64());
+    assert_eq!(p.e2el_ms.median, lat["p50"].as_f64());
+    assert_eq!(p.e2el_ms.p90, lat["p90"].as_f64());
+    assert_eq!(p.e2el_ms.p99, lat["p99"].as_f64());
+    assert_eq!(p.e2el_ms.std, lat["std"].as_f64());
+    assert_eq!(
+        p.output_throughput,
+        raw["output_token_throughput"]["avg"].as_f64()
+    );
+    assert_eq!(
+        p.request_throughput,
+        raw["request_throughput"]["avg"].as_f64()
+    );
+    assert_eq!(
+        p.completed,
+        raw["request_count"]["avg"].as_f64().map(|c| c as u64)
+    );
+    // `endpoint.streaming` is false and the TTFT block equals the latency block.
+    assert_eq!(raw["input_config"]["endpoint"]["streaming"], false);
+    assert_eq!(raw["time_to_first_token"], raw["request_latency"]);
+    assert_eq!(p.ttft_ms.mean, None);
+    assert_eq!(
+        p.concurrency.map(u64::from),
+        raw["input_config"]["perf_analyzer"]["stimulus"]["concurrency"].as_u64()
+    );
 }
