@@ -11,7 +11,7 @@ use runlens_core::Dataset;
 use serde_json::json;
 
 use crate::cli::ReportFormat;
-use crate::table;
+use crate::table::{self, number};
 
 fn severity(s: Severity) -> &'static str {
     match s {
@@ -61,11 +61,6 @@ pub fn write_health(ds: &Dataset, format: ReportFormat, out: &mut dyn Write) -> 
             Ok(())
         }
     }
-}
-
-fn number(x: Option<f64>, digits: usize) -> String {
-    x.filter(|v| v.is_finite())
-        .map_or("-".into(), |v| format!("{v:.digits$}"))
 }
 
 /// Per run with worker logs and stamped results, its windows and their steady state.

@@ -9,13 +9,10 @@ use runlens_core::Dataset;
 use serde_json::{json, Value};
 
 use crate::cli::ReportFormat;
+use crate::table;
 
 fn num(v: f64, digits: usize) -> String {
-    if v.is_finite() {
-        format!("{v:.digits$}")
-    } else {
-        "–".into()
-    }
+    table::number(Some(v), digits)
 }
 
 fn summary_row(name: &str, s: &Summary) -> String {

@@ -8,7 +8,7 @@ use runlens_core::Dataset;
 use serde_json::json;
 
 use crate::cli::ReportFormat;
-use crate::table;
+use crate::table::{self, number};
 
 fn basis_text(basis: &SloBasis) -> String {
     match basis {
@@ -16,11 +16,6 @@ fn basis_text(basis: &SloBasis) -> String {
         SloBasis::Percentile { percentile } => format!("summary p{percentile}"),
         SloBasis::Unknown => "nothing to judge by".into(),
     }
-}
-
-fn number(x: Option<f64>, digits: usize) -> String {
-    x.filter(|v| v.is_finite())
-        .map_or("-".into(), |v| format!("{v:.digits$}"))
 }
 
 /// The objective in words: "TTFT <= 2000 ms, TPOT <= 50 ms, for 90 % of requests".

@@ -1,6 +1,12 @@
 //! Aligned text tables: left-aligned columns two spaces apart, trailing blanks trimmed — the
 //! `text` format of `summary`, `points` and `nodes`.
 
+/// A number with `digits` decimals for a table cell, `-` when missing or not finite.
+pub fn number(x: Option<f64>, digits: usize) -> String {
+    x.filter(|v| v.is_finite())
+        .map_or("-".into(), |v| format!("{v:.digits$}"))
+}
+
 /// Render `rows` (the header first) with every column as wide as its widest cell.
 pub fn aligned<R: AsRef<[String]>>(rows: &[R]) -> String {
     let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
