@@ -819,6 +819,40 @@ test('a picked Pareto point opens Node Metrics zoomed to its window; node charts
   await finish(session);
 });
 
+test('compare: bootstraps of 10 000 requests per side run in the page, and the page says how long they took', async () => {
+  const session = await openPage();
+  const { page } = session;
+  // Two bench_serving results at one concurrency, 10 000 requests each (seeded noise).
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const result = (scale) => {
+    const n = 10000;
+    const ttfts = [], itls = [], out = [], inp = [];
+    for (let i = 0; i < n; i++) {
+      ttfts.push(scale * (0.2 + 0.1 * rand()));
+      itls.push([scale * (0.5 + 0.2 * rand())]);
+      out.push(100);
+      inp.push(1000);
+    }
+    return Buffer.from(JSON.stringify({ date: '20260101-000000', backend: 'vllm', model_id: 'm', num_prompts: n, completed: n, max_concurrency: 64,
+      request_rate: 'inf', duration: 100, total_input_tokens: n * 1000, total_output_tokens: n * 100, request_throughput: 100, output_throughput: 10000 / scale,
+      total_token_throughput: 110000 / scale, mean_ttft_ms: 250 * scale, median_ttft_ms: 250 * scale, mean_tpot_ms: 6 * scale, median_tpot_ms: 6 * scale,
+      mean_itl_ms: 6 * scale, mean_e2el_ms: 850 * scale, input_lens: inp, output_lens: out, ttfts, itls }));
+  };
+  await page.setInputFiles('#file-input', [
+    { name: 'base_concurrency_64.json', mimeType: 'application/json', buffer: result(1.0) },
+    { name: 'cand_concurrency_64.json', mimeType: 'application/json', buffer: result(0.95) },
+  ]);
+  await waitLoaded(page);
+  await page.click('#tab-compare');
+  await page.waitForSelector('#compare-timing', { timeout: 30000 });
+  await page.waitForFunction(() => /Compared in \d+ ms/.test(document.querySelector('#compare-timing').innerText), null, { timeout: 30000 });
+  const timing = await page.locator('#compare-timing').innerText();
+  assert.match(timing, /bootstraps of up to 10000 requests per side, 1000 resamples/);
+  console.log(`wasm bootstrap timing: ${timing}`);
+  await finish(session);
+});
+
 test('decode-GPU denominator, per-chart CSV and removing a run', async () => {
   const session = await openPage();
   const { page } = session;

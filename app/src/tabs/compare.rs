@@ -155,10 +155,14 @@ pub fn CompareTab(
         let f = filters.get();
         dataset.with(|ds| ds.as_deref().map(|ds| choices(ds, &f)).unwrap_or_default())
     });
-    let result = Memo::new(move |_| {
+    // The comparison and how long it took here (the bootstraps run on this thread).
+    let timed = Memo::new(move |_| {
         let (f, v) = (filters.get(), view.get());
-        dataset.with(|ds| ds.as_deref().and_then(|ds| comparison(ds, &f, &v)))
+        let started = js_sys::Date::now();
+        let c = dataset.with(|ds| ds.as_deref().and_then(|ds| comparison(ds, &f, &v)));
+        (c, js_sys::Date::now() - started)
     });
+    let result = Memo::new(move |_| timed.with(|(c, _)| c.clone()));
     let picker = move |id: &'static str, label: &'static str, baseline: bool| {
         view! {
             <label>{label}" "
@@ -210,6 +214,13 @@ pub fn CompareTab(
                 None => view! { <p class="empty" id="compare-empty">"Load at least two runs (or tag runs into two groups) to compare them: drop two run directories, or a parent holding both."</p> }.into_any(),
                 Some(c) => summary_view(c, view.get().all_rows).into_any(),
             })}
+            <p class="caption" id="compare-timing">{move || timed.with(|(c, ms)| c.as_ref().map(|c| {
+                let requests: usize = c.rows.iter().filter_map(|r| match r.basis {
+                    compare::Basis::Bootstrap { baseline_requests, candidate_requests, .. } => Some(baseline_requests.max(candidate_requests)),
+                    _ => None,
+                }).max().unwrap_or(0);
+                format!("Compared in {ms:.0} ms in this browser{}.", if requests > 0 { format!(" (bootstraps of up to {requests} requests per side, {} resamples)", compare::RESAMPLES) } else { String::new() })
+            }))}</p>
             <div class="chart-grid">
                 <ChartView id="compare-frontiers" option=frontier empty=Signal::derive(|| "No frontier: a side has no point with both a GPU count and a mean TPOT.".to_owned()) />
                 <ChartView id="compare-ruler" option=ruler empty=Signal::derive(|| "No perf ruler: the two frontiers share no TPS/User range.".to_owned()) />
