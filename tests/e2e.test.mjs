@@ -1182,6 +1182,63 @@ test('a crashed worker is reported and replaced by a fresh one holding what was 
   await finish(session);
 });
 
+/** A ustar archive of `entries` ({ name: string or Buffer of raw name bytes, data: Buffer }). */
+function tarOf(entries) {
+  const blocks = [];
+  for (const { name, data } of entries) {
+    const h = Buffer.alloc(512);
+    const raw = Buffer.isBuffer(name) ? name : Buffer.from(name);
+    raw.copy(h, 0, 0, Math.min(raw.length, 100));
+    h.write('0000644\0', 100); h.write('0000000\0', 108); h.write('0000000\0', 116);
+    h.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+    h.write('00000000000\0', 136); h.write('        ', 148); h.write('0', 156);
+    h.write('ustar\0', 257); h.write('00', 263);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    blocks.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+test('hostile drops in the page: a 400-deep tar, a member name that is not UTF-8, implausible numbers — bounded, reported, the rest kept', async () => {
+  const session = await openPage();
+  const { page } = session;
+  const result = (c, tps) => Buffer.from(JSON.stringify({ date: '20260101-000000', backend: 'vllm', max_concurrency: c, num_prompts: 10, completed: 10,
+    duration: 10, request_throughput: 1, output_throughput: tps, total_token_throughput: tps * 2, mean_ttft_ms: 100, median_ttft_ms: 100, mean_tpot_ms: 10, median_tpot_ms: 10 }));
+  // 400 tars, each inside the next: the reader stops at its nesting limit and says so.
+  let deep = tarOf([{ name: 'deep/results_concurrency_1.json', data: result(1, 100) }]);
+  for (let i = 0; i < 400; i++) deep = tarOf([{ name: `level${i}.tar`, data: deep }]);
+  // One member's name is not UTF-8; the members after it still count.
+  const badName = tarOf([
+    { name: Buffer.from([0x72, 0x75, 0x6e, 0x2f, 0xff, 0xfe, 0x2e, 0x6a, 0x73, 0x6f, 0x6e]), data: Buffer.from('{}') },
+    { name: 'okrun/results_concurrency_8_gpus_8.json', data: result(8, 800) },
+    { name: 'okrun/results_concurrency_16_gpus_8.json', data: result(16, 1e308) },
+  ]);
+  await page.setInputFiles('#file-input', [
+    { name: 'deep.tar', mimeType: 'application/x-tar', buffer: deep },
+    { name: 'bad-name.tar', mimeType: 'application/x-tar', buffer: badName },
+  ]);
+  await waitLoaded(page);
+  assert.equal(await page.locator('#worker-crash').count(), 0, 'the worker survived');
+  // The readable run is there; its 1e308 point is listed as implausible and kept off the chart.
+  const okrun = (await paretoSeries(page)).filter((s) => /results_concurrency/.test(s.name));
+  assert.equal(okrun.length, 1, JSON.stringify(await paretoSeries(page)));
+  assert.deepEqual(okrun[0].data.map((d) => d[2]), [8]);
+  assert.match(await page.locator('#notice-invalid').textContent(), /output_throughput/i);
+  await page.click('#tab-runs');
+  const problems = await page.locator('#problems').innerText();
+  assert.match(problems, /deep\.tar/, problems);
+  assert.match(problems, /nest/i, problems);
+  // And the page still takes the next load.
+  await page.click('#tab-pareto');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  assert.ok((await paretoSeries(page)).length > expected.runs.length, 'the demo joins what was loaded');
+  await finish(session);
+});
+
 test('screenshots of every tab at 1280x800 and 1920x1080, light and dark', async () => {
   const shots = path.join(artifacts, 'tabs');
   fs.mkdirSync(shots, { recursive: true });
