@@ -104,6 +104,61 @@ type NodeChartsCache = std::collections::HashMap<
     ),
 >;
 
+/// The Node Metrics answer of (run, grouping, reducer), from the cache or computed into it.
+fn node_charts(
+    run_key: &str,
+    grouping: Grouping,
+    reducer: Reducer,
+) -> (
+    Vec<runlens_core::analysis::aggregate::NodeMetricSeries>,
+    Vec<runlens_core::analysis::windows::BenchmarkWindow>,
+) {
+    let key = (run_key.to_owned(), grouping, reducer);
+    if let Some(answer) = NODE_CHARTS.with(|c| c.borrow().get(&key).cloned()) {
+        return answer;
+    }
+    let answer = LAST.with(|ds| {
+        let ds = ds.borrow();
+        (
+            runlens_core::analysis::aggregate::node_metric_series(
+                &ds,
+                run_key,
+                grouping,
+                reducer,
+                NODE_BUCKET_S,
+            ),
+            runlens_core::analysis::windows::benchmark_windows(&ds, run_key),
+        )
+    });
+    NODE_CHARTS.with(|c| c.borrow_mut().insert(key, answer.clone()));
+    answer
+}
+
+/// Once a run's charts are shown, its other groupings are computed while the user reads them,
+/// one per timer turn behind any waiting request, so a first toggle answers from the cache
+/// (on a 1 GB run a grouping takes about a second here). A later load clears the cache, and a
+/// run no longer loaded is skipped.
+fn prewarm_groupings(run_key: &str, reducer: Reducer) {
+    let mut rest: Vec<Grouping> = [Grouping::Cluster, Grouping::PerWorker, Grouping::ByDpRank]
+        .into_iter()
+        .filter(|g| {
+            NODE_CHARTS.with(|c| !c.borrow().contains_key(&(run_key.to_owned(), *g, reducer)))
+        })
+        .collect();
+    let Some(next) = rest.pop() else { return };
+    let run_key = run_key.to_owned();
+    let step = Closure::once_into_js(move || {
+        let loaded = LAST.with(|ds| ds.borrow().worker_logs.iter().any(|l| l.run_key == run_key));
+        if loaded {
+            node_charts(&run_key, next, reducer);
+            prewarm_groupings(&run_key, reducer);
+        }
+    });
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A short delay lets the page's own next request (Rate Match, another run) go first.
+    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), 50);
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -165,27 +220,14 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     } = request
     {
         // Toggling back to a grouping seen before answers at once (a 1 GB run takes ~1 s).
-        let key = (run_key.clone(), grouping, reducer);
-        let (series, windows) = match NODE_CHARTS.with(|c| c.borrow().get(&key).cloned()) {
-            Some(answer) => answer,
-            None => {
-                let answer = LAST.with(|ds| {
-                    let ds = ds.borrow();
-                    (
-                        runlens_core::analysis::aggregate::node_metric_series(
-                            &ds,
-                            &run_key,
-                            grouping,
-                            reducer,
-                            NODE_BUCKET_S,
-                        ),
-                        runlens_core::analysis::windows::benchmark_windows(&ds, &run_key),
-                    )
-                });
-                NODE_CHARTS.with(|c| c.borrow_mut().insert(key, answer.clone()));
-                answer
-            }
-        };
+        let fresh = NODE_CHARTS.with(|c| {
+            !c.borrow()
+                .contains_key(&(run_key.clone(), grouping, reducer))
+        });
+        let (series, windows) = node_charts(&run_key, grouping, reducer);
+        if fresh {
+            prewarm_groupings(&run_key, reducer);
+        }
         return post(
             scope,
             &FromWorker::NodeCharts {

@@ -2,7 +2,7 @@
 // page in headless Chromium; prints load time, time to the first chart, Pareto toggle and Node
 // Metrics grouping times, the longest main-thread task and the browser's RSS growth as JSON.
 //
-//   node tests/perf/page-bench.mjs [--dist DIR] [--mb N] [--archive FILE]
+//   node tests/perf/page-bench.mjs [--dist DIR] [--mb N] [--archive FILE] [--read-ms MS]
 //
 // Without --archive it writes a run of about N MB (default 1000) of SGLang DP-attention worker
 // logs plus sa-bench results to a temp folder and packs it as .tar.gz (cached between calls).
@@ -167,6 +167,9 @@ console.error('pareto', pareto);
 await page.click('#tab-nodes');
 await page.waitForSelector('[id^="node-"] canvas', { timeout: 120000 });
 const nodeProbe = "() => { const el = document.querySelector('[id^=\"node-decode-running\"]'); const c = el && window.echarts.getInstanceByDom(el); return c ? c.getOption().series.length : 0; }";
+// A user reads the first charts before toggling (--read-ms): the worker computes the other
+// groupings meanwhile.
+await page.waitForTimeout(Number(arg('--read-ms', '0')));
 const grouping = [];
 for (const id of ['grouping-dp', 'grouping-worker', 'grouping-cluster', 'grouping-dp']) grouping.push(await timeClick(id, nodeProbe));
 for (const tab of ['latency', 'rate', 'config', 'runs', 'pareto']) {

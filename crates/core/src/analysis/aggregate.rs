@@ -127,6 +127,35 @@ impl BucketRows {
     }
 }
 
+/// The line a series belongs to under `grouping`.
+fn line_label(l: &RunWorkerLog, s: &crate::model::Series, grouping: Grouping) -> String {
+    match grouping {
+        Grouping::PerWorker => match s.ranks.dp {
+            Some(dp) => format!("{} DP{dp}", worker_label(l)),
+            None => worker_label(l),
+        },
+        Grouping::ByDpRank => format!("DP{}", s.ranks.dp.unwrap_or(0)),
+        Grouping::Cluster => "all workers".to_owned(),
+    }
+}
+
+/// How many lines `aggregate` draws for `field` of `kind` under `grouping` (no sample read).
+fn line_count(logs: &[&RunWorkerLog], kind: SampleKind, field: &str, grouping: Grouping) -> usize {
+    let mut labels: Vec<String> = logs
+        .iter()
+        .flat_map(|l| {
+            l.log
+                .series
+                .iter()
+                .filter(move |s| s.kind == kind && s.column(field).is_some())
+                .map(move |s| line_label(l, s, grouping))
+        })
+        .collect();
+    labels.sort();
+    labels.dedup();
+    labels.len()
+}
+
 fn worker_label(l: &RunWorkerLog) -> String {
     let id = &l.log.identity;
     match (&id.node, &id.worker_id) {
@@ -159,16 +188,8 @@ pub fn aggregate(
                 continue;
             };
             let start = l.run_start_s.or_else(|| l.log.start_s()).unwrap_or(0.0);
-            let group = match grouping {
-                Grouping::PerWorker => match s.ranks.dp {
-                    Some(dp) => format!("{} DP{dp}", worker_label(l)),
-                    None => worker_label(l),
-                },
-                Grouping::ByDpRank => format!("DP{}", s.ranks.dp.unwrap_or(0)),
-                Grouping::Cluster => "all workers".to_owned(),
-            };
             members.push(Member {
-                group,
+                group: line_label(l, s, grouping),
                 time: &s.time_s,
                 values,
                 start,
@@ -531,14 +552,33 @@ impl NodeMetric {
 /// samples keep every value.
 pub const MAX_BUCKETS_PER_LINE: f64 = 1500.0;
 
+/// Most points one chart draws over all its lines: a chart of many lines (per worker on a large
+/// deployment) gets wider buckets, down to [`MIN_BUCKETS_PER_LINE`] a line, so it draws as fast as
+/// a chart of a few.
+pub const MAX_POINTS_PER_CHART: f64 = 24_000.0;
+/// Fewest buckets a line is cut to by [`MAX_POINTS_PER_CHART`].
+pub const MIN_BUCKETS_PER_LINE: f64 = 200.0;
+
 /// The bucket width for a run spanning `span_s` seconds: at least `base_s`, widened to a round
 /// number of seconds so no line has more than [`MAX_BUCKETS_PER_LINE`] buckets.
 pub fn bucket_width(span_s: f64, base_s: f64) -> f64 {
+    bucket_width_for(span_s, base_s, MAX_BUCKETS_PER_LINE)
+}
+
+/// [`bucket_width`] for a chart of `lines` lines: at most [`MAX_POINTS_PER_CHART`] points in all
+/// (each line keeping at least [`MIN_BUCKETS_PER_LINE`] buckets).
+pub fn chart_bucket_width(span_s: f64, base_s: f64, lines: usize) -> f64 {
+    let per_line = (MAX_POINTS_PER_CHART / lines.max(1) as f64)
+        .clamp(MIN_BUCKETS_PER_LINE, MAX_BUCKETS_PER_LINE);
+    bucket_width_for(span_s, base_s, per_line)
+}
+
+fn bucket_width_for(span_s: f64, base_s: f64, max_buckets: f64) -> f64 {
     let base = if base_s > 0.0 { base_s } else { 1.0 };
-    if !span_s.is_finite() || span_s / base <= MAX_BUCKETS_PER_LINE {
+    if !span_s.is_finite() || span_s / base <= max_buckets {
         return base;
     }
-    let need = span_s / MAX_BUCKETS_PER_LINE;
+    let need = span_s / max_buckets;
     [
         2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
     ]
@@ -593,7 +633,7 @@ pub fn node_metric_series(
             })
         })
         .fold(0.0, f64::max);
-    let bucket_s = bucket_width(span_s, bucket_s);
+    let base_bucket_s = bucket_s;
     let mut out = Vec::new();
     for (group, aggregated_workers) in [(&other, false), (&agg, true)] {
         for metric in NodeMetric::ALL {
@@ -611,6 +651,8 @@ pub fn node_metric_series(
             } else {
                 reducer
             };
+            let lines = line_count(group, metric.kind(), field, grouping);
+            let bucket_s = chart_bucket_width(span_s, base_bucket_s, lines);
             let mut series = aggregate(group, metric.kind(), field, grouping, reducer, bucket_s);
             let scale = metric.scale();
             if scale != 1.0 {
@@ -683,6 +725,14 @@ mod chart_tests {
         assert_eq!(bucket_width(100.0 * 86400.0, 1.0), 7200.0);
         assert_eq!(bucket_width(f64::NAN, 2.0), 2.0);
         assert!(3600.0 * 24.0 / bucket_width(3600.0 * 24.0, 1.0) <= MAX_BUCKETS_PER_LINE);
+        // Charts of many lines get wider buckets: 64 lines over 10 min get 375 buckets each.
+        assert_eq!(chart_bucket_width(600.0, 1.0, 4), 1.0);
+        assert_eq!(chart_bucket_width(600.0, 1.0, 64), 2.0);
+        assert_eq!(
+            chart_bucket_width(600.0, 1.0, 10_000),
+            5.0,
+            "at least 200 a line"
+        );
     }
 
     #[test]
