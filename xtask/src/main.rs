@@ -4,7 +4,7 @@
 //! - `build`    build the static site into `dist/` and print file sizes
 //! - `serve`    setup + build + serve `dist/` on 127.0.0.1
 //! - `test`     everything CI runs: fmt, clippy, unit tests, wasm build, browser end-to-end tests
-//! - `bench`    parse-throughput benchmarks against the budgets in DESIGN.md
+//! - `bench`    throughput benchmarks against the budgets (`--full`: 1 GB and the browser test)
 //! - `fixtures` regenerate the committed synthetic runs under `fixtures/` with their ground truth
 
 #![recursion_limit = "256"]
@@ -59,7 +59,8 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
-const USAGE: &str = "usage: cargo xtask <setup|build|serve [--port N]|test|bench|fixtures>";
+const USAGE: &str =
+    "usage: cargo xtask <setup|build|serve [--port N]|test|bench [--full]|fixtures>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,7 +71,7 @@ fn main() -> ExitCode {
             .and_then(|_| build::build())
             .and_then(|_| serve::serve(&args[1..])),
         Some("test") => test::test(),
-        Some("bench") => bench::bench(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("fixtures") => fixtures::command(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
