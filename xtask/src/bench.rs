@@ -121,8 +121,10 @@ pub fn bench(args: &[String]) -> Result {
             "3000",
         ]))
         .ok_or("the browser scale test failed (run `cargo xtask build` first)")?;
+        // The report is the JSON object after the generator's progress lines.
+        let report = page.find("\n{").map_or(page.as_str(), |i| &page[i + 1..]);
         let page: serde_json::Value =
-            serde_json::from_str(page.trim()).map_err(|e| format!("page bench output: {e}"))?;
+            serde_json::from_str(report.trim()).map_err(|e| format!("page bench output: {e}"))?;
         println!(
             "{:<44} first chart {} ms, loaded {} ms, longest task {} ms, RSS x{}",
             "browser, 1 GB run as tar.gz",
