@@ -93,3 +93,36 @@ fn inferencex_agentic_run_gets_its_gpu_count_from_the_launch_command() {
     assert_eq!(p.reported_output_tps_per_gpu, Some(40.65606));
     assert_eq!(p.invalid, None);
 }
+
+/// The InferenceX point folder's vLLM server log belongs to the AIPerf run beside it (its key
+/// is the masked sweep `…_conc*_…`), and the AIPerf window lands on the log's axis although
+/// vLLM's `MM-DD` stamps state no year.
+#[test]
+fn inferencex_server_log_joins_its_run_and_the_benchmark_window_lands_on_it() {
+    use runlens_core::analysis::windows::{benchmark_windows, steady_state};
+    let ds = load("SemiAnalysisAI__InferenceX__tp4_sweep_29003473063");
+    let aiperf = run_under(&ds, "agentic_kimik2.7_tp4_conc*");
+    let logs: Vec<_> = ds
+        .worker_logs
+        .iter()
+        .filter(|l| l.run_key == aiperf.key)
+        .collect();
+    assert!(
+        logs.iter().any(|l| l.log.path.ends_with("/server.log")),
+        "the server log is the run's: {:?}",
+        logs.iter().map(|l| &l.log.path).collect::<Vec<_>>()
+    );
+    let windows = benchmark_windows(&ds, &aiperf.key);
+    assert_eq!(windows.len(), 1);
+    let w = &windows[0];
+    let p = &aiperf.points[0];
+    assert_eq!(w.concurrency, Some(4));
+    // AIPerf's window starts at its `start_time` and lasts its benchmark duration; the server
+    // log starts a little before (model load and warm-up).
+    assert!((w.end_s - w.start_s - p.duration_s.unwrap()).abs() < 1e-6);
+    assert!(w.start_s > 0.0 && w.start_s < 600.0, "{w:?}");
+    assert!(!w.in_flight.is_empty());
+    let s = steady_state(w, 0.9).unwrap();
+    assert!(s.start_s >= w.start_s && s.end_s <= w.end_s, "{s:?}");
+    assert_eq!(s.peak_in_flight, 4.0);
+}

@@ -15,8 +15,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::aggregate::{aggregate, bucket_width, Grouping, Reducer};
-use crate::model::{serde_nan, BenchmarkPoint, Dataset, RunWorkerLog, SampleKind, Service};
-use crate::text::time::{date_time, normalize_date};
+use crate::model::{
+    serde_nan, BenchmarkPoint, Dataset, InvalidPoint, RunWorkerLog, SampleKind, Service,
+};
+use crate::text::time::{civil_from_days, date_time, days_from_civil, normalize_date, year_of};
 
 /// The ratio of the peak offered by default.
 pub const DEFAULT_STEADY_RATIO: f64 = 0.9;
@@ -113,6 +115,13 @@ pub fn point_interval(p: &BenchmarkPoint) -> Option<(f64, f64)> {
     }
 }
 
+/// `t` on the same month, day and time of `year`.
+fn in_year(t: f64, year: i64) -> f64 {
+    let days = (t / 86_400.0).floor();
+    let (_, m, d) = civil_from_days(days as i64);
+    days_from_civil(year, m, d) as f64 * 86_400.0 + (t - days * 86_400.0)
+}
+
 /// The windows of one run's points that overlap its worker logs, in time order, each with the
 /// cluster's in-flight requests and generation throughput inside it. Empty when the run has no
 /// worker logs with such samples or its results carry no timestamps.
@@ -170,6 +179,11 @@ pub fn benchmark_windows(ds: &Dataset, run_key: &str) -> Vec<BenchmarkWindow> {
     };
     let in_flight = cluster(in_flight_field);
     let tps = tps_field.map(cluster).unwrap_or_default();
+    // vLLM stamps `MM-DD HH:MM:SS` without a year; a log that states none is read in a
+    // placeholder year no benchmark ran in. Result stamps are then taken into that year (month,
+    // day and time kept) so they land on the log's axis.
+    let log_year = year_of(start);
+    let redate = !InvalidPoint::PLAUSIBLE_YEARS.contains(&log_year);
     let inside = |rows: &[[f64; 2]], from: f64, to: f64| -> Vec<[f64; 2]> {
         rows.iter()
             .filter(|r| r[0] >= from && r[0] < to)
@@ -181,6 +195,11 @@ pub fn benchmark_windows(ds: &Dataset, run_key: &str) -> Vec<BenchmarkWindow> {
         .iter()
         .filter_map(|p| {
             let (from, to) = point_interval(p)?;
+            let (from, to) = if redate {
+                (in_year(from, log_year), in_year(to, log_year))
+            } else {
+                (from, to)
+            };
             let (from, to) = (from - start, to - start);
             // Windows wholly outside the logs (another clock, another day) are not shown.
             if to <= 0.0 || from >= end - start + bucket_s {
@@ -260,7 +279,7 @@ pub fn steady_state(window: &BenchmarkWindow, ratio: f64) -> Option<SteadyState>
         }
     }
     let (s, e) = best?;
-    let (start_s, end_s) = (rows[s][0], rows[e][0] + step);
+    let (start_s, end_s) = (rows[s][0], (rows[e][0] + step).min(window.end_s));
     let means = |from: f64, to: f64| StretchMeans {
         in_flight: mean(rows, from, to),
         gen_throughput: mean(&window.gen_throughput, from, to),

@@ -236,16 +236,50 @@ fn log_root(path: &str, run_dirs: &BTreeSet<String>) -> String {
 
 /// A log's root when no run has that key: the one run whose sweep key lives in that
 /// directory (loose `results_concurrency_*.json` beside a `logs/` folder are the run
-/// `dir/results_concurrency_*`), else the root itself.
+/// `dir/results_concurrency_*`), else the one run whose masked sweep key the root itself
+/// matches (an InferenceX point folder `…_conc4_…/server.log` beside its results, the run
+/// `…_conc*_…`), else the root itself.
 fn adopt_loose_run(root: String, runs: &[Run]) -> String {
     if runs.iter().any(|r| r.key == root) {
         return root;
     }
-    let mut in_dir = runs.iter().filter(|r| parent(&r.key) == root);
-    match (in_dir.next(), in_dir.next()) {
-        (Some(r), None) => r.key.clone(),
-        _ => root,
+    fn only<'a>(mut it: impl Iterator<Item = &'a Run>) -> Option<String> {
+        match (it.next(), it.next()) {
+            (Some(r), None) => Some(r.key.clone()),
+            _ => None,
+        }
     }
+    only(runs.iter().filter(|r| parent(&r.key) == root))
+        .or_else(|| {
+            only(
+                runs.iter()
+                    .filter(|r| r.key.contains('*') && masked_match(&r.key, &root)),
+            )
+        })
+        .unwrap_or(root)
+}
+
+/// Whether `text` is `mask` with each `*` standing for a run of digits (the masked
+/// concurrency or request rate of a sweep key).
+fn masked_match(mask: &str, text: &str) -> bool {
+    let mut rest = text;
+    for (i, part) in mask.split('*').enumerate() {
+        if i > 0 {
+            let digits = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_digit() || *b == b'.')
+                .count();
+            if digits == 0 {
+                return false;
+            }
+            rest = rest.get(digits..).unwrap_or("");
+        }
+        match rest.strip_prefix(part) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// Worker logs (shared, never copied) and node configs, each with its run and the run's time
@@ -288,6 +322,14 @@ fn attach_worker_logs(records: &Partition<'_>, run_dirs: &BTreeSet<String>, ds: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_stand_for_numbers_only() {
+        assert!(masked_match("r/a_conc*_x_qps_*", "r/a_conc64_x_qps_0.5"));
+        assert!(!masked_match("r/a_conc*_x", "r/a_conc_x"));
+        assert!(!masked_match("r/a_conc*_x", "r/a_concab_x"));
+        assert!(!masked_match("r/a_conc*_x", "r/a_conc4_xy"));
+    }
 
     #[test]
     fn per_concurrency_results_win_over_a_rollup_of_the_same_run() {
