@@ -106,12 +106,10 @@ fn cell(v: Option<f64>, digits: usize) -> String {
 
 /// Steady-state change of a mean against the whole window, in percent.
 fn change(whole: Option<f64>, steady: Option<f64>) -> String {
-    match (whole, steady) {
-        (Some(w), Some(s)) if w.abs() > 0.0 && w.is_finite() && s.is_finite() => {
-            format!("{:+.1} %", (s - w) / w.abs() * 100.0)
-        }
-        _ => "–".into(),
-    }
+    whole
+        .zip(steady)
+        .and_then(|(w, s)| crate::tabs::pareto::percent_change(w, s))
+        .map_or_else(|| "–".into(), |c| format!("{c:+.1} %"))
 }
 
 /// Share of `w` inside `[from, to]`, 0–1.
