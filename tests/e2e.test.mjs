@@ -554,6 +554,14 @@ test('rate match: prefill vs decode on one axis, tokens or requests, average or 
   assert.ok(Math.abs(series[1].data[0][1] - 3010 / 1024) < 1e-9, 'decode summed over DP ranks ÷ OSL');
   assert.match(await page.locator('#rate-not-applicable').innerText(), /4004/, 'aggregated runs are listed as not applicable');
   assert.match(await page.locator('#rate-facts').innerText(), /4 \/ 8/, 'GPU split');
+  // Its generated prefill sustains 1.8× what its decode does: the advisor says so, and the run's
+  // health lists it, tied to decode's log.
+  const advice = await page.locator('#rate-advice').innerText();
+  assert.match(advice, /decode bounds throughput: the other side can take 1\.8× its requests/);
+  assert.match(advice, /2P7D would match these rates \(now 1P\/2D\)/);
+  const sides = await page.locator('#rate-advice-sides tbody tr').allInnerTexts();
+  assert.match(sides[0], /^prefill \(input\)\s+1\s+58050\s+7\.09\s+7\.09\s+.*gb-node01_prefill_w0\.out:\d+/);
+  assert.match(sides[1], /^decode \(generation\)\s+2\s+4093\s+2\.00\s+4\.00\s+.*decode_w0\.out:41/);
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(artifacts, 'rate-match.png'), fullPage: true });
   await finish(session);
@@ -724,6 +732,12 @@ test('benchmark windows shaded on node and rate charts, each with its steady sta
     const c = window.echarts.getInstanceByDom(document.getElementById('rate-match-chart'));
     return c && (c.getOption().series[0].markArea?.data || []).length === n;
   }, truth.windows.length, { timeout: 20000 });
+  // The advisor: the demo's prefill input follows its sweep, so the capacities match, and each
+  // window has its demand row.
+  await page.waitForSelector('#rate-advice-windows tbody tr');
+  assert.equal(await page.locator('#rate-advice-windows tbody tr').count(), truth.windows.length);
+  assert.match(await page.locator('#rate-advice').innerText(), /matched: the sides' capacities are within/);
+  await page.locator('#rate-advice').screenshot({ path: path.join(artifacts, 'rate-advice-demo.png') });
   await finish(session);
 });
 

@@ -4,6 +4,7 @@
 //! array `[json, File[]]` whose `paths` line up with the files.
 
 use runlens_core::analysis::aggregate::{Grouping, NodeMetricSeries, Reducer};
+use runlens_core::analysis::rate_match::RateMatch;
 use runlens_core::analysis::redact::{RedactKind, Redaction};
 use runlens_core::analysis::windows::BenchmarkWindow;
 use runlens_core::{Dataset, FormatInfo, Progress};
@@ -41,6 +42,8 @@ pub enum ToWorker {
         grouping: Grouping,
         reducer: Reducer,
     },
+    /// Prefill/decode rate match of one disaggregated run, with its benchmark windows.
+    RateMatch { run_key: String },
 }
 
 /// Worker → page.
@@ -67,6 +70,11 @@ pub enum FromWorker {
         /// The run's benchmark windows on the same time axis, with their in-flight samples.
         windows: Vec<BenchmarkWindow>,
     },
+    /// Answer to [`ToWorker::RateMatch`] (`None`: a side logged no rates, or ISL/OSL unknown).
+    RateMatch {
+        run_key: String,
+        rate_match: Option<RateMatch>,
+    },
     /// Answer to [`ToWorker::RedactPlan`].
     RedactPlan {
         kinds: Vec<RedactKind>,
@@ -91,6 +99,7 @@ impl ToWorker {
             ToWorker::Save { .. } => "saving".into(),
             ToWorker::RedactPlan { .. } => "listing redactions".into(),
             ToWorker::NodeCharts { run_key, .. } => format!("charting the nodes of {run_key}"),
+            ToWorker::RateMatch { run_key } => format!("matching the rates of {run_key}"),
             ToWorker::Crash => "crashing on purpose".into(),
         }
     }

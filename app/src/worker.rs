@@ -186,6 +186,21 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         // A trap, as an out-of-memory or a bug in a parser gives: the page must recover.
         std::process::abort();
     }
+    if let ToWorker::RateMatch { run_key } = request {
+        let rate_match = LAST.with(|ds| {
+            let ds = ds.borrow();
+            let run = ds.runs.iter().find(|r| r.key == run_key)?;
+            let windows = runlens_core::analysis::windows::benchmark_windows(&ds, &run_key);
+            runlens_core::analysis::rate_match::rate_match(&ds, run, &windows)
+        });
+        return post(
+            scope,
+            &FromWorker::RateMatch {
+                run_key,
+                rate_match,
+            },
+        );
+    }
     if let ToWorker::RedactPlan { kinds } = request {
         let redactions = LAST.with(|ds| redact::plan(&ds.borrow(), &kinds));
         return post(scope, &FromWorker::RedactPlan { kinds, redactions });
@@ -262,6 +277,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                 ingest.remove_under(&root);
             }
             ToWorker::NodeCharts { .. }
+            | ToWorker::RateMatch { .. }
             | ToWorker::Save { .. }
             | ToWorker::RedactPlan { .. }
             | ToWorker::Crash => {} // answered above

@@ -48,6 +48,13 @@ pub struct WorkerClient {
     pub dataset: RwSignal<Option<DatasetRef>>,
     /// Last Node Metrics answer.
     pub node_charts: RwSignal<Option<NodeChartsAnswer>>,
+    /// Last rate-match answer: the run and its rate match.
+    pub rate_match: RwSignal<
+        Option<(
+            String,
+            Option<runlens_core::analysis::rate_match::RateMatch>,
+        )>,
+    >,
     pub state: RwSignal<LoadState>,
     /// The formats the worker reads (sent with `Ready`).
     pub formats: RwSignal<Vec<runlens_core::FormatInfo>>,
@@ -78,6 +85,7 @@ impl WorkerClient {
         let client = WorkerClient {
             dataset: RwSignal::new(None),
             node_charts: RwSignal::new(None),
+            rate_match: RwSignal::new(None),
             state: RwSignal::new(LoadState::Idle),
             formats: RwSignal::new(Vec::new()),
             redact_plan: RwSignal::new(None),
@@ -305,6 +313,10 @@ impl WorkerClient {
                 charts_of(series),
                 windows,
             ))),
+            FromWorker::RateMatch {
+                run_key,
+                rate_match,
+            } => self.rate_match.set(Some((run_key, rate_match))),
             FromWorker::RedactPlan { kinds, redactions } => {
                 self.redact_plan.set(Some((kinds, redactions)))
             }

@@ -17,6 +17,7 @@ use super::charts::{line_frame, with_window_areas};
 use crate::components::chart::Chart as ChartView;
 use crate::components::worker_client::WorkerClient;
 use crate::protocol::ToWorker;
+use runlens_core::analysis::rate_match::{RateMatch, SideCapacity};
 use runlens_core::analysis::windows::BenchmarkWindow;
 
 /// The rate-match option from the cluster-grouped node charts of a run.
@@ -91,6 +92,93 @@ pub fn rate_match_option(
     Some(with_window_areas(&chart, &shaded).to_string())
 }
 
+fn side_row(name: &'static str, c: &SideCapacity) -> impl IntoView {
+    view! {
+        <tr>
+            <td>{name}</td>
+            <td class="num">{c.workers}</td>
+            <td class="num">{format!("{:.0}", c.peak_tokens_s)}</td>
+            <td class="num">{format!("{:.2}", c.requests_s_per_worker)}</td>
+            <td class="num">{format!("{:.2}", c.cluster_requests_s())}</td>
+            <td title=c.file.clone()>
+                {format!("{}:{}", runlens_core::text::paths::file_name(&c.file), c.line)}
+            </td>
+        </tr>
+    }
+}
+
+/// The advisor: each side's measured capacity, the side that bounds, the xPyD that would
+/// match, and per window the demand against both sides, with the definitions.
+fn advice_view(m: Option<&RateMatch>, current: Option<String>) -> AnyView {
+    let Some(m) = m else {
+        return view! {
+            <p class="caption" id="rate-advice-none">"No rate match: it needs the run's ISL and OSL and both prefill input and decode generation throughput in its logs."</p>
+        }
+        .into_any();
+    };
+    let bound = m.bound();
+    let times = if m.ratio >= 1.0 {
+        m.ratio
+    } else {
+        1.0 / m.ratio
+    };
+    let now = current.unwrap_or_else(|| "this run's ratio".into());
+    let verdict = if m.mismatched() {
+        format!(
+            "{bound} bounds throughput: the other side can take {times:.1}× its requests. {} would match these rates (now {now}): prefill ÷ decode workers = {:.2}.",
+            m.suggested_label(),
+            m.prefill_per_decode
+        )
+    } else {
+        format!(
+            "matched: the sides' capacities are within {times:.2}× of each other, so {now} suits these rates ({bound} is a little closer to saturation; prefill ÷ decode workers = {:.2} would match exactly).",
+            m.prefill_per_decode
+        )
+    };
+    let flips = m.flips();
+    let rows = m
+        .windows
+        .iter()
+        .map(|w| {
+            let pct = |u: f64| format!("{:.0} %", u * 100.0);
+            view! {
+                <tr>
+                    <td>{w.label.clone()}</td>
+                    <td class="num">{format!("{:.2}", w.requests_s)}</td>
+                    <td class="num">{pct(w.prefill_utilisation)}</td>
+                    <td class="num">{pct(w.decode_utilisation)}</td>
+                    <td>{w.bound.to_string()}</td>
+                </tr>
+            }
+        })
+        .collect::<Vec<_>>();
+    let has_rows = !rows.is_empty();
+    view! {
+        <section id="rate-advice">
+            <h3>"Rate match"</h3>
+            <p id="rate-advice-verdict" class=if m.mismatched() { "notice warn" } else { "notice" }>{verdict}</p>
+            <table class="data" id="rate-advice-sides">
+                <thead><tr><th>"Side"</th><th>"Workers"</th><th>"Sustained peak, cluster (tok/s)"</th><th>"Capacity (req/s per worker)"</th><th>"Cluster (req/s)"</th><th>"Highest sample"</th></tr></thead>
+                <tbody>{side_row("prefill (input)", &m.prefill)}{side_row("decode (generation)", &m.decode)}</tbody>
+            </table>
+            <p class="caption" id="rate-advice-definition">{format!(
+                "Capacity: the 95th percentile of a side's busy {}-bucket cluster rates, ÷ ISL {} (prefill) or OSL {} (decode), per worker — a lower bound where a side never saturated. The matching ratio has prefill ÷ decode workers = decode ÷ prefill capacity per worker ({:.2}), at most {} a side. Demand per window: the requests decode retired per second; utilisation = demand ÷ a side's cluster capacity.",
+                super::charts::fmt_num(m.bucket_s) + " s", m.isl, m.osl, m.prefill_per_decode, runlens_core::analysis::rate_match::MAX_SUGGESTED_WORKERS
+            )}</p>
+            {(!flips.is_empty()).then(|| view! {
+                <p class="caption" id="rate-advice-flips">{format!("The bottleneck flips: {}.", flips.iter().map(|(l, s)| format!("to {s} at {l}")).collect::<Vec<_>>().join(", "))}</p>
+            })}
+            {has_rows.then(|| view! {
+                <table class="data" id="rate-advice-windows">
+                    <thead><tr><th>"Window"</th><th>"Demand (req/s)"</th><th>"Prefill utilisation"</th><th>"Decode utilisation"</th><th>"Closer to saturation"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
 /// `1 worker rank` / `3 worker ranks`: what a line combines.
 fn ranks(n: usize) -> String {
     format!("{n} worker rank{}", if n == 1 { "" } else { "s" })
@@ -147,6 +235,27 @@ pub fn RateMatchTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -
             });
         }
     });
+    Effect::new(move |_| {
+        let _ = dataset.get();
+        if let Some(run_key) = run.get() {
+            client.query(&ToWorker::RateMatch { run_key });
+        }
+    });
+    let advice = move || {
+        let key = run.get()?;
+        let current = dataset.with(|ds| {
+            ds.as_ref()?
+                .runs
+                .iter()
+                .find(|r| r.key == key)
+                .and_then(|r| r.topology.as_ref())
+                .map(|t| t.value.label())
+        });
+        client.rate_match.with(|m| match m {
+            Some((k, m)) if *k == key => Some(advice_view(m.as_ref(), current)),
+            _ => None,
+        })
+    };
     let option = Signal::derive(move || {
         let key = run.get()?;
         let r = dataset.with(|ds| {
@@ -205,6 +314,7 @@ pub fn RateMatchTab(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -
         </div>
         {facts}
         <ChartView id="rate-match-chart" option=option empty=empty />
+        {advice}
         {move || {
             let agg = candidates.get().1;
             (!agg.is_empty()).then(|| view! { <p class="caption" id="rate-not-applicable">{format!("Not applicable to aggregated runs: {}", agg.join("; "))}</p> })

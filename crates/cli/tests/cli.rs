@@ -735,6 +735,40 @@ fn health_lists_each_runs_lints_with_file_and_line() {
 }
 
 #[test]
+fn health_names_the_side_that_bounds_a_disaggregated_run_and_the_ratio_that_matches() {
+    // Run 3003 of the schema-2 fixture: prefill's busy samples reach 7.09 req/s on its one
+    // worker, decode's 2.00 on each of two, so decode bounds and 2P7D would match the rates.
+    let (code, json, err) = runlens(&[
+        "health",
+        "--format",
+        "json",
+        &fixtures_dir("generations/generations.tar.gz"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lint = v["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["lints"].as_array().unwrap())
+        .find(|l| {
+            l["file"].as_str().unwrap_or("").contains("/3003/")
+                && l["finding"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("bounds throughput")
+        })
+        .expect("a rate-mismatch lint on run 3003");
+    assert_eq!(lint["severity"], "warning");
+    assert_eq!(lint["line"], 41);
+    assert!(lint["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("gb-node02_decode_w0.out"));
+    assert!(lint["finding"].as_str().unwrap().contains("2P7D"), "{lint}");
+}
+
+#[test]
 fn windows_match_the_demo_sweep_and_the_ratio_moves_the_steady_state() {
     let truth: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture("expected.json")).unwrap()).unwrap();

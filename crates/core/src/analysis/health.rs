@@ -4,11 +4,13 @@
 //! whose requests failed or that the validity gate rejected, a concurrency above what the
 //! servers were launched to run at once (SGLang `--max-running-requests`, vLLM `--max-num-seqs`,
 //! TRT-LLM `max_batch_size`: the rest queue), and the run's own findings (GPU counts that
-//! disagree). One list per run; the page shows it as the run's health panel and a badge.
+//! disagree, a node's clock off, prefill and decode capacities mismatched). One list per run; the page shows it as the run's health panel and a badge.
 
 use std::collections::HashMap;
 use std::fmt;
 
+use super::clock_skew::clock_skews;
+use super::rate_match::rate_match_of;
 use crate::model::node_config::flag_key;
 use crate::model::{
     Dataset, InvalidPoint, LogFinding, Run, RunFinding, RunWorkerLog, Service, Severity,
@@ -70,7 +72,7 @@ impl RunLint {
             RunLint::Log(f) => &f.file,
             RunLint::FailedRequests { source, .. } | RunLint::Invalid { source, .. } => source,
             RunLint::AboveMaxRunning { file, .. } => file,
-            RunLint::Run { root, .. } => root,
+            RunLint::Run { root, finding } => finding.file().unwrap_or(root),
         }
     }
 
@@ -79,6 +81,7 @@ impl RunLint {
         match self {
             RunLint::Log(f) => Some(f.finding.line()),
             RunLint::AboveMaxRunning { line, .. } => Some(*line),
+            RunLint::Run { finding, .. } => finding.line(),
             _ => None,
         }
     }
@@ -216,6 +219,32 @@ fn lints_of(run: &Run, logs: &[&RunWorkerLog]) -> Vec<RunLint> {
         finding,
     }));
     out
+}
+
+/// Add to each run the findings only its worker logs' samples show — nodes whose clocks are
+/// off ([`clock_skews`]) and a prefill/decode capacity mismatch ([`rate_match`]) — while the
+/// samples are at hand (the page receives the dataset without them). Logs are indexed once.
+pub fn attach_sample_findings(ds: &mut Dataset) {
+    let mut by_run: HashMap<&str, Vec<&RunWorkerLog>> = HashMap::new();
+    for l in &ds.worker_logs {
+        by_run.entry(l.run_key.as_str()).or_default().push(l);
+    }
+    let found: Vec<(usize, Vec<RunFinding>)> = ds
+        .runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, run)| {
+            let logs = by_run.get(run.key.as_str())?;
+            let mut f: Vec<RunFinding> = clock_skews(logs).iter().map(|s| s.finding()).collect();
+            f.extend(rate_match_of(run, logs, &[]).and_then(|m| m.finding()));
+            (!f.is_empty()).then_some((i, f))
+        })
+        .collect();
+    for (i, f) in found {
+        if let Some(run) = ds.runs.get_mut(i) {
+            run.findings.extend(f);
+        }
+    }
 }
 
 /// The number of warning and error lints of each run by run key (logs indexed once: 10 000

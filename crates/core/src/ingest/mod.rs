@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{metrics, p2p, scheduler};
+use crate::analysis::{health, metrics, p2p, scheduler};
 use crate::discovery::{self, Partition};
 use crate::formats::{self, Reader, Record, SNIFF_BYTES};
 use crate::model::{
@@ -345,6 +345,7 @@ impl Ingest {
         let mut ds = discovery::build_dataset(&records);
         metrics::derive_all(&mut ds.runs);
         discovery::plausible::flag_implausible(&mut ds.runs);
+        health::attach_sample_findings(&mut ds);
         for t in &records.scheduler {
             ds.diagnostics.extend(t.problems.iter().cloned());
         }

@@ -197,11 +197,88 @@ pub enum RunFinding {
         other: u32,
         other_from: GpuSource,
     },
+    /// A node's clock is off against another's, as when their servers get busy shows
+    /// (`analysis::clock_skew`): elapsed times across nodes do not line up.
+    ClockSkew {
+        node: String,
+        reference: String,
+        /// The node's clock minus the reference's, seconds.
+        offset_s: f64,
+        /// Onsets that agree on it.
+        matched: usize,
+        basis: SkewBasis,
+        /// The node's log and the line of its first matched onset.
+        file: String,
+        line: u64,
+    },
+    /// Prefill and decode capacities differ enough that one side bounds the run's throughput
+    /// (`analysis::rate_match`).
+    RateMismatch {
+        bound: PdSide,
+        /// Prefill's measured cluster capacity over decode's, requests/s.
+        ratio: f64,
+        prefill_workers: u32,
+        prefill_requests_s: f64,
+        decode_workers: u32,
+        decode_requests_s: f64,
+        /// The `xPyD` matching the measured per-worker capacities.
+        suggested: (u32, u32),
+        /// The bound side's log and the line of its highest sample.
+        file: String,
+        line: u64,
+    },
+}
+
+/// What showed a clock offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkewBasis {
+    /// Against a node of the same service.
+    SameRole,
+    /// A decode node busy before its prefill node could have sent it anything.
+    Causality,
+}
+
+/// A side of a disaggregated run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PdSide {
+    Prefill,
+    Decode,
+}
+
+impl fmt::Display for PdSide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PdSide::Prefill => "prefill",
+            PdSide::Decode => "decode",
+        })
+    }
 }
 
 impl RunFinding {
     pub fn severity(&self) -> Severity {
         Severity::Warning
+    }
+
+    /// The file that shows it, where one file does.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            RunFinding::GpuCountConflict { .. } => None,
+            RunFinding::ClockSkew { file, .. } | RunFinding::RateMismatch { file, .. } => {
+                Some(file)
+            }
+        }
+    }
+
+    /// Its line in [`Self::file`].
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            RunFinding::GpuCountConflict { .. } => None,
+            RunFinding::ClockSkew { line, .. } | RunFinding::RateMismatch { line, .. } => {
+                Some(*line)
+            }
+        }
     }
 }
 
@@ -217,6 +294,59 @@ impl fmt::Display for RunFinding {
                 f,
                 "GPU counts disagree: {used} from {used_from} (used) but {other} from {other_from}"
             ),
+            RunFinding::ClockSkew {
+                node,
+                reference,
+                offset_s,
+                matched,
+                basis,
+                ..
+            } => {
+                let dir = if *offset_s > 0.0 {
+                    "ahead of"
+                } else {
+                    "behind"
+                };
+                let secs = offset_s.abs();
+                match basis {
+                    SkewBasis::SameRole => write!(
+                        f,
+                        "clock of {node} is {secs:.1} s {dir} {reference}'s: its servers get busy \
+                         that much {} at {matched} window starts",
+                        if *offset_s > 0.0 { "later" } else { "earlier" }
+                    ),
+                    SkewBasis::Causality => write!(
+                        f,
+                        "clock of decode node {node} is {secs:.1} s {dir} prefill node \
+                         {reference}'s: decode gets busy before prefill at {matched} window starts"
+                    ),
+                }
+            }
+            RunFinding::RateMismatch {
+                bound,
+                ratio,
+                prefill_workers,
+                prefill_requests_s,
+                decode_workers,
+                decode_requests_s,
+                suggested,
+                ..
+            } => {
+                let (big, small) = if *ratio >= 1.0 {
+                    ("prefill", "decode")
+                } else {
+                    ("decode", "prefill")
+                };
+                let times = if *ratio >= 1.0 { *ratio } else { 1.0 / ratio };
+                write!(
+                    f,
+                    "{big} can take {times:.1}× the requests {small} can: prefill measured \
+                     {prefill_requests_s:.2} req/s per worker × {prefill_workers}, decode \
+                     {decode_requests_s:.2} × {decode_workers}, so {bound} bounds throughput; \
+                     {}P{}D would match these rates",
+                    suggested.0, suggested.1
+                )
+            }
         }
     }
 }

@@ -16,7 +16,9 @@ pub mod worker_log;
 use serde::{Deserialize, Serialize};
 
 pub use diagnostics::{Diagnostic, FormatError, InputError, InputLimit, Severity};
-pub use findings::{GpuSource, HealthFinding, InvalidPoint, LogFinding, RunFinding, SkipReason};
+pub use findings::{
+    GpuSource, HealthFinding, InvalidPoint, LogFinding, PdSide, RunFinding, SkewBasis, SkipReason,
+};
 pub use node_config::{GpuInfo, NodeConfig, Parallelism};
 pub use p2p::{P2pAnalysis, P2pEvent, P2pFinding, P2pKind, P2pLog};
 pub use requests::RequestSamples;
