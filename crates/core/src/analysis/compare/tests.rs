@@ -119,7 +119,17 @@ fn a_known_faster_candidate_is_better_and_its_unchanged_ttft_is_unchanged() {
         "{:?}",
         verdict(&c, "ttft_mean").1
     );
-    assert_eq!(verdict(&c, "ttft_median").0, Verdict::Unchanged);
+    // The median is the less efficient estimator: its 99 % interval over 5 000 requests is
+    // about ±1.4 %, so an observed change beyond ±0.6 % (one seed in four) leaves it short of
+    // the ±2 % "unchanged" margin. It must never be a false better or worse, and its interval
+    // must hold the true change, 0.
+    let (median, row) = verdict(&c, "ttft_median");
+    assert!(
+        matches!(median, Verdict::Unchanged | Verdict::CantTell),
+        "{row:?}"
+    );
+    let (lo, hi) = row.interval.unwrap();
+    assert!(lo < 0.0 && 0.0 < hi, "{row:?}");
     assert!(c.unmatched.is_empty());
 }
 
