@@ -122,7 +122,7 @@ pub fn App() -> impl IntoView {
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),
                     Tab::Scheduler => view! { <SchedulerTab dataset=dataset view_state=scheduler /> }.into_any(),
                     Tab::P2p => view! { <P2pTab dataset=dataset chosen=p2p_set /> }.into_any(),
-                    Tab::Compare => view! { <CompareTab dataset=dataset filters=filters view=compare /> }.into_any(),
+                    Tab::Compare => view! { <CompareTab dataset=dataset filters=filters view=compare client=client /> }.into_any(),
                     Tab::Runs => view! { <RunTable dataset=dataset client=client /> }.into_any(),
                 }}
             </main>

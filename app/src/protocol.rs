@@ -4,6 +4,7 @@
 //! array `[json, File[]]` whose `paths` line up with the files.
 
 use runlens_core::analysis::aggregate::{Grouping, NodeMetricSeries, Reducer};
+use runlens_core::analysis::compare::Comparison;
 use runlens_core::analysis::rate_match::RateMatch;
 use runlens_core::analysis::redact::{RedactKind, Redaction};
 use runlens_core::analysis::windows::BenchmarkWindow;
@@ -44,6 +45,19 @@ pub enum ToWorker {
     },
     /// Prefill/decode rate match of one disaggregated run, with its benchmark windows.
     RateMatch { run_key: String },
+    /// Compare two selections of runs (the bootstraps run here, off the page's thread).
+    Compare { request: CompareRequest },
+}
+
+/// The two sides of a comparison, as the page's Compare tab chose them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareRequest {
+    pub baseline_label: String,
+    pub baseline_runs: Vec<String>,
+    pub candidate_label: String,
+    pub candidate_runs: Vec<String>,
+    /// The TPS/User the curves' ratio is also given at.
+    pub at: Option<f64>,
 }
 
 /// Worker → page.
@@ -75,6 +89,12 @@ pub enum FromWorker {
         run_key: String,
         rate_match: Option<RateMatch>,
     },
+    /// Answer to [`ToWorker::Compare`], with the time the worker took.
+    Compared {
+        request: CompareRequest,
+        comparison: Box<Comparison>,
+        elapsed_ms: f64,
+    },
     /// Answer to [`ToWorker::RedactPlan`].
     RedactPlan {
         kinds: Vec<RedactKind>,
@@ -100,6 +120,10 @@ impl ToWorker {
             ToWorker::RedactPlan { .. } => "listing redactions".into(),
             ToWorker::NodeCharts { run_key, .. } => format!("charting the nodes of {run_key}"),
             ToWorker::RateMatch { run_key } => format!("matching the rates of {run_key}"),
+            ToWorker::Compare { request } => format!(
+                "comparing {} with {}",
+                request.candidate_label, request.baseline_label
+            ),
             ToWorker::Crash => "crashing on purpose".into(),
         }
     }

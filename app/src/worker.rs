@@ -201,6 +201,31 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             },
         );
     }
+    if let ToWorker::Compare { request } = request {
+        let started = js_sys::Date::now();
+        let comparison = LAST.with(|ds| {
+            use runlens_core::analysis::compare::{self, Side};
+            let ds = ds.borrow();
+            let side = |label: &str, runs: &[String]| {
+                Side::of_dataset(label, &ds, |r| runs.contains(&r.key))
+            };
+            let b = side(&request.baseline_label, &request.baseline_runs);
+            let c = side(&request.candidate_label, &request.candidate_runs);
+            let mut cmp = compare::compare(&b, &c);
+            if request.at.is_some() {
+                cmp.curves = compare::curves::compare_curves(&b, &c, request.at);
+            }
+            cmp
+        });
+        return post(
+            scope,
+            &FromWorker::Compared {
+                request,
+                comparison: Box::new(comparison),
+                elapsed_ms: js_sys::Date::now() - started,
+            },
+        );
+    }
     if let ToWorker::RedactPlan { kinds } = request {
         let redactions = LAST.with(|ds| redact::plan(&ds.borrow(), &kinds));
         return post(scope, &FromWorker::RedactPlan { kinds, redactions });
@@ -278,6 +303,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
             }
             ToWorker::NodeCharts { .. }
             | ToWorker::RateMatch { .. }
+            | ToWorker::Compare { .. }
             | ToWorker::Save { .. }
             | ToWorker::RedactPlan { .. }
             | ToWorker::Crash => {} // answered above

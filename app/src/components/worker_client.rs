@@ -39,6 +39,13 @@ pub enum LoadState {
     Failed(String),
 }
 
+/// A comparison the worker made: what was asked, the comparison, and its milliseconds.
+pub type ComparedAnswer = (
+    crate::protocol::CompareRequest,
+    std::sync::Arc<runlens_core::analysis::compare::Comparison>,
+    f64,
+);
+
 /// The kinds a redaction plan was asked for, and what they would replace.
 pub type RedactPlanAnswer = (Vec<RedactKind>, Vec<Redaction>);
 
@@ -55,6 +62,8 @@ pub struct WorkerClient {
             Option<runlens_core::analysis::rate_match::RateMatch>,
         )>,
     >,
+    /// Last comparison answer: what was asked, the comparison, the worker's milliseconds.
+    pub compared: RwSignal<Option<ComparedAnswer>>,
     pub state: RwSignal<LoadState>,
     /// The formats the worker reads (sent with `Ready`).
     pub formats: RwSignal<Vec<runlens_core::FormatInfo>>,
@@ -86,6 +95,7 @@ impl WorkerClient {
             dataset: RwSignal::new(None),
             node_charts: RwSignal::new(None),
             rate_match: RwSignal::new(None),
+            compared: RwSignal::new(None),
             state: RwSignal::new(LoadState::Idle),
             formats: RwSignal::new(Vec::new()),
             redact_plan: RwSignal::new(None),
@@ -317,6 +327,15 @@ impl WorkerClient {
                 run_key,
                 rate_match,
             } => self.rate_match.set(Some((run_key, rate_match))),
+            FromWorker::Compared {
+                request,
+                comparison,
+                elapsed_ms,
+            } => self.compared.set(Some((
+                request,
+                std::sync::Arc::new(*comparison),
+                elapsed_ms,
+            ))),
             FromWorker::RedactPlan { kinds, redactions } => {
                 self.redact_plan.set(Some((kinds, redactions)))
             }

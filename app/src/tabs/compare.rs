@@ -3,18 +3,21 @@
 //! ratio of candidate to baseline throughput at equal TPS/User (the perf ruler), the table of
 //! every matched point and metric with its change, interval, minimum detectable effect, verdict
 //! and basis, and the configuration that differs. CSV and Markdown downloads write core's
-//! report. The two selections live in the URL hash.
+//! report. The two selections live in the URL hash. The worker computes the comparison (it
+//! holds the per-request rows and runs the bootstraps off the page's thread).
 
 use leptos::prelude::*;
-use runlens_core::analysis::compare::{self, report, Comparison, Side, Verdict};
+use runlens_core::analysis::compare::{self, report, Comparison, Verdict};
 use runlens_core::model::Run;
 use runlens_core::Dataset;
 
 use super::charts::{xy_chart, XySeries};
 use crate::components::chart::Chart as ChartView;
+use crate::components::worker_client::WorkerClient;
 use crate::data::DatasetRef;
 use crate::filters::Filters;
 use crate::js;
+use crate::protocol::{CompareRequest, ToWorker};
 
 /// What the tab compares: `run:<key>` or `tag:<tag>` for each side, and the TPS/User the ratio
 /// is also given at.
@@ -62,8 +65,13 @@ fn label_of(selector: &str, choices: &[(String, String)]) -> String {
         .map_or_else(|| selector.to_owned(), |(_, l)| l.clone())
 }
 
-/// The comparison of the view's two selections (the first two runs by default).
-pub fn comparison(ds: &Dataset, filters: &Filters, view: &CompareView) -> Option<Comparison> {
+/// What the worker is asked to compare for the view's two selections (the first two runs by
+/// default): each side's label and run keys, and the TPS/User of the extra ratio.
+pub fn compare_request(
+    ds: &Dataset,
+    filters: &Filters,
+    view: &CompareView,
+) -> Option<CompareRequest> {
     let all = choices(ds, filters);
     let runs: Vec<&String> = all
         .iter()
@@ -78,13 +86,20 @@ pub fn comparison(ds: &Dataset, filters: &Filters, view: &CompareView) -> Option
         .candidate
         .clone()
         .or_else(|| runs.get(1).map(|s| s.to_string()))?;
-    let b = Side::of_dataset(label_of(&base, &all), ds, |r| selects(&base, r, filters));
-    let c = Side::of_dataset(label_of(&cand, &all), ds, |r| selects(&cand, r, filters));
-    let mut cmp = compare::compare(&b, &c);
-    if view.at.is_some() {
-        cmp.curves = compare::curves::compare_curves(&b, &c, view.at);
-    }
-    Some(cmp)
+    let keys = |selector: &str| -> Vec<String> {
+        ds.runs
+            .iter()
+            .filter(|r| selects(selector, r, filters))
+            .map(|r| r.key.clone())
+            .collect()
+    };
+    Some(CompareRequest {
+        baseline_label: label_of(&base, &all),
+        baseline_runs: keys(&base),
+        candidate_label: label_of(&cand, &all),
+        candidate_runs: keys(&cand),
+        at: view.at,
+    })
 }
 
 /// The two frontiers and the ruler, as one chart (ratio on a second series over the same x).
@@ -150,19 +165,33 @@ pub fn CompareTab(
     dataset: Signal<Option<DatasetRef>>,
     filters: RwSignal<Filters>,
     view: RwSignal<CompareView>,
+    client: WorkerClient,
 ) -> impl IntoView {
     let options = Signal::derive(move || {
         let f = filters.get();
         dataset.with(|ds| ds.as_deref().map(|ds| choices(ds, &f)).unwrap_or_default())
     });
-    // The comparison and how long it took here (the bootstraps run on this thread).
-    let timed = Memo::new(move |_| {
+    // The worker compares (the bootstraps would hold this thread for a tenth of a second or
+    // more); the answer shown is the one to the current request, else "comparing…".
+    let request = Memo::new(move |_| {
         let (f, v) = (filters.get(), view.get());
-        let started = js_sys::Date::now();
-        let c = dataset.with(|ds| ds.as_deref().and_then(|ds| comparison(ds, &f, &v)));
-        (c, js_sys::Date::now() - started)
+        dataset.with(|ds| ds.as_deref().and_then(|ds| compare_request(ds, &f, &v)))
     });
-    let result = Memo::new(move |_| timed.with(|(c, _)| c.clone()));
+    Effect::new(move |_| {
+        if let Some(request) = request.get() {
+            client.query(&ToWorker::Compare { request });
+        }
+    });
+    let answer = Memo::new(move |_| {
+        let asked = request.get()?;
+        client.compared.with(|a| {
+            a.as_ref()
+                .filter(|(r, _, _)| *r == asked)
+                .map(|(_, c, ms)| (c.clone(), *ms))
+        })
+    });
+    let pending = Memo::new(move |_| request.with(Option::is_some) && answer.with(Option::is_none));
+    let result = Memo::new(move |_| answer.with(|a| a.as_ref().map(|(c, _)| Comparison::clone(c))));
     let picker = move |id: &'static str, label: &'static str, baseline: bool| {
         view! {
             <label>{label}" "
@@ -211,15 +240,16 @@ pub fn CompareTab(
                 <button id="compare-md" on:click=move |_| download(false)>"Markdown"</button>
             </div>
             {move || result.with(|c| match c {
+                None if pending.get() => view! { <p class="empty" id="compare-pending">"Comparing in the background…"</p> }.into_any(),
                 None => view! { <p class="empty" id="compare-empty">"Load at least two runs (or tag runs into two groups) to compare them: drop two run directories, or a parent holding both."</p> }.into_any(),
                 Some(c) => summary_view(c, view.get().all_rows).into_any(),
             })}
-            <p class="caption" id="compare-timing">{move || timed.with(|(c, ms)| c.as_ref().map(|c| {
+            <p class="caption" id="compare-timing">{move || answer.with(|a| a.as_ref().map(|(c, ms)| {
                 let requests: usize = c.rows.iter().filter_map(|r| match r.basis {
                     compare::Basis::Bootstrap { baseline_requests, candidate_requests, .. } => Some(baseline_requests.max(candidate_requests)),
                     _ => None,
                 }).max().unwrap_or(0);
-                format!("Compared in {ms:.0} ms in this browser{}.", if requests > 0 { format!(" (bootstraps of up to {requests} requests per side, {} resamples)", compare::RESAMPLES) } else { String::new() })
+                format!("Compared in {ms:.0} ms in this browser's worker{}.", if requests > 0 { format!(" (bootstraps of up to {requests} requests per side, {} resamples)", compare::RESAMPLES) } else { String::new() })
             }))}</p>
             <div class="chart-grid">
                 <ChartView id="compare-frontiers" option=frontier empty=Signal::derive(|| "No frontier: a side has no point with both a GPU count and a mean TPOT.".to_owned()) />

@@ -209,24 +209,33 @@ impl<'a> Resampler<'a> {
 
     /// The sums over `n` rows drawn with replacement. Each 64-bit draw gives two indices
     /// (Lemire's multiply-shift on each 32-bit half; the bias is below n / 2³²).
+    ///
+    /// Never inlined: V8 runs a wasm function in its baseline compiler until the function is
+    /// called again after it turned hot, so the hot loop must be its own function, called once
+    /// per resample, not inlined into the loop over resamples.
+    #[inline(never)]
     fn drawn_sums(&self, rng: &mut SplitMix64) -> Sums {
-        let n = self.terms.len();
-        let mut s = [0.0; 8];
-        let mut add = |i: u64| {
-            let t = &self.terms[((i * n as u64) >> 32) as usize].0;
-            for (acc, &v) in s.iter_mut().zip(t) {
-                *acc += f64::from(v);
+        // Two sets of accumulators, one per half of each 64-bit draw, so the two rows' loads
+        // and additions overlap.
+        #[inline(always)]
+        fn add(acc: &mut Sums, t: &[f32; 8]) {
+            for (a, &v) in acc.iter_mut().zip(t) {
+                *a += f64::from(v);
             }
-        };
+        }
+        let terms = self.terms.as_slice();
+        let n = terms.len() as u64;
+        let at = |i: u64| &terms[((i * n) >> 32) as usize].0;
+        let (mut a, mut b) = ([0.0; 8], [0.0; 8]);
         for _ in 0..n / 2 {
             let x = rng.next_u64();
-            add(x >> 32);
-            add(x & 0xFFFF_FFFF);
+            add(&mut a, at(x >> 32));
+            add(&mut b, at(x & 0xFFFF_FFFF));
         }
         if n % 2 == 1 {
-            add(rng.next_u64() >> 32);
+            add(&mut a, at(rng.next_u64() >> 32));
         }
-        s
+        std::array::from_fn(|k| a[k] + b[k])
     }
 
     /// How many values a percentile of `field` ranks among, given the draw's sums: every row

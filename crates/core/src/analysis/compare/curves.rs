@@ -4,7 +4,7 @@
 //! curve's area over the shared range divided by its width (its mean height, tok/s/GPU).
 //! Between frontier points the curves are linear; outside a frontier's range it has no value.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Side;
 use crate::analysis::metrics::pareto_frontier;
@@ -12,7 +12,7 @@ use crate::analysis::metrics::pareto_frontier;
 /// Samples of the perf ruler across the shared range.
 pub const RULER_SAMPLES: usize = 33;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurveComparison {
     /// The frontiers, `(TPS/User, Output TPS/GPU)` by increasing TPS/User.
     pub baseline_frontier: Vec<(f64, f64)>,

@@ -11,9 +11,10 @@ pub mod config;
 pub mod curves;
 pub mod report;
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use self::bootstrap::{Field, Resampler, Stat};
 use crate::analysis::export::run_id;
@@ -39,7 +40,7 @@ pub const RESAMPLES: usize = 1000;
 pub const SEED: u64 = 0x5EED_2026_1202;
 
 /// Which way a metric improves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsBetter,
@@ -47,7 +48,7 @@ pub enum Direction {
 }
 
 /// The decision for one metric of one matched point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Better,
@@ -87,7 +88,7 @@ impl std::str::FromStr for Verdict {
 }
 
 /// What a verdict rests on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Basis {
     /// Bootstrap of the per-request rows of both points.
@@ -283,9 +284,10 @@ pub fn metrics() -> Vec<MetricDef> {
 }
 
 /// Which point of a sweep: the configured concurrency and request rate (`inf`: unlimited).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PointKey {
     pub concurrency: Option<u32>,
+    #[serde(default, with = "crate::model::serde_nan::option_inf_as_string")]
     pub request_rate: Option<f64>,
 }
 
@@ -361,12 +363,12 @@ impl<'a> Side<'a> {
 }
 
 /// One metric of one matched point.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricComparison {
     pub point: PointKey,
-    pub metric: &'static str,
-    pub label: &'static str,
-    pub unit: &'static str,
+    pub metric: Cow<'static, str>,
+    pub label: Cow<'static, str>,
+    pub unit: Cow<'static, str>,
     pub direction: Direction,
     pub baseline: Option<f64>,
     pub candidate: Option<f64>,
@@ -381,14 +383,14 @@ pub struct MetricComparison {
 }
 
 /// A point one side has and the other lacks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnmatchedPoint {
-    pub side: &'static str,
+    pub side: Cow<'static, str>,
     pub point: PointKey,
 }
 
 /// Runs on one side of the result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SideSummary {
     pub label: String,
     pub runs: Vec<String>,
@@ -398,7 +400,7 @@ pub struct SideSummary {
 }
 
 /// The whole comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub baseline: SideSummary,
     pub candidate: SideSummary,
@@ -460,14 +462,14 @@ pub fn compare(baseline: &Side, candidate: &Side) -> Comparison {
         match order {
             std::cmp::Ordering::Less => {
                 unmatched.push(UnmatchedPoint {
-                    side: "baseline",
+                    side: Cow::Borrowed("baseline"),
                     point: base[i].0,
                 });
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
                 unmatched.push(UnmatchedPoint {
-                    side: "candidate",
+                    side: Cow::Borrowed("candidate"),
                     point: cand[j].0,
                 });
                 j += 1;
@@ -597,9 +599,9 @@ fn compare_metric(
 ) -> MetricComparison {
     let mut row = MetricComparison {
         point: key,
-        metric: def.id,
-        label: def.label,
-        unit: def.unit,
+        metric: Cow::Borrowed(def.id),
+        label: Cow::Borrowed(def.label),
+        unit: Cow::Borrowed(def.unit),
         direction: def.direction,
         baseline: (!b.is_empty()).then(|| mean(b)),
         candidate: (!c.is_empty()).then(|| mean(c)),

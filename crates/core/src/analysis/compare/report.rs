@@ -107,8 +107,8 @@ pub fn to_csv(c: &Comparison) -> String {
     for r in &c.rows {
         let cells = [
             r.point.to_string(),
-            r.metric.to_owned(),
-            r.unit.to_owned(),
+            r.metric.to_string(),
+            r.unit.to_string(),
             num(r.baseline),
             num(r.candidate),
             num(r.change),

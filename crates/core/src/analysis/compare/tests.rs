@@ -270,7 +270,7 @@ fn summaries_with_std_give_a_mean_test_and_missing_points_are_listed() {
     assert_eq!(
         c.unmatched
             .iter()
-            .map(|u| (u.side, u.point.to_string()))
+            .map(|u| (u.side.as_ref(), u.point.to_string()))
             .collect::<Vec<_>>(),
         vec![
             ("baseline", "c=8".to_owned()),
@@ -447,10 +447,35 @@ fn bootstrap_speed() {
     let stats: Vec<Stat> = metrics().iter().filter_map(|m| m.stat).collect();
     let t = std::time::Instant::now();
     let s = Resampler::new(&r);
+    let prepared = t.elapsed();
     let d = s.fluctuations(&stats, RESAMPLES, 1);
+    println!("prepared in {prepared:?}");
     println!(
         "10 000 requests × {RESAMPLES} resamples, {} statistics: {:?}",
         d.len(),
         t.elapsed()
     );
+}
+
+/// The page asks its worker for a comparison and gets it back as JSON: it must arrive whole,
+/// unlimited request rates included.
+#[test]
+fn a_comparison_survives_its_json_round_trip() {
+    let mut rng = SplitMix64::new(4);
+    let mut unlimited = point(rows(300, 1.0, &mut rng));
+    unlimited.concurrency = None;
+    unlimited.request_rate = Some(f64::INFINITY);
+    let base = [run(
+        "base",
+        vec![point(rows(300, 1.0, &mut rng)), unlimited],
+    )];
+    let cand = [run("cand", vec![point(rows(300, 1.05, &mut rng))])];
+    let c = compare(&side("A", &base), &side("B", &cand));
+    assert!(c
+        .unmatched
+        .iter()
+        .any(|u| u.point.request_rate == Some(f64::INFINITY)));
+    let json = serde_json::to_string(&c).unwrap();
+    let back: Comparison = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, c);
 }
