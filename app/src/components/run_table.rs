@@ -4,7 +4,7 @@
 
 use crate::data::DatasetRef;
 use leptos::prelude::*;
-use runlens_core::analysis::health::run_lints;
+use runlens_core::analysis::health::lints_by_run;
 use runlens_core::model::Severity;
 use runlens_core::text::paths::file_name;
 
@@ -47,8 +47,8 @@ pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> im
         let health = ds
             .runs
             .iter()
-            .filter_map(|r| {
-                let lints = run_lints(&ds, r);
+            .zip(lints_by_run(&ds))
+            .filter_map(|(r, lints)| {
                 if lints.is_empty() {
                     return None;
                 }
@@ -61,11 +61,7 @@ pub fn RunTable(dataset: Signal<Option<DatasetRef>>, client: WorkerClient) -> im
                             Severity::Warning => "warning",
                             _ => "info",
                         };
-                        let place = match l.line() {
-                            Some(line) => format!("{}:{line}", l.file()),
-                            None => l.file().to_owned(),
-                        };
-                        view! { <li class=class>{l.to_string()}" — "<code>{place}</code></li> }
+                        view! { <li class=class>{l.to_string()}" — "<code>{l.place()}</code></li> }
                     })
                     .collect_view();
                 Some(view! {

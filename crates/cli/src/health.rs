@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use runlens_core::analysis::health::run_lints;
+use runlens_core::analysis::health::lints_by_run;
 use runlens_core::analysis::windows::{benchmark_windows, steady_state};
 use runlens_core::model::Severity;
 use runlens_core::Dataset;
@@ -28,8 +28,9 @@ pub fn write_health(ds: &Dataset, format: ReportFormat, out: &mut dyn Write) -> 
             let runs: Vec<serde_json::Value> = ds
                 .runs
                 .iter()
-                .map(|run| {
-                    let lints: Vec<_> = run_lints(ds, run)
+                .zip(lints_by_run(ds))
+                .map(|(run, lints)| {
+                    let lints: Vec<_> = lints
                         .iter()
                         .map(|l| {
                             json!({
@@ -47,15 +48,10 @@ pub fn write_health(ds: &Dataset, format: ReportFormat, out: &mut dyn Write) -> 
             writeln!(out)
         }
         ReportFormat::Text => {
-            for run in &ds.runs {
-                let lints = run_lints(ds, run);
+            for (run, lints) in ds.runs.iter().zip(lints_by_run(ds)) {
                 writeln!(out, "{} — {} finding(s)", run.label(), lints.len())?;
                 for l in &lints {
-                    let place = match l.line() {
-                        Some(line) => format!("{}:{line}", l.file()),
-                        None => l.file().to_owned(),
-                    };
-                    writeln!(out, "  {}: {place}: {l}", severity(l.severity()))?;
+                    writeln!(out, "  {}: {}: {l}", severity(l.severity()), l.place())?;
                 }
             }
             Ok(())

@@ -77,6 +77,14 @@ impl RunLint {
     }
 
     /// Its line in [`Self::file`], where one line shows it.
+    /// `file:line`, or the file alone when no line shows the lint.
+    pub fn place(&self) -> String {
+        match self.line() {
+            Some(line) => format!("{}:{line}", self.file()),
+            None => self.file().to_owned(),
+        }
+    }
+
     pub fn line(&self) -> Option<u64> {
         match self {
             RunLint::Log(f) => Some(f.finding.line()),
@@ -225,10 +233,7 @@ fn lints_of(run: &Run, logs: &[&RunWorkerLog]) -> Vec<RunLint> {
 /// off ([`clock_skews`]) and a prefill/decode capacity mismatch ([`rate_match`]) — while the
 /// samples are at hand (the page receives the dataset without them). Logs are indexed once.
 pub fn attach_sample_findings(ds: &mut Dataset) {
-    let mut by_run: HashMap<&str, Vec<&RunWorkerLog>> = HashMap::new();
-    for l in &ds.worker_logs {
-        by_run.entry(l.run_key.as_str()).or_default().push(l);
-    }
+    let by_run = logs_by_run(ds);
     let found: Vec<(usize, Vec<RunFinding>)> = ds
         .runs
         .iter()
@@ -247,18 +252,33 @@ pub fn attach_sample_findings(ds: &mut Dataset) {
     }
 }
 
-/// The number of warning and error lints of each run by run key (logs indexed once: 10 000
-/// runs stay cheap); informational ones are listed but not counted.
-pub fn lint_counts(ds: &Dataset) -> HashMap<String, usize> {
+/// The worker logs of each run, by run key (indexed once, so 10 000 runs stay cheap).
+fn logs_by_run(ds: &Dataset) -> HashMap<&str, Vec<&RunWorkerLog>> {
     let mut by_run: HashMap<&str, Vec<&RunWorkerLog>> = HashMap::new();
     for l in &ds.worker_logs {
         by_run.entry(l.run_key.as_str()).or_default().push(l);
     }
+    by_run
+}
+
+/// Every run's lints, in the order of `ds.runs` (what [`run_lints`] gives each run, with the
+/// logs indexed once instead of scanned per run).
+pub fn lints_by_run(ds: &Dataset) -> Vec<Vec<RunLint>> {
+    let by_run = logs_by_run(ds);
     ds.runs
         .iter()
-        .map(|r| {
-            let logs = by_run.get(r.key.as_str()).map_or(&[][..], Vec::as_slice);
-            let n = lints_of(r, logs)
+        .map(|r| lints_of(r, by_run.get(r.key.as_str()).map_or(&[][..], Vec::as_slice)))
+        .collect()
+}
+
+/// The number of warning and error lints of each run by run key; informational ones are
+/// listed but not counted.
+pub fn lint_counts(ds: &Dataset) -> HashMap<String, usize> {
+    ds.runs
+        .iter()
+        .zip(lints_by_run(ds))
+        .map(|(r, lints)| {
+            let n = lints
                 .iter()
                 .filter(|l| l.severity() != Severity::Info)
                 .count();
@@ -297,6 +317,11 @@ mod tests {
         // Loose result files and the logs folder beside them are one run.
         assert_eq!(ds.worker_logs[0].run_key, ds.runs[0].key);
         let lints = run_lints(&ds, &ds.runs[0]);
+        assert_eq!(lints_by_run(&ds), vec![lints.clone()], "indexed = per run");
+        assert_eq!(
+            lints[0].place(),
+            format!("{}:{}", lints[0].file(), lints[0].line().unwrap())
+        );
         assert!(
             lints
                 .iter()
