@@ -325,3 +325,87 @@ fn p2p_lines_past_the_head_of_a_vllm_log_are_found() {
         "the engine-stats lines are kept too"
     );
 }
+
+/// A vLLM run whose benchmark result has only summaries and whose scheduler wrote
+/// `per_request.csv` beside it: the point borrows the scheduler's rows, and a comparison of
+/// two such runs bootstraps them and says so. Generated with known truth: the candidate's
+/// TPOT is 10 % lower, its TTFT the same distribution.
+#[test]
+fn a_single_point_run_borrows_its_schedulers_request_rows_for_the_bootstrap() {
+    use runlens_core::analysis::compare::{compare, Basis, Side, Verdict};
+    let mut seed = 17u64;
+    let mut unit = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut ingest = Ingest::new();
+    for (run, tpot_ms) in [("base", 20.0), ("cand", 18.0)] {
+        let mut csv = String::from(
+            "request_id,arrival_time,first_scheduled_time,completion_time,waiting_time,execution_time,e2e_latency,input_tokens,output_tokens,ttft,tpot,throughput,preemption_count,eviction_count,kv_cache_blocks\n",
+        );
+        let n = 3000;
+        for i in 0..n {
+            let ttft_ns = (150.0 + 100.0 * unit()) * 1e6;
+            let tpot_ns = tpot_ms * (0.8 + 0.4 * unit()) * 1e6;
+            let out = 100.0;
+            let e2e_ns = ttft_ns + tpot_ns * (out - 1.0);
+            let arrival = i as f64 * 1e7;
+            csv.push_str(&format!(
+                "r{i},{arrival},{},{},0,{e2e_ns},{e2e_ns},1000,{out},{ttft_ns},{tpot_ns},0,0,0,8\n",
+                arrival + 1e6,
+                arrival + e2e_ns
+            ));
+        }
+        ingest.add_bytes(&format!("{run}/sched/per_request.csv"), csv.as_bytes());
+        let result = format!(
+            r#"{{"date": "20260101-000000", "backend": "vllm", "max_concurrency": 16, "num_prompts": {n}, "completed": {n},
+            "duration": 100.0, "request_throughput": 30.0, "output_throughput": {}, "total_token_throughput": 33000.0,
+            "mean_ttft_ms": 200.0, "median_ttft_ms": 200.0, "mean_tpot_ms": {tpot_ms}, "median_tpot_ms": {tpot_ms}}}"#,
+            3000.0 * 20.0 / tpot_ms
+        );
+        ingest.add_bytes(
+            &format!("{run}/results_concurrency_16.json"),
+            result.as_bytes(),
+        );
+    }
+    let ds = ingest.dataset();
+    assert_eq!(ds.runs.len(), 2, "{:?}", ds.skipped);
+    for run in &ds.runs {
+        let p = &run.points[0];
+        assert_eq!(
+            p.requests.as_ref().map(|r| r.len()),
+            Some(3000),
+            "{}",
+            run.key
+        );
+        assert_eq!(
+            p.requests_from.as_deref(),
+            Some(format!("{}/sched/per_request.csv", &run.root[..4]).as_str())
+        );
+    }
+    let side = |dir: &str| Side::of_dataset(dir, &ds, |r| r.root.starts_with(dir));
+    let c = compare(&side("base"), &side("cand"));
+    let row = |metric: &str| c.rows.iter().find(|r| r.metric == metric).unwrap();
+    let tpot = row("tpot_mean");
+    assert_eq!(tpot.verdict, Verdict::Better, "{tpot:?}");
+    match &tpot.basis {
+        Basis::Bootstrap {
+            baseline_requests: 3000,
+            candidate_requests: 3000,
+            rows_from: Some(from),
+            ..
+        } => assert_eq!(
+            from,
+            "baseline: base/sched/per_request.csv; candidate: cand/sched/per_request.csv"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(tpot.basis.to_string().contains("server-side rows"));
+    let ttft = row("ttft_mean");
+    assert!(
+        matches!(ttft.verdict, Verdict::Unchanged | Verdict::CantTell),
+        "{ttft:?}"
+    );
+}

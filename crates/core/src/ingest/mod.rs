@@ -343,9 +343,6 @@ impl Ingest {
     pub fn dataset(&self) -> Dataset {
         let records = Partition::of(&self.records);
         let mut ds = discovery::build_dataset(&records);
-        metrics::derive_all(&mut ds.runs);
-        discovery::plausible::flag_implausible(&mut ds.runs);
-        health::attach_sample_findings(&mut ds);
         for t in &records.scheduler {
             ds.diagnostics.extend(t.problems.iter().cloned());
         }
@@ -355,6 +352,10 @@ impl Ingest {
             |t| &t.path,
             scheduler::analyse,
         );
+        scheduler::lend_request_rows(&mut ds);
+        metrics::derive_all(&mut ds.runs);
+        discovery::plausible::flag_implausible(&mut ds.runs);
+        health::attach_sample_findings(&mut ds);
         ds.p2p = cached_per_dir(&self.p2p_cache, &records.p2p, |l| &l.path, p2p::analyse);
         ds.unrecognized = self.unrecognized.clone();
         ds.diagnostics

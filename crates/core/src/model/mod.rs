@@ -361,6 +361,11 @@ pub struct BenchmarkPoint {
     /// `output_lens`); what the comparison's bootstrap resamples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Box<RequestSamples>>,
+    /// Where `requests` came from when not this point's own result: a vLLM scheduler's
+    /// `per_request.csv` beside it (server-side latencies: from the scheduler's arrival, not the
+    /// client's send).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_from: Option<String>,
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
     /// Why the point is not a valid measurement (computed by `analysis::metrics`); `None`: valid.

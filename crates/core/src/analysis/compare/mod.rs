@@ -96,6 +96,10 @@ pub enum Basis {
         baseline_requests: usize,
         candidate_requests: usize,
         resamples: usize,
+        /// The scheduler files whose server-side rows stood in for a side's missing client
+        /// rows (`baseline: …; candidate: …`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rows_from: Option<String>,
     },
     /// Welch's t-test over repeated measurements of the point (several runs of a group, or the
     /// same concurrency measured again).
@@ -127,10 +131,17 @@ impl fmt::Display for Basis {
                 baseline_requests,
                 candidate_requests,
                 resamples,
-            } => write!(
-                f,
-                "bootstrap of {baseline_requests} vs {candidate_requests} requests, {resamples} resamples"
-            ),
+                rows_from,
+            } => {
+                write!(
+                    f,
+                    "bootstrap of {baseline_requests} vs {candidate_requests} requests, {resamples} resamples"
+                )?;
+                match rows_from {
+                    Some(from) => write!(f, " (server-side rows: {from})"),
+                    None => Ok(()),
+                }
+            }
             Basis::Trials {
                 baseline_trials,
                 candidate_trials,
@@ -510,6 +521,8 @@ fn summary(
 /// Bootstrap fluctuations of one side's point, when it is one point with per-request rows.
 struct RowDraws {
     requests: usize,
+    /// The scheduler file the rows came from, when not the point's result.
+    from: Option<String>,
     stats: Vec<Stat>,
     draws: Vec<Vec<f64>>,
 }
@@ -526,6 +539,7 @@ fn row_draws(points: &[&BenchmarkPoint], defs: &[MetricDef], seed: u64) -> Optio
     stats.dedup();
     Some(RowDraws {
         requests: rows.len(),
+        from: p.requests_from.clone(),
         draws: sampler.fluctuations(&stats, RESAMPLES, seed),
         stats,
     })
@@ -665,6 +679,14 @@ fn compare_metric(
                             baseline_requests: bd.requests,
                             candidate_requests: cd.requests,
                             resamples: RESAMPLES,
+                            rows_from: match (&bd.from, &cd.from) {
+                                (None, None) => None,
+                                (Some(b), None) => Some(format!("baseline: {b}")),
+                                (None, Some(c)) => Some(format!("candidate: {c}")),
+                                (Some(b), Some(c)) => {
+                                    Some(format!("baseline: {b}; candidate: {c}"))
+                                }
+                            },
                         },
                     ))
                 }

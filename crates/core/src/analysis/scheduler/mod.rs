@@ -6,6 +6,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::model::{Dataset, RequestSamples, SchedulerFile};
+
 use crate::analysis::stats::{bucket_mean, cdf, histogram, summarize};
 use crate::model::scheduler::{
     Distribution, EventRow, Headline, IterationColumns, IterationRow, IterationStats, Preemption,
@@ -16,6 +18,57 @@ use crate::model::scheduler::{
 mod timeline;
 
 use timeline::{state_time, timelines_from_events, timelines_from_transitions, Timelines};
+
+/// Give a run's one benchmark point the rows of the scheduler's `per_request.csv` under the
+/// run's directory, when the point's result holds no per-request rows of its own: the
+/// comparison then bootstraps them (and says they are server-side). Only a run of one point
+/// and one scheduler directory: the rows carry no client concurrency, so with several points
+/// there is no telling which rows belong to which. A run of loose result files
+/// (`dir/results_concurrency_*`) looks in `dir`.
+pub fn lend_request_rows(ds: &mut Dataset) {
+    let inside = |dir: &str, root: &str| {
+        root.is_empty() || dir == root || dir.strip_prefix(root).is_some_and(|r| r.starts_with('/'))
+    };
+    for run in &mut ds.runs {
+        let [point] = run.points.as_mut_slice() else {
+            continue;
+        };
+        if point.requests.is_some() {
+            continue;
+        }
+        let dir = if run.root.contains('*') {
+            crate::text::paths::parent(&run.root)
+        } else {
+            run.root.as_str()
+        };
+        let mut under = ds.scheduler.iter().filter(|a| inside(&a.dir, dir));
+        let (Some(a), None) = (under.next(), under.next()) else {
+            continue;
+        };
+        let Some(file) = a.files.iter().find(|f| f.kind == SchedulerFile::PerRequest) else {
+            continue;
+        };
+        let r = &a.requests;
+        let ttft_s: Vec<f64> = r.ttft_ms.iter().map(|v| v / 1e3).collect();
+        let itl_sum_s: Vec<f64> = r
+            .e2e_ms
+            .iter()
+            .zip(&r.ttft_ms)
+            .map(|(e2e, ttft)| (e2e - ttft) / 1e3)
+            .collect();
+        let inputs: &[f64] = if r.input_tokens.iter().all(|v| v.is_finite()) {
+            &r.input_tokens
+        } else {
+            &[]
+        };
+        if let Some(rows) =
+            RequestSamples::from_client_arrays(&ttft_s, &itl_sum_s, &r.output_tokens, inputs)
+        {
+            point.requests = Some(Box::new(rows));
+            point.requests_from = Some(file.path.clone());
+        }
+    }
+}
 
 const NS_PER_MS: f64 = 1e6;
 const NS_PER_S: f64 = 1e9;
