@@ -75,6 +75,12 @@ pub enum FromWorker {
         dataset: Box<Dataset>,
         elapsed_ms: f64,
     },
+    /// While a long first load is still read: the runs and points of the results read so far
+    /// (no worker logs), to chart before `Loaded`.
+    Preview {
+        dataset: Box<Dataset>,
+        elapsed_ms: f64,
+    },
     /// Answer to [`ToWorker::NodeCharts`]: the run's node metric series (the page names them).
     NodeCharts {
         run_key: String,

@@ -331,14 +331,24 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                     );
                 }
                 ingest.expect_bytes(blobs.iter().map(|b| b.size() as u64).sum());
+                let mut on_preview = |dataset: runlens_core::Dataset| {
+                    post(
+                        scope,
+                        &FromWorker::Preview {
+                            dataset: Box::new(dataset),
+                            elapsed_ms: now_ms() - started,
+                        },
+                    )
+                };
                 for (path, blob) in paths.iter().zip(blobs) {
                     let size = blob.size() as u64;
                     match BlobReader::new(blob) {
-                        Ok(r) => ingest.add_input(
+                        Ok(r) => ingest.add_input_previewing(
                             path,
                             size,
                             BufReader::with_capacity(BLOB_READ_BUFFER, r),
                             &mut on_progress,
+                            &mut on_preview,
                         ),
                         Err(e) => post(
                             scope,

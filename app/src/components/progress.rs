@@ -34,6 +34,9 @@ pub fn LoadProgress(client: WorkerClient) -> impl IntoView {
                     <span>{format!("{:.1} MB/s", mbps)}</span>
                     <span>{format!("{} files", progress.files_seen)}</span>
                     <span class="current">{progress.current}</span>
+                    {client.previewing.get().map(|points| view! {
+                        <span id="preview-note">{format!("showing the {points} result point(s) read so far; worker logs still loading")}</span>
+                    })}
                 </div>
             }
             .into_any()

@@ -62,6 +62,9 @@ pub struct WorkerClient {
             Option<runlens_core::analysis::rate_match::RateMatch>,
         )>,
     >,
+    /// Points of the results shown while a long load still reads its logs (`None` once
+    /// loaded).
+    pub previewing: RwSignal<Option<usize>>,
     /// Last comparison answer: what was asked, the comparison, the worker's milliseconds.
     pub compared: RwSignal<Option<ComparedAnswer>>,
     pub state: RwSignal<LoadState>,
@@ -96,6 +99,7 @@ impl WorkerClient {
             node_charts: RwSignal::new(None),
             rate_match: RwSignal::new(None),
             compared: RwSignal::new(None),
+            previewing: RwSignal::new(None),
             state: RwSignal::new(LoadState::Idle),
             formats: RwSignal::new(Vec::new()),
             redact_plan: RwSignal::new(None),
@@ -302,10 +306,18 @@ impl WorkerClient {
                     elapsed_ms,
                 })
             }
+            FromWorker::Preview { dataset, .. } => {
+                if matches!(self.state.get_untracked(), LoadState::Loading { .. }) {
+                    let points = dataset.runs.iter().map(|r| r.points.len()).sum();
+                    self.previewing.set(Some(points));
+                    self.dataset.set(Some(DatasetRef::new(*dataset)));
+                }
+            }
             FromWorker::Loaded {
                 dataset,
                 elapsed_ms,
             } => {
+                self.previewing.set(None);
                 self.dataset.set(Some(DatasetRef::new(*dataset)));
                 self.state.set(LoadState::Done { elapsed_ms });
                 self.load_ended(true);

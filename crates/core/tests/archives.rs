@@ -165,3 +165,68 @@ fn a_tar_gz_with_a_wrong_crc_gives_no_numbers() {
         ds.diagnostics
     );
 }
+
+/// A long archive shows its results before its logs are parsed: the first result read is
+/// previewed (runs and points, no logs) while the logs after it are still to come, and a
+/// result after 64 MB more of logs is previewed again. A small input is not previewed.
+#[test]
+fn a_long_archive_previews_its_results_before_its_logs() {
+    let result = |c: u32| {
+        format!(
+            r#"{{"date": "20260101-000000", "max_concurrency": {c}, "num_prompts": 10, "completed": 10,
+            "duration": 10.0, "request_throughput": 1.0, "output_throughput": 100.0,
+            "total_token_throughput": 200.0, "mean_ttft_ms": 10.0, "mean_tpot_ms": 5.0}}"#
+        )
+        .into_bytes()
+    };
+    let mut log = Vec::new();
+    let mut t = 0u64;
+    while log.len() < 70 << 20 {
+        log.extend_from_slice(
+            format!(
+                "[2026-01-01 {:02}:{:02}:{:02}] Decode batch, #running-req: 10, #token: 100, token usage: 0.10, gen throughput (token/s): 500.00, #queue-req: 0\n",
+                t / 3600 % 24,
+                t / 60 % 60,
+                t % 60
+            )
+            .as_bytes(),
+        );
+        t += 1;
+    }
+    let files = vec![
+        ("r/results_concurrency_4.json".to_owned(), result(4)),
+        ("r/logs/n1_decode_w0.err".to_owned(), log),
+        ("r/results_concurrency_8.json".to_owned(), result(8)),
+    ];
+    let bytes = tar(&files);
+    let mut previews: Vec<(usize, usize, usize)> = Vec::new();
+    let mut ingest = Ingest::new();
+    ingest.add_input_previewing(
+        "runs.tar",
+        bytes.len() as u64,
+        std::io::Cursor::new(&bytes),
+        &mut |_| {},
+        &mut |ds| {
+            previews.push((
+                ds.runs.len(),
+                ds.runs.iter().map(|r| r.points.len()).sum(),
+                ds.worker_logs.len(),
+            ))
+        },
+    );
+    assert_eq!(previews, vec![(1, 1, 0), (1, 2, 0)]);
+    let ds = ingest.dataset();
+    assert_eq!(ds.runs[0].points.len(), 2);
+    assert_eq!(ds.worker_logs.len(), 1);
+
+    let small = tar(&files[..1]);
+    let mut called = false;
+    Ingest::new().add_input_previewing(
+        "small.tar",
+        small.len() as u64,
+        std::io::Cursor::new(&small),
+        &mut |_| {},
+        &mut |_| called = true,
+    );
+    assert!(!called);
+}

@@ -145,8 +145,24 @@ impl Ingest {
         &mut self,
         name: &str,
         size: u64,
+        reader: R,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) {
+        self.add_input_previewing(name, size, reader, on_progress, &mut |_| {});
+    }
+
+    /// [`Ingest::add_input`], and while the first input (nothing was added before) of
+    /// [`PREVIEW_MIN_INPUT`] bytes or more is read, `on_preview` gets what the results read so far show — runs and points, no worker
+    /// logs — as soon as the first result is read and then at most once per
+    /// [`PREVIEW_STEP`] bytes when more came: results are small and a page can chart them
+    /// while gigabytes of logs are still being parsed.
+    pub fn add_input_previewing<R: Read + Seek>(
+        &mut self,
+        name: &str,
+        size: u64,
         mut reader: R,
         on_progress: &mut dyn FnMut(&Progress),
+        on_preview: &mut dyn FnMut(Dataset),
     ) {
         if self.add_saved(name, size, &mut reader) {
             self.files_seen += 1;
@@ -186,6 +202,17 @@ impl Ingest {
                 records: &mut records,
                 unrecognized: &mut unrecognized,
                 diagnostics: &mut diagnostics,
+                // Only a first load: a preview of a later one would hide the logs already shown.
+                preview: (size >= PREVIEW_MIN_INPUT
+                    && self.records.is_empty()
+                    && self.saved.is_empty())
+                .then_some(Preview {
+                    on_preview,
+                    points: 0,
+                    counted: 0,
+                    scanned: 0,
+                    at_bytes: None,
+                }),
             };
             vfs::expand(name, size, counting, &mut sink);
         }
@@ -370,12 +397,72 @@ impl Ingest {
     }
 }
 
+/// Inputs smaller than this are read whole before anything is shown (they take well under a
+/// second).
+pub const PREVIEW_MIN_INPUT: u64 = 16 << 20;
+/// Input bytes between two previews.
+pub const PREVIEW_STEP: u64 = 64 << 20;
+
 /// Where the archive layer's files, forgets and problems go during one [`Ingest::add_input`].
 struct IngestSink<'a, 'p> {
     tracker: &'a Rc<RefCell<Tracker<'p>>>,
     records: &'a mut Vec<Record>,
     unrecognized: &'a mut Vec<UnrecognizedFile>,
     diagnostics: &'a mut Vec<Diagnostic>,
+    preview: Option<Preview<'a>>,
+}
+
+/// Previews of a long first input (nothing was held before it).
+struct Preview<'a> {
+    on_preview: &'a mut dyn FnMut(Dataset),
+    /// Result points the last preview had.
+    points: usize,
+    /// Points among the new records scanned so far, and how many were scanned.
+    counted: usize,
+    scanned: usize,
+    /// Input bytes done at the last preview.
+    at_bytes: Option<u64>,
+}
+
+impl Preview<'_> {
+    /// Send a preview when results arrived since the last one and it is due.
+    fn offer(&mut self, new: &[Record], bytes_done: u64) {
+        let due = self
+            .at_bytes
+            .is_none_or(|at| bytes_done.saturating_sub(at) >= PREVIEW_STEP);
+        if !due {
+            return;
+        }
+        // Counted incrementally: a 200 000-member archive must not count its records again
+        // for each member.
+        self.counted += new
+            .get(self.scanned..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|r| matches!(r, Record::Point(_)))
+            .count();
+        self.scanned = new.len();
+        if self.counted <= self.points {
+            return;
+        }
+        self.points = self.counted;
+        self.at_bytes = Some(bytes_done);
+        // Everything but the big per-log records: runs, points, metadata and configurations.
+        let records: Vec<Record> = new
+            .iter()
+            .filter(|r| {
+                !matches!(
+                    r,
+                    Record::WorkerLog(_) | Record::Scheduler(_) | Record::P2p(_)
+                )
+            })
+            .cloned()
+            .collect();
+        let mut ds = discovery::build_dataset(&Partition::of(&records));
+        metrics::derive_all(&mut ds.runs);
+        discovery::plausible::flag_implausible(&mut ds.runs);
+        (self.on_preview)(ds);
+    }
 }
 
 impl vfs::Sink for IngestSink<'_, '_> {
@@ -392,7 +479,12 @@ impl vfs::Sink for IngestSink<'_, '_> {
             self.records,
             self.unrecognized,
             self.diagnostics,
-        )
+        )?;
+        if let Some(p) = &mut self.preview {
+            let done = self.tracker.borrow().progress.bytes_done;
+            p.offer(self.records, done);
+        }
+        Ok(())
     }
 
     fn forget(&mut self, path: &str) {
