@@ -269,13 +269,14 @@ fn preemption(r: &RequestColumns, events: &[EventRow]) -> Preemption {
         } else {
             preempted as f64 / known.len() as f64
         },
-        total_preemptions: known.iter().sum(),
+        // Saturating: a count of 1e30 (a corrupt cell) reads as u64::MAX, and two of them
+        // must not overflow.
+        total_preemptions: known.iter().fold(0, |a: u64, &n| a.saturating_add(n)),
         total_evictions: r
             .evictions
             .iter()
             .filter(|v| v.is_finite() && **v > 0.0)
-            .map(|v| *v as u64)
-            .sum(),
+            .fold(0, |a: u64, v| a.saturating_add(*v as u64)),
         distribution: distribution.into_iter().collect(),
         preempted_events: (!events.is_empty()).then(|| {
             events
@@ -386,6 +387,21 @@ fn slowest(r: &RequestColumns, timelines: &Timelines, source: Option<&str>) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corrupt_huge_preemption_counts_saturate_instead_of_overflowing() {
+        // Found by fuzzing the ingest: two cells of 1e30 overflowed the u64 sum.
+        let r = RequestColumns {
+            id: vec!["a".into(), "b".into()],
+            preemptions: vec![1e30, 1e30],
+            evictions: vec![1e30, 1e30],
+            ..Default::default()
+        };
+        let p = preemption(&r, &[]);
+        assert_eq!(p.total_preemptions, u64::MAX);
+        assert_eq!(p.total_evictions, u64::MAX);
+        assert_eq!(p.preempted_requests, 2);
+    }
     use crate::formats::scheduler_csv::parse_table;
     use crate::model::SchedulerFile;
 
