@@ -12,21 +12,33 @@ pub fn aligned<R: AsRef<[String]>>(rows: &[R]) -> String {
     let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
     let mut widths = vec![0usize; columns];
     for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row.as_ref()) {
-            *w = (*w).max(cell.chars().count());
-        }
+        widen(&mut widths, row.as_ref());
     }
-    let mut out = String::new();
-    for row in rows {
-        let line: Vec<String> = row
-            .as_ref()
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        out.push_str(line.join("  ").trim_end());
-        out.push('\n');
+    rows.iter()
+        .map(|row| aligned_line(row.as_ref(), &widths))
+        .collect()
+}
+
+/// Grow `widths` to hold `cells` (characters, not bytes).
+pub fn widen(widths: &mut Vec<usize>, cells: &[String]) {
+    if widths.len() < cells.len() {
+        widths.resize(cells.len(), 0);
     }
+    for (w, cell) in widths.iter_mut().zip(cells) {
+        *w = (*w).max(cell.chars().count());
+    }
+}
+
+/// One line of an aligned table: each cell padded to its column's width, two spaces apart,
+/// trailing spaces trimmed, newline-terminated.
+pub fn aligned_line(cells: &[String], widths: &[usize]) -> String {
+    let line: Vec<String> = cells
+        .iter()
+        .zip(widths)
+        .map(|(cell, w)| format!("{cell:<w$}"))
+        .collect();
+    let mut out = line.join("  ").trim_end().to_owned();
+    out.push('\n');
     out
 }
 

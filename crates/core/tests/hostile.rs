@@ -540,3 +540,35 @@ fn endlessly_continued_launch_command_is_bounded() {
     );
     assert!(peak < 48 * MB, "peak {} MB", peak / MB);
 }
+
+/// A loose `results_concurrency_4.json.gz` that inflates past the whole-parse bound
+/// (`MAX_PARSED_FILE_BYTES`, 1 GiB): it states only its compressed size, so the bound must hold
+/// on the bytes read. Before, it was read whole (a 3 GB one cost 6.2 GB resident).
+#[test]
+fn a_gzipped_result_inflating_past_the_whole_parse_bound_is_skipped_with_a_warning() {
+    use std::io::Write;
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(br#"{"max_concurrency": 4, "output_throughput": 100.0, "pad": ""#)
+        .unwrap();
+    let chunk = vec![b'a'; 16 * MB];
+    for _ in 0..(runlens_core::ingest::MAX_PARSED_FILE_BYTES as usize / chunk.len() + 1) {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(br#""}"#).unwrap();
+    let bytes = gz.finish().unwrap();
+    let path = "run/results_concurrency_4.json.gz";
+    let (ds, peak) = load(&[(path, bytes)]);
+    assert!(ds.runs.is_empty());
+    assert!(
+        ds.diagnostics
+            .iter()
+            .any(|d| d.file.ends_with("results_concurrency_4.json")
+                && d.message.contains("too large to parse whole")),
+        "{:?}",
+        ds.diagnostics
+    );
+    // At most the bound read once (its buffer grown by doubling: 1.5 GiB), never the whole
+    // inflated stream nor a parsed copy of it.
+    assert!(peak < 1700 * MB, "peak {} MB", peak / MB);
+}

@@ -249,10 +249,8 @@ pub const NODE_COLUMNS: [&str; 10] = [
     "kind",
 ];
 
-/// One row per parsed worker-log sample: the fixed columns, then every field (snake_case) seen
-/// in any log, in order of first appearance. Returns (column names, rows).
-pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
-    use crate::text::time::format_epoch;
+/// Every field (snake_case) seen in any worker log, in order of first appearance.
+fn node_fields(ds: &Dataset) -> Vec<String> {
     let mut fields: Vec<String> = Vec::new();
     for l in &ds.worker_logs {
         for s in &l.log.series {
@@ -263,9 +261,26 @@ pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
             }
         }
     }
+    fields
+}
+
+/// Columns of the per-sample worker table: [`NODE_COLUMNS`], then every field.
+pub fn node_columns(ds: &Dataset) -> Vec<String> {
     let mut columns: Vec<String> = NODE_COLUMNS.iter().map(|c| c.to_string()).collect();
-    columns.extend(fields.iter().cloned());
-    let mut rows = Vec::new();
+    columns.extend(node_fields(ds));
+    columns
+}
+
+/// Each parsed worker-log sample as one row of [`node_columns`], handed to `f` in log order
+/// (one row buffer, reused: 30 million samples are never held as rows at once). Stops at the
+/// first error `f` returns.
+pub fn try_for_each_node_row<E>(
+    ds: &Dataset,
+    mut f: impl FnMut(&[Cell]) -> Result<(), E>,
+) -> Result<(), E> {
+    use crate::text::time::format_epoch;
+    let fields = node_fields(ds);
+    let mut row: Vec<Cell> = Vec::with_capacity(NODE_COLUMNS.len() + fields.len());
     for l in &ds.worker_logs {
         let worker = crate::text::paths::file_name(&l.log.path).to_owned();
         for s in &l.log.series {
@@ -275,7 +290,8 @@ pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
                 .collect();
             for i in 0..s.len() {
                 let t = s.time_s[i];
-                let mut row = vec![
+                row.clear();
+                row.extend([
                     Cell::Text(l.run_key.clone()),
                     Cell::Text(worker.clone()),
                     Cell::text(l.log.identity.node.clone()),
@@ -290,7 +306,7 @@ pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
                             .filter(|e| e.is_finite()),
                     ),
                     Cell::Text(s.kind.label().into()),
-                ];
+                ]);
                 row.extend(
                     col_of
                         .iter()
@@ -299,11 +315,21 @@ pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
                             _ => Cell::Missing,
                         }),
                 );
-                rows.push(row);
+                f(&row)?;
             }
         }
     }
-    (columns, rows)
+    Ok(())
+}
+
+/// [`node_columns`] and every row of [`try_for_each_node_row`], collected (small datasets).
+pub fn node_rows(ds: &Dataset) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let mut rows = Vec::new();
+    let _ = try_for_each_node_row(ds, |r| {
+        rows.push(r.to_vec());
+        Ok::<(), std::convert::Infallible>(())
+    });
+    (node_columns(ds), rows)
 }
 
 #[cfg(test)]

@@ -652,7 +652,20 @@ fn read_plain(
                 ));
                 return Ok(());
             }
-            r.read_to_end(&mut bytes)?;
+            // Bounded whatever the stated size: a member inflated from a stream (a loose
+            // `.json.gz`) states only its compressed size.
+            let left = (MAX_PARSED_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
+            (&mut *r).take(left).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > MAX_PARSED_FILE_BYTES {
+                diagnostics.push(Diagnostic::warning(
+                    path,
+                    format!(
+                        "{} file of more than {MAX_PARSED_FILE_BYTES} bytes (decompressed) is too large to parse whole; skipped",
+                        format.name()
+                    ),
+                ));
+                return Ok(());
+            }
             let mut out = Vec::new();
             match format.parse(path, &bytes, &mut out) {
                 Ok(()) => records.extend(out),
