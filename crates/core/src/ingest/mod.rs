@@ -642,28 +642,28 @@ fn read_plain(
         Reader::Stream(p) => p,
         Reader::Lines(e) => Box::new(formats::LinePass::new(path, vec![e])),
         Reader::Whole => {
-            if size > MAX_PARSED_FILE_BYTES {
-                diagnostics.push(Diagnostic::warning(
+            let too_large = |what: String| {
+                Diagnostic::warning(
                     path,
                     format!(
-                        "{} file of {size} bytes is too large to parse whole; skipped",
+                        "{} file of {what} is too large to parse whole; skipped",
                         format.name()
                     ),
-                ));
+                )
+            };
+            // A stated size over the bound is skipped unread; the read itself is bounded too,
+            // since a member inflated from a stream (a loose `.json.gz`) states only its
+            // compressed size.
+            if size > MAX_PARSED_FILE_BYTES {
+                diagnostics.push(too_large(format!("{size} bytes")));
                 return Ok(());
             }
-            // Bounded whatever the stated size: a member inflated from a stream (a loose
-            // `.json.gz`) states only its compressed size.
             let left = (MAX_PARSED_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
             (&mut *r).take(left).read_to_end(&mut bytes)?;
             if bytes.len() as u64 > MAX_PARSED_FILE_BYTES {
-                diagnostics.push(Diagnostic::warning(
-                    path,
-                    format!(
-                        "{} file of more than {MAX_PARSED_FILE_BYTES} bytes (decompressed) is too large to parse whole; skipped",
-                        format.name()
-                    ),
-                ));
+                diagnostics.push(too_large(format!(
+                    "more than {MAX_PARSED_FILE_BYTES} bytes (decompressed)"
+                )));
                 return Ok(());
             }
             let mut out = Vec::new();
