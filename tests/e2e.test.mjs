@@ -1004,6 +1004,33 @@ test('compare tab: two runs matched by concurrency, verdicts with their basis, c
   await waitLoaded(page);
   await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length > 0);
   assert.equal(await page.locator('#compare-table').innerText(), table, 'the same comparison after a reload');
+  // A second candidate: each compared with the baseline, an overview line each, one table with
+  // a candidate column, one settings table with a column per candidate; kept in the hash.
+  await page.click('#compare-add');
+  await page.waitForSelector('#compare-candidate-2');
+  await page.waitForSelector('#compare-overview');
+  const overview = await page.locator('#compare-overview tbody tr').allInnerTexts();
+  assert.equal(overview.length, 2, overview.join('\n'));
+  assert.match(overview[0], /^4242002/);
+  assert.match(await page.locator('#compare-table thead').innerText(), /^candidate\s+point/);
+  assert.equal(await page.locator('#compare-config thead th').count(), 5);
+  assert.equal((await page.evaluate(() => location.hash)).match(/ccand=/g).length, 2);
+  const second = await page.locator('#compare-candidate-2').inputValue();
+  await page.waitForFunction(() => document.querySelector('#compare-frontiers canvas'));
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(artifacts, 'compare-two-candidates.png'), fullPage: true });
+  const [csv2] = await Promise.all([page.waitForEvent('download'), page.click('#compare-csv')]);
+  assert.match(fs.readFileSync(await csv2.path(), 'utf8'), /^candidate,point,metric,/);
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.waitForSelector('#compare-overview');
+  assert.equal(await page.locator('#compare-candidate-2').inputValue(), second, 'the second candidate after a reload');
+  // Removing a candidate goes back to one comparison.
+  await page.click('.candidate-pick:nth-of-type(2) .compare-remove');
+  await page.waitForSelector('#compare-counts');
+  assert.equal(await page.locator('#compare-candidate-2').count(), 0);
   await finish(session);
 });
 

@@ -45,17 +45,23 @@ pub enum ToWorker {
     },
     /// Prefill/decode rate match of one disaggregated run, with its benchmark windows.
     RateMatch { run_key: String },
-    /// Compare two selections of runs (the bootstraps run here, off the page's thread).
+    /// Compare a baseline with one or more candidates (the bootstraps run here, off the page's
+    /// thread).
     Compare { request: CompareRequest },
 }
 
-/// The two sides of a comparison, as the page's Compare tab chose them.
+/// One side of a comparison: its label and the keys of its runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareSide {
+    pub label: String,
+    pub runs: Vec<String>,
+}
+
+/// A baseline and the candidates each compared with it, as the page's Compare tab chose them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompareRequest {
-    pub baseline_label: String,
-    pub baseline_runs: Vec<String>,
-    pub candidate_label: String,
-    pub candidate_runs: Vec<String>,
+    pub baseline: CompareSide,
+    pub candidates: Vec<CompareSide>,
     /// The TPS/User the curves' ratio is also given at.
     pub at: Option<f64>,
 }
@@ -95,10 +101,11 @@ pub enum FromWorker {
         run_key: String,
         rate_match: Option<RateMatch>,
     },
-    /// Answer to [`ToWorker::Compare`], with the time the worker took.
+    /// Answer to [`ToWorker::Compare`]: one comparison per candidate, in the request's order,
+    /// with the time the worker took.
     Compared {
         request: CompareRequest,
-        comparison: Box<Comparison>,
+        comparisons: Vec<Comparison>,
         elapsed_ms: f64,
     },
     /// Answer to [`ToWorker::RedactPlan`].
@@ -128,7 +135,13 @@ impl ToWorker {
             ToWorker::RateMatch { run_key } => format!("matching the rates of {run_key}"),
             ToWorker::Compare { request } => format!(
                 "comparing {} with {}",
-                request.candidate_label, request.baseline_label
+                request
+                    .candidates
+                    .iter()
+                    .map(|c| c.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                request.baseline.label
             ),
             ToWorker::Crash => "crashing on purpose".into(),
         }

@@ -203,7 +203,7 @@ impl ViewState {
         if let Some(b) = &cv.baseline {
             parts.push(format!("cbase={}", enc(b)));
         }
-        if let Some(c) = &cv.candidate {
+        for c in &cv.candidates {
             parts.push(format!("ccand={}", enc(c)));
         }
         if let Some(a) = cv.at {
@@ -330,7 +330,7 @@ impl ViewState {
                     }
                 }
                 "cbase" => s.compare.baseline = Some(dec(v)),
-                "ccand" => s.compare.candidate = Some(dec(v)),
+                "ccand" => s.compare.candidates.push(dec(v)),
                 "cat" => s.compare.at = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0),
                 "call" => s.compare.all_rows = v == "1",
                 "sset" => s.scheduler.set = Some(dec(v)),
@@ -450,7 +450,7 @@ mod tests {
             p2p_set: Some("p2p&b".into()),
             compare: CompareView {
                 baseline: Some("run:runs.tar.gz/outputs/3003".into()),
-                candidate: Some("tag:nightly=1105&x".into()),
+                candidates: vec!["tag:nightly=1105&x".into(), "run:b|c, d".into()],
                 at: Some(37.5),
                 all_rows: true,
             },

@@ -203,25 +203,32 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
     }
     if let ToWorker::Compare { request } = request {
         let started = js_sys::Date::now();
-        let comparison = LAST.with(|ds| {
+        let comparisons = LAST.with(|ds| {
             use runlens_core::analysis::compare::{self, Side};
             let ds = ds.borrow();
-            let side = |label: &str, runs: &[String]| {
-                Side::of_dataset(label, &ds, |r| runs.contains(&r.key))
+            let side = |s: &crate::protocol::CompareSide| {
+                Side::of_dataset(&s.label, &ds, |r| s.runs.contains(&r.key))
             };
-            let b = side(&request.baseline_label, &request.baseline_runs);
-            let c = side(&request.candidate_label, &request.candidate_runs);
-            let mut cmp = compare::compare(&b, &c);
-            if request.at.is_some() {
-                cmp.curves = compare::curves::compare_curves(&b, &c, request.at);
-            }
-            cmp
+            let b = side(&request.baseline);
+            let comparisons: Vec<_> = request
+                .candidates
+                .iter()
+                .map(|candidate| {
+                    let c = side(candidate);
+                    let mut cmp = compare::compare(&b, &c);
+                    if request.at.is_some() {
+                        cmp.curves = compare::curves::compare_curves(&b, &c, request.at);
+                    }
+                    cmp
+                })
+                .collect();
+            comparisons
         });
         return post(
             scope,
             &FromWorker::Compared {
                 request,
-                comparison: Box::new(comparison),
+                comparisons,
                 elapsed_ms: js_sys::Date::now() - started,
             },
         );

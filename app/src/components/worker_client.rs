@@ -42,7 +42,7 @@ pub enum LoadState {
 /// A comparison the worker made: what was asked, the comparison, and its milliseconds.
 pub type ComparedAnswer = (
     crate::protocol::CompareRequest,
-    std::sync::Arc<runlens_core::analysis::compare::Comparison>,
+    std::sync::Arc<[runlens_core::analysis::compare::Comparison]>,
     f64,
 );
 
@@ -341,13 +341,11 @@ impl WorkerClient {
             } => self.rate_match.set(Some((run_key, rate_match))),
             FromWorker::Compared {
                 request,
-                comparison,
+                comparisons,
                 elapsed_ms,
-            } => self.compared.set(Some((
-                request,
-                std::sync::Arc::new(*comparison),
-                elapsed_ms,
-            ))),
+            } => self
+                .compared
+                .set(Some((request, comparisons.into(), elapsed_ms))),
             FromWorker::RedactPlan { kinds, redactions } => {
                 self.redact_plan.set(Some((kinds, redactions)))
             }

@@ -17,14 +17,15 @@ use crate::components::worker_client::WorkerClient;
 use crate::data::DatasetRef;
 use crate::filters::Filters;
 use crate::js;
-use crate::protocol::{CompareRequest, ToWorker};
+use crate::protocol::{CompareRequest, CompareSide, ToWorker};
 
-/// What the tab compares: `run:<key>` or `tag:<tag>` for each side, and the TPS/User the ratio
-/// is also given at.
+/// What the tab compares: `run:<key>` or `tag:<tag>` for the baseline and for each candidate,
+/// and the TPS/User the ratio is also given at.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompareView {
     pub baseline: Option<String>,
-    pub candidate: Option<String>,
+    /// Each compared with the baseline; empty: the second run.
+    pub candidates: Vec<String>,
     pub at: Option<f64>,
     /// Show rows whose verdict is "unchanged" too.
     pub all_rows: bool,
@@ -65,89 +66,123 @@ fn label_of(selector: &str, choices: &[(String, String)]) -> String {
         .map_or_else(|| selector.to_owned(), |(_, l)| l.clone())
 }
 
-/// What the worker is asked to compare for the view's two selections (the first two runs by
-/// default): each side's label and run keys, and the TPS/User of the extra ratio.
+/// The selectors the view compares: its own, or the first run against the second.
+fn selections(choices: &[(String, String)], view: &CompareView) -> Option<(String, Vec<String>)> {
+    let mut runs = choices
+        .iter()
+        .filter(|c| c.0.starts_with("run:"))
+        .map(|c| &c.0);
+    let first = runs.next().cloned();
+    let second = runs.next().cloned();
+    let base = view.baseline.clone().or(first)?;
+    let candidates = if view.candidates.is_empty() {
+        vec![second?]
+    } else {
+        view.candidates.clone()
+    };
+    Some((base, candidates))
+}
+
+/// The next candidate the "add" button proposes: the first run not on either side yet.
+fn next_candidate(
+    choices: &[(String, String)],
+    base: &str,
+    candidates: &[String],
+) -> Option<String> {
+    choices
+        .iter()
+        .map(|c| &c.0)
+        .find(|k| k.starts_with("run:") && k.as_str() != base && !candidates.contains(k))
+        .cloned()
+}
+
+/// What the worker is asked to compare for the view's selections: each side's label and run
+/// keys, and the TPS/User of the extra ratio.
 pub fn compare_request(
     ds: &Dataset,
     filters: &Filters,
     view: &CompareView,
 ) -> Option<CompareRequest> {
     let all = choices(ds, filters);
-    let runs: Vec<&String> = all
-        .iter()
-        .filter(|c| c.0.starts_with("run:"))
-        .map(|c| &c.0)
-        .collect();
-    let base = view
-        .baseline
-        .clone()
-        .or_else(|| runs.first().map(|s| s.to_string()))?;
-    let cand = view
-        .candidate
-        .clone()
-        .or_else(|| runs.get(1).map(|s| s.to_string()))?;
-    let keys = |selector: &str| -> Vec<String> {
-        ds.runs
+    let (base, candidates) = selections(&all, view)?;
+    let side = |selector: &str| CompareSide {
+        label: label_of(selector, &all),
+        runs: ds
+            .runs
             .iter()
             .filter(|r| selects(selector, r, filters))
             .map(|r| r.key.clone())
-            .collect()
+            .collect(),
     };
     Some(CompareRequest {
-        baseline_label: label_of(&base, &all),
-        baseline_runs: keys(&base),
-        candidate_label: label_of(&cand, &all),
-        candidate_runs: keys(&cand),
+        baseline: side(&base),
+        candidates: candidates.iter().map(|c| side(c)).collect(),
         at: view.at,
     })
 }
 
-/// The two frontiers and the ruler, as one chart (ratio on a second series over the same x).
-fn frontier_option(c: &Comparison) -> Option<String> {
-    let k = &c.curves;
-    let line = |name: String, pts: &[(f64, f64)]| XySeries {
+fn line(name: String, pts: &[(f64, f64)]) -> XySeries {
+    XySeries {
         name,
         points: pts.iter().map(|p| vec![p.0, p.1]).collect(),
         stack: None,
-    };
+    }
+}
+
+/// The baseline's frontier and every candidate's, as one chart.
+fn frontier_option(cs: &[Comparison]) -> Option<String> {
+    let first = cs.first()?;
+    let mut series = vec![line(
+        format!("baseline: {}", first.baseline.label),
+        &first.curves.baseline_frontier,
+    )];
+    series.extend(cs.iter().map(|c| {
+        line(
+            format!("candidate: {}", c.candidate.label),
+            &c.curves.candidate_frontier,
+        )
+    }));
     xy_chart(
         "Pareto frontiers",
         "Output TPS/GPU over TPS/User (1000 / mean TPOT); valid points only",
         "TPS/User (tok/s/user)",
         "Output TPS/GPU",
-        vec![
-            line(
-                format!("baseline: {}", c.baseline.label),
-                &k.baseline_frontier,
-            ),
-            line(
-                format!("candidate: {}", c.candidate.label),
-                &k.candidate_frontier,
-            ),
-        ],
+        series,
     )
 }
 
-fn ruler_option(c: &Comparison) -> Option<String> {
-    let k = &c.curves;
-    let ones: Vec<Vec<f64>> = k.ruler.iter().map(|r| vec![r.0, 1.0]).collect();
+/// Each candidate's ratio to the baseline at equal TPS/User, with the parity line.
+fn ruler_option(cs: &[Comparison]) -> Option<String> {
+    let mut series: Vec<XySeries> = cs
+        .iter()
+        .filter(|c| !c.curves.ruler.is_empty())
+        .map(|c| {
+            let name = if cs.len() == 1 {
+                "candidate / baseline".to_owned()
+            } else {
+                format!("{} / baseline", c.candidate.label)
+            };
+            line(name, &c.curves.ruler)
+        })
+        .collect();
+    if series.is_empty() {
+        return None;
+    }
+    let (lo, hi) = cs
+        .iter()
+        .flat_map(|c| c.curves.ruler.iter().map(|r| r.0))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    // Parity first: it takes the baseline's colour of the frontier chart, so each candidate has
+    // the same colour on both charts.
+    series.insert(0, line("parity (baseline)".into(), &[(lo, 1.0), (hi, 1.0)]));
     xy_chart(
         "Perf ruler",
         "candidate / baseline Output TPS/GPU at equal TPS/User, over the range both frontiers cover",
         "TPS/User (tok/s/user)",
         "ratio",
-        vec![
-            XySeries {
-                name: "candidate / baseline".into(),
-                points: k.ruler.iter().map(|r| vec![r.0, r.1]).collect(),
-                stack: None,
-            },
-            XySeries {
-                name: "parity".into(),
-                points: ones,
-                stack: None,
-            },
-        ],
+        series,
     )
 }
 
@@ -171,6 +206,11 @@ pub fn CompareTab(
         let f = filters.get();
         dataset.with(|ds| ds.as_deref().map(|ds| choices(ds, &f)).unwrap_or_default())
     });
+    // The selectors in effect (the view's, or the first two runs).
+    let chosen = Memo::new(move |_| {
+        let v = view.get();
+        options.with(|o| selections(o, &v))
+    });
     // The worker compares (the bootstraps would hold this thread for a tenth of a second or
     // more); the answer shown is the one to the current request, else "comparing…".
     let request = Memo::new(move |_| {
@@ -191,45 +231,89 @@ pub fn CompareTab(
         })
     });
     let pending = Memo::new(move |_| request.with(Option::is_some) && answer.with(Option::is_none));
-    let result = Memo::new(move |_| answer.with(|a| a.as_ref().map(|(c, _)| Comparison::clone(c))));
-    let picker = move |id: &'static str, label: &'static str, baseline: bool| {
+    // The comparisons stay in their Arc: reading them clones a pointer, not the rows.
+    let result = Signal::derive(move || answer.with(|a| a.as_ref().map(|(c, _)| c.clone())));
+    let select = move |id: String, current: String, on_pick: Box<dyn Fn(String)>| {
         view! {
-            <label>{label}" "
-                <select id=id on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    view.update(|s| if baseline { s.baseline = Some(v) } else { s.candidate = Some(v) });
-                }>
-                    {move || {
-                        let current = result.with(|c| c.as_ref().map(|c| if baseline { c.baseline.label.clone() } else { c.candidate.label.clone() }));
-                        options.get().into_iter().map(|(k, l)| {
-                            let selected = current.as_deref() == Some(l.as_str());
-                            view! { <option value=k selected=selected>{l}</option> }
-                        }).collect_view()
-                    }}
-                </select>
-            </label>
+            <select id=id on:change=move |ev| on_pick(event_target_value(&ev))>
+                {options.get().into_iter().map(|(k, l)| {
+                    let selected = k == current;
+                    view! { <option value=k selected=selected>{l}</option> }
+                }).collect_view()}
+            </select>
         }
     };
+    let baseline_picker = move || {
+        let current = chosen
+            .with(|c| c.as_ref().map(|c| c.0.clone()))
+            .unwrap_or_default();
+        view! {
+            <label>"Baseline "{select("compare-baseline".into(), current, Box::new(move |v| view.update(|s| s.baseline = Some(v))))}</label>
+        }
+    };
+    // One picker per candidate (the first keeps the id `compare-candidate`), each removable
+    // while there are two or more, and a button adding the next run not yet compared.
+    let candidate_pickers = move || {
+        let current = chosen
+            .with(|c| c.as_ref().map(|c| c.1.clone()))
+            .unwrap_or_default();
+        let several = current.len() > 1;
+        current.iter().enumerate().map(|(i, sel)| {
+            let id = if i == 0 { "compare-candidate".to_owned() } else { format!("compare-candidate-{}", i + 1) };
+            let pick = Box::new(move |v: String| view.update(|s| {
+                let effective = chosen.get_untracked().map(|c| c.1).unwrap_or_default();
+                s.candidates = effective;
+                if let Some(slot) = s.candidates.get_mut(i) { *slot = v; }
+            }));
+            let remove = move |_| view.update(|s| {
+                let mut effective = chosen.get_untracked().map(|c| c.1).unwrap_or_default();
+                if i < effective.len() { effective.remove(i); }
+                s.candidates = effective;
+            });
+            view! {
+                <span class="candidate-pick">
+                    <label>{format!("Candidate {} ", i + 1)}{select(id, sel.clone(), pick)}</label>
+                    {several.then(|| view! { <button class="compare-remove" title="Stop comparing this candidate" on:click=remove>"×"</button> })}
+                </span>
+            }
+        }).collect_view()
+    };
+    let add_candidate = move |_| {
+        let Some((base, mut candidates)) = chosen.get_untracked() else {
+            return;
+        };
+        if let Some(next) = options.with_untracked(|o| next_candidate(o, &base, &candidates)) {
+            candidates.push(next);
+            view.update(|s| s.candidates = candidates);
+        }
+    };
+    let can_add = Signal::derive(move || {
+        chosen.with(|c| {
+            c.as_ref()
+                .is_some_and(|(b, cs)| options.with(|o| next_candidate(o, b, cs).is_some()))
+        })
+    });
     let download = move |csv: bool| {
         if let Some(c) = result.get_untracked() {
             if csv {
-                js::download_text("runlens-compare.csv", "text/csv", &report::to_csv(&c));
+                js::download_text("runlens-compare.csv", "text/csv", &report::to_csv_many(&c));
             } else {
                 js::download_text(
                     "runlens-compare.md",
                     "text/markdown",
-                    &report::to_markdown(&c),
+                    &report::to_markdown_many(&c),
                 );
             }
         }
     };
-    let frontier = Signal::derive(move || result.with(|c| c.as_ref().and_then(frontier_option)));
-    let ruler = Signal::derive(move || result.with(|c| c.as_ref().and_then(ruler_option)));
+    let frontier = Signal::derive(move || result.with(|c| c.as_deref().and_then(frontier_option)));
+    let ruler = Signal::derive(move || result.with(|c| c.as_deref().and_then(ruler_option)));
     view! {
         <section class="tab-body" id="compare-tab">
             <div class="controls">
-                {picker("compare-baseline", "Baseline", true)}
-                {picker("compare-candidate", "Candidate", false)}
+                {baseline_picker}
+                {candidate_pickers}
+                <button id="compare-add" title="Compare one more run with the baseline" disabled=move || !can_add.get() on:click=add_candidate>"+ candidate"</button>
                 <label>"Ratio at TPS/User "
                     <input id="compare-at" type="number" min="0" step="any" prop:value=move || view.get().at.map(|a| a.to_string()).unwrap_or_default()
                         on:change=move |ev| view.update(|s| s.at = event_target_value(&ev).parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0)) />
@@ -244,22 +328,24 @@ pub fn CompareTab(
                 None => view! { <p class="empty" id="compare-empty">"Load at least two runs (or tag runs into two groups) to compare them: drop two run directories, or a parent holding both."</p> }.into_any(),
                 Some(c) => summary_view(c, view.get().all_rows).into_any(),
             })}
-            <p class="caption" id="compare-timing">{move || answer.with(|a| a.as_ref().map(|(c, ms)| {
-                let requests: usize = c.rows.iter().filter_map(|r| match r.basis {
+            <p class="caption" id="compare-timing">{move || answer.with(|a| a.as_ref().map(|(cs, ms)| {
+                let requests: usize = cs.iter().flat_map(|c| &c.rows).filter_map(|r| match r.basis {
                     compare::Basis::Bootstrap { baseline_requests, candidate_requests, .. } => Some(baseline_requests.max(candidate_requests)),
                     _ => None,
                 }).max().unwrap_or(0);
-                format!("Compared in {ms:.0} ms in this browser's worker{}.", if requests > 0 { format!(" (bootstraps of up to {requests} requests per side, {} resamples)", compare::RESAMPLES) } else { String::new() })
+                let what = if cs.len() > 1 { format!(" ({} candidates)", cs.len()) } else { String::new() };
+                format!("Compared{what} in {ms:.0} ms in this browser's worker{}.", if requests > 0 { format!(" (bootstraps of up to {requests} requests per side, {} resamples)", compare::RESAMPLES) } else { String::new() })
             }))}</p>
             <div class="chart-grid">
                 <ChartView id="compare-frontiers" option=frontier empty=Signal::derive(|| "No frontier: a side has no point with both a GPU count and a mean TPOT.".to_owned()) />
-                <ChartView id="compare-ruler" option=ruler empty=Signal::derive(|| "No perf ruler: the two frontiers share no TPS/User range.".to_owned()) />
+                <ChartView id="compare-ruler" option=ruler empty=Signal::derive(|| "No perf ruler: the frontiers share no TPS/User range.".to_owned()) />
             </div>
         </section>
     }
 }
 
-fn summary_view(c: &Comparison, all_rows: bool) -> impl IntoView {
+/// The curve summary of one candidate: the ruler over the shared range and at the chosen x.
+fn curve_text(c: &Comparison) -> String {
     let k = &c.curves;
     let curve = match (k.shared_range, k.ratio_geomean) {
         (Some((lo, hi)), Some(g)) => format!(
@@ -272,16 +358,91 @@ fn summary_view(c: &Comparison, all_rows: bool) -> impl IntoView {
         _ => "The frontiers share no TPS/User range: no perf ruler.".into(),
     };
     let at = k.at.map(|(x, r)| match r {
-        Some(r) => format!("At TPS/User {}: ×{r:.3}.", report::human(x)),
-        None => format!("TPS/User {} is outside a frontier.", report::human(x)),
+        Some(r) => format!(" At TPS/User {}: ×{r:.3}.", report::human(x)),
+        None => format!(" TPS/User {} is outside a frontier.", report::human(x)),
     });
-    let rows: Vec<_> = c
-        .rows
+    curve + &at.unwrap_or_default()
+}
+
+/// One settings table for every candidate: each setting that differs for any candidate, the
+/// baseline's value and each candidate's ("= baseline" where that candidate does not differ).
+fn config_table(cs: &[Comparison]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut cells: std::collections::HashMap<(String, String), Vec<Option<String>>> =
+        Default::default();
+    let unset = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unset)".into());
+    for (i, c) in cs.iter().enumerate() {
+        for d in &c.config {
+            let key = (d.category.to_string(), d.name.clone());
+            let row = cells.entry(key.clone()).or_insert_with(|| {
+                order.push(key.clone());
+                let mut row = vec![None; cs.len() + 1];
+                row[0] = Some(unset(&d.baseline));
+                row
+            });
+            row[i + 1] = Some(unset(&d.candidate));
+        }
+    }
+    let header = cs.iter().map(|c| c.candidate.label.clone()).collect();
+    let rows = order
+        .into_iter()
+        .map(|key| {
+            let row = cells.remove(&key).unwrap_or_default();
+            let mut out = vec![key.0, key.1];
+            out.extend(
+                row.into_iter()
+                    .map(|v| v.unwrap_or_else(|| "= baseline".into())),
+            );
+            out
+        })
+        .collect();
+    (header, rows)
+}
+
+fn summary_view(cs: &[Comparison], all_rows: bool) -> impl IntoView {
+    let several = cs.len() > 1;
+    let overview = several.then(|| {
+        let table = report::overview(cs);
+        let rows: Vec<_> = table.into_iter().skip(1).map(|row| {
+            view! { <tr>{row.into_iter().enumerate().map(|(i, cell)| {
+                let class = if (1..5).contains(&i) { "num" } else { "" };
+                view! { <td class=class>{cell}</td> }
+            }).collect_view()}</tr> }
+        }).collect();
+        view! {
+            <div class="table-scroll"><table class="data" id="compare-overview">
+                <thead><tr><th>"candidate"</th><th>"better"</th><th>"worse"</th><th>"unchanged"</th><th>"can't tell"</th><th>"throughput at equal TPS/User"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table></div>
+        }
+    });
+    let counts = (!several).then(|| {
+        let c = &cs[0];
+        view! {
+            <div class="cards" id="compare-counts">
+                {crate::components::widgets::card("better", c.count(Verdict::Better).to_string())}
+                {crate::components::widgets::card("worse", c.count(Verdict::Worse).to_string())}
+                {crate::components::widgets::card("unchanged", c.count(Verdict::Unchanged).to_string())}
+                {crate::components::widgets::card("can't tell", c.count(Verdict::CantTell).to_string())}
+            </div>
+        }
+    });
+    let curves: Vec<_> = cs
         .iter()
-        .filter(|r| all_rows || r.verdict != Verdict::Unchanged)
-        .map(|r| {
+        .map(|c| {
+            let who = several.then(|| view! { <b>{format!("{}: ", c.candidate.label)}</b> });
+            view! { <p class="compare-curve">{who}{curve_text(c)}</p> }
+        })
+        .collect();
+    let rows: Vec<_> = cs
+        .iter()
+        .flat_map(|c| c.rows.iter().map(move |r| (c, r)))
+        .filter(|(_, r)| all_rows || r.verdict != Verdict::Unchanged)
+        .map(|(c, r)| {
+            let who = several.then(|| view! { <td>{c.candidate.label.clone()}</td> });
             view! {
                 <tr>
+                    {who}
                     <td>{r.point.to_string()}</td>
                     <td>{format!("{} ({})", r.label, r.unit)}</td>
                     <td class="num">{r.baseline.map_or("-".into(), report::human)}</td>
@@ -295,46 +456,57 @@ fn summary_view(c: &Comparison, all_rows: bool) -> impl IntoView {
             }
         })
         .collect();
-    let hidden = c.rows.len() - rows.len();
-    let unmatched = (!c.unmatched.is_empty()).then(|| {
-        let list: Vec<String> = c
-            .unmatched
-            .iter()
-            .map(|u| format!("{} ({})", u.point, u.side))
-            .collect();
-        view! { <p id="compare-unmatched">"On one side only: "{list.join(", ")}</p> }
-    });
-    let config: Vec<_> = c
-        .config
+    let total: usize = cs.iter().map(|c| c.rows.len()).sum();
+    let hidden = total - rows.len();
+    let unmatched: Vec<String> = cs
         .iter()
-        .map(|d| {
-            view! {
-                <tr><td>{d.category.to_string()}</td><td>{d.name.clone()}</td>
-                    <td>{d.baseline.clone().unwrap_or_else(|| "(unset)".into())}</td>
-                    <td>{d.candidate.clone().unwrap_or_else(|| "(unset)".into())}</td></tr>
-            }
+        .flat_map(|c| {
+            c.unmatched.iter().map(move |u| {
+                if several {
+                    format!("{} ({}, vs {})", u.point, u.side, c.candidate.label)
+                } else {
+                    format!("{} ({})", u.point, u.side)
+                }
+            })
         })
         .collect();
-    let config_same = c.config_same;
+    let unmatched = (!unmatched.is_empty()).then(
+        || view! { <p id="compare-unmatched">"On one side only: "{unmatched.join(", ")}</p> },
+    );
+    let (config_heads, config_rows) = config_table(cs);
+    let config_heads: Vec<_> = if several {
+        config_heads
+            .into_iter()
+            .map(|h| view! { <th>{h}</th> })
+            .collect()
+    } else {
+        let head = String::from("candidate");
+        vec![view! { <th>{head}</th> }]
+    };
+    let config: Vec<_> = config_rows
+        .into_iter()
+        .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr> })
+        .collect();
+    let config_same = cs.iter().map(|c| c.config_same).min().unwrap_or(0);
     view! {
-        <div class="cards" id="compare-counts">
-            {crate::components::widgets::card("better", c.count(Verdict::Better).to_string())}
-            {crate::components::widgets::card("worse", c.count(Verdict::Worse).to_string())}
-            {crate::components::widgets::card("unchanged", c.count(Verdict::Unchanged).to_string())}
-            {crate::components::widgets::card("can't tell", c.count(Verdict::CantTell).to_string())}
-        </div>
-        <p id="compare-curve">{curve}" "{at}</p>
+        {overview}
+        {counts}
+        <div id="compare-curve">{curves}</div>
         {unmatched}
         <div class="table-scroll"><table class="data" id="compare-table">
-            <thead><tr><th>"point"</th><th>"metric"</th><th>"baseline"</th><th>"candidate"</th><th>"change"</th><th>"99 % interval"</th><th>"MDE"</th><th>"verdict"</th><th>"basis"</th></tr></thead>
+            <thead><tr>{several.then(|| view! { <th>"candidate"</th> })}<th>"point"</th><th>"metric"</th><th>"baseline"</th><th>"candidate"</th><th>"change"</th><th>"99 % interval"</th><th>"MDE"</th><th>"verdict"</th><th>"basis"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table></div>
         <p class="note">{format!("{hidden} unchanged rows hidden. ")}"Better/worse: the whole 99 % interval is beyond ±1 %; unchanged: it lies within ±2 %; otherwise can't tell. One summary per side has no interval. MDE: the smallest change this data detects with 80 % power."</p>
         <h3>"Configuration that differs"</h3>
         <div class="table-scroll"><table class="data" id="compare-config">
-            <thead><tr><th>"kind"</th><th>"setting"</th><th>"baseline"</th><th>"candidate"</th></tr></thead>
+            <thead><tr><th>"kind"</th><th>"setting"</th><th>"baseline"</th>{config_heads}</tr></thead>
             <tbody>{config}</tbody>
         </table></div>
-        <p class="note">{format!("{config_same} settings are the same on both sides (hidden).")}</p>
+        <p class="note">{if several {
+            format!("At least {config_same} settings are the same on every side (hidden).")
+        } else {
+            format!("{config_same} settings are the same on both sides (hidden).")
+        }}</p>
     }
 }

@@ -123,12 +123,13 @@ pub enum Command {
         #[arg(value_name = "BASELINE", value_hint = clap::ValueHint::AnyPath,
               value_parser = PathBufValueParser::new().try_map(readable_path))]
         baseline: PathBuf,
-        /// The candidate, read the same way.
-        #[arg(value_name = "CANDIDATE", value_hint = clap::ValueHint::AnyPath,
-              value_parser = PathBufValueParser::new().try_map(readable_path))]
-        candidate: PathBuf,
-        /// text: tables; json: the whole comparison (rows: one object per point and metric);
-        /// markdown: a summary to paste into a pull request; csv: the rows at full precision.
+        /// The candidate, read the same way; give several to compare each with the baseline.
+        #[arg(value_name = "CANDIDATE", value_hint = clap::ValueHint::AnyPath, required = true,
+              num_args = 1.., value_parser = PathBufValueParser::new().try_map(readable_path))]
+        candidates: Vec<PathBuf>,
+        /// text: tables; json: the whole comparison (rows: one object per point and metric), an
+        /// array of them for several candidates; markdown: a summary to paste into a pull
+        /// request; csv: the rows at full precision (behind a `candidate` column for several).
         #[arg(long, value_enum, default_value_t = CompareFormat::Text)]
         format: CompareFormat,
         /// Exit with status 3 when any row gets one of these verdicts (comma-separated:
@@ -270,7 +271,7 @@ const COMPARE_HELP: &str =
     whole interval is beyond ±1 %, unchanged when it lies within ±2 %, otherwise can't tell. One \
     summary per side gives no interval: can't tell.\n\nExit status: 0 compared, 1 no point \
     matched (or nothing read, or the output failed), 2 bad arguments, 3 a verdict named by \
-    --fail-on occurred.";
+    --fail-on occurred (for any candidate).";
 
 /// Formats of the commands that print a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,4 +1,4 @@
-//! `runlens compare BASELINE CANDIDATE`: the comparison of core's `analysis::compare` printed as
+//! `runlens compare BASELINE CANDIDATE...`: the comparison of core's `analysis::compare` printed as
 //! text (tables), JSON, Markdown or CSV. Core decides every number and verdict; this module
 //! only lays them out.
 
@@ -9,15 +9,30 @@ use runlens_core::analysis::compare::{report, Comparison};
 use crate::cli::CompareFormat;
 use crate::table::aligned;
 
-pub fn write(c: &Comparison, format: CompareFormat, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        CompareFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, c)?;
+/// Every candidate's comparison with the baseline; one candidate prints exactly as before (a JSON
+/// object), several as a JSON array, one CSV with a `candidate` column, one Markdown summary
+/// with an overview, or text sections after an overview table.
+pub fn write(cs: &[Comparison], format: CompareFormat, out: &mut dyn Write) -> io::Result<()> {
+    match (format, cs) {
+        (CompareFormat::Json, [one]) => {
+            serde_json::to_writer_pretty(&mut *out, one)?;
             writeln!(out)
         }
-        CompareFormat::Markdown => out.write_all(report::to_markdown(c).as_bytes()),
-        CompareFormat::Csv => out.write_all(report::to_csv(c).as_bytes()),
-        CompareFormat::Text => text(c, out),
+        (CompareFormat::Json, _) => {
+            serde_json::to_writer_pretty(&mut *out, cs)?;
+            writeln!(out)
+        }
+        (CompareFormat::Markdown, _) => out.write_all(report::to_markdown_many(cs).as_bytes()),
+        (CompareFormat::Csv, _) => out.write_all(report::to_csv_many(cs).as_bytes()),
+        (CompareFormat::Text, [one]) => text(one, out),
+        (CompareFormat::Text, _) => {
+            out.write_all(aligned(&report::overview(cs)).as_bytes())?;
+            for c in cs {
+                writeln!(out, "\n== candidate {} ==", c.candidate.label)?;
+                text(c, out)?;
+            }
+            Ok(())
+        }
     }
 }
 

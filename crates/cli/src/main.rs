@@ -89,10 +89,11 @@ impl From<bool> for Outcome {
     }
 }
 
-/// `compare`: both sides read, compared, printed; exit 3 on a `--fail-on` verdict.
+/// `compare`: the baseline and every candidate read, each candidate compared with the baseline,
+/// printed; exit 3 on a `--fail-on` verdict of any candidate.
 fn run_compare(
     baseline: &std::path::Path,
-    candidate: &std::path::Path,
+    candidates: &[std::path::PathBuf],
     format: cli::CompareFormat,
     fail_on: &[runlens_core::analysis::compare::Verdict],
     at: Option<f64>,
@@ -104,17 +105,23 @@ fn run_compare(
             paths: vec![path.to_owned()],
         })
     };
-    let (base_ds, cand_ds) = (read_side(baseline)?, read_side(candidate)?);
+    let base_ds = read_side(baseline)?;
     let base = Side::of_dataset(baseline.display().to_string(), &base_ds, |_| true);
-    let cand = Side::of_dataset(candidate.display().to_string(), &cand_ds, |_| true);
-    let mut c = cmp::compare(&base, &cand);
-    if at.is_some() {
-        c.curves = cmp::curves::compare_curves(&base, &cand, at);
+    let mut comparisons = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        let cand_ds = read_side(candidate)?;
+        let cand = Side::of_dataset(candidate.display().to_string(), &cand_ds, |_| true);
+        let mut c = cmp::compare(&base, &cand);
+        if at.is_some() {
+            c.curves = cmp::curves::compare_curves(&base, &cand, at);
+        }
+        comparisons.push(c);
     }
-    compare::write(&c, format, out).context(WRITE)?;
-    Ok(if c.rows.is_empty() {
+    compare::write(&comparisons, format, out).context(WRITE)?;
+    let rows = comparisons.iter().flat_map(|c| &c.rows);
+    Ok(if comparisons.iter().all(|c| c.rows.is_empty()) {
         Outcome::NothingRead
-    } else if c.rows.iter().any(|r| fail_on.contains(&r.verdict)) {
+    } else if rows.clone().any(|r| fail_on.contains(&r.verdict)) {
         Outcome::VerdictFailed
     } else {
         Outcome::Read
@@ -258,11 +265,11 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
         }
         Command::Compare {
             baseline,
-            candidate,
+            candidates,
             format,
             fail_on,
             at,
-        } => run_compare(&baseline, &candidate, format, &fail_on, at, out),
+        } => run_compare(&baseline, &candidates, format, &fail_on, at, out),
     }
 }
 

@@ -517,6 +517,29 @@ fn compare_gives_verdicts_and_fails_on_worse() {
     assert!(text.contains("c=32") && text.contains("worse"), "{text}");
     let (code, _, err) = runlens(&["compare", a, b, "--fail-on", "bogus"]);
     assert_eq!(code, 2, "{err}");
+    // Several candidates: each compared with the baseline; one of them worse fails the gate.
+    let (code, out, err) = runlens(&["compare", a, a, b, "--format", "json", "--fail-on", "worse"]);
+    assert_eq!(code, 3, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let both = v.as_array().unwrap();
+    assert_eq!(both.len(), 2);
+    assert_eq!(both[0]["candidate"]["label"], a);
+    assert_eq!(both[1]["candidate"]["label"], b);
+    assert!(both[0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["verdict"] != "worse"));
+    let (code, csv, _) = runlens(&["compare", a, a, b, "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("candidate,point,metric,"), "{csv}");
+    assert!(csv
+        .lines()
+        .skip(1)
+        .all(|l| l.starts_with(a) || l.starts_with(b)));
+    let (_, text, _) = runlens(&["compare", a, a, b]);
+    assert!(text.starts_with("candidate"), "{text}");
+    assert_eq!(text.matches("== candidate ").count(), 2, "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -131,10 +131,95 @@ fn md_cell(s: &str) -> String {
 
 /// The Markdown summary.
 pub fn to_markdown(c: &Comparison) -> String {
+    markdown_of(c, "##")
+}
+
+/// One line per candidate against the shared baseline: its verdict counts and the perf ruler's
+/// geometric mean (header first).
+pub fn overview(cs: &[Comparison]) -> Vec<Vec<String>> {
+    let mut rows = vec![[
+        "candidate",
+        "better",
+        "worse",
+        "unchanged",
+        "can't tell",
+        "throughput at equal TPS/User",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for c in cs {
+        rows.push(vec![
+            c.candidate.label.clone(),
+            c.count(Verdict::Better).to_string(),
+            c.count(Verdict::Worse).to_string(),
+            c.count(Verdict::Unchanged).to_string(),
+            c.count(Verdict::CantTell).to_string(),
+            ruler_summary(c),
+        ]);
+    }
+    rows
+}
+
+/// `×1.083 over TPS/User 20.5–61.0`, or `-` when the frontiers share no range.
+pub fn ruler_summary(c: &Comparison) -> String {
+    let k = &c.curves;
+    match (k.shared_range, k.ratio_geomean) {
+        (Some((lo, hi)), Some(g)) => format!("×{g:.3} over TPS/User {}–{}", human(lo), human(hi)),
+        _ => "-".into(),
+    }
+}
+
+/// The CSV of several candidates against one baseline: [`to_csv`] of one, or its rows behind a
+/// `candidate` column naming the candidate of each.
+pub fn to_csv_many(cs: &[Comparison]) -> String {
+    if let [one] = cs {
+        return to_csv(one);
+    }
+    let mut out = format!("candidate,{}\n", COLUMNS.join(","));
+    for c in cs {
+        let label = csv_field(&c.candidate.label);
+        for line in to_csv(c).lines().skip(1) {
+            let _ = writeln!(out, "{label},{line}");
+        }
+    }
+    out
+}
+
+/// The Markdown summary of several candidates against one baseline: [`to_markdown`] of one, or
+/// an overview table followed by each candidate's summary.
+pub fn to_markdown_many(cs: &[Comparison]) -> String {
+    if let [one] = cs {
+        return to_markdown(one);
+    }
+    let mut md = String::new();
+    let base = cs.first().map_or("", |c| c.baseline.label.as_str());
+    let _ = writeln!(
+        md,
+        "## runlens compare: {} candidates vs {}\n",
+        cs.len(),
+        md_cell(base)
+    );
+    let table = overview(cs);
+    for (i, row) in table.iter().enumerate() {
+        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        let _ = writeln!(md, "| {} |", cells.join(" | "));
+        if i == 0 {
+            md.push_str("|---|---:|---:|---:|---:|---|\n");
+        }
+    }
+    md.push('\n');
+    for c in cs {
+        md.push_str(&markdown_of(c, "###"));
+        md.push('\n');
+    }
+    md
+}
+
+fn markdown_of(c: &Comparison, heading: &str) -> String {
     let mut md = String::new();
     let _ = writeln!(
         md,
-        "## runlens compare: {} vs {}\n",
+        "{heading} runlens compare: {} vs {}\n",
         md_cell(&c.candidate.label),
         md_cell(&c.baseline.label)
     );

@@ -479,3 +479,43 @@ fn a_comparison_survives_its_json_round_trip() {
     let back: Comparison = serde_json::from_str(&json).unwrap();
     assert_eq!(back, c);
 }
+
+/// Several candidates against one baseline: the overview gives each its counts, the CSV names
+/// the candidate of every row, and the Markdown has one section per candidate.
+#[test]
+fn several_candidates_share_one_report() {
+    let mut rng = SplitMix64::new(5);
+    let base = [run("base", vec![point(rows(2000, 1.0, &mut rng))])];
+    let faster = [run("fast", vec![point(rows(2000, 1.1, &mut rng))])];
+    let slower = [run("slow, old", vec![point(rows(2000, 0.9, &mut rng))])];
+    let b = side("A", &base);
+    let cs = [
+        compare(&b, &side("B", &faster)),
+        compare(&b, &side("C, slower", &slower)),
+    ];
+    let overview = report::overview(&cs);
+    assert_eq!(overview.len(), 3);
+    assert_eq!(overview[1][0], "B");
+    assert_eq!(overview[1][1], cs[0].count(Verdict::Better).to_string());
+    assert!(cs[0].count(Verdict::Better) > 0 && cs[1].count(Verdict::Worse) > 0);
+    let csv = report::to_csv_many(&cs);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        format!("candidate,{}", report::COLUMNS.join(","))
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), cs[0].rows.len() + cs[1].rows.len());
+    assert!(rows[0].starts_with("B,"));
+    assert!(rows.last().unwrap().starts_with("\"C, slower\","));
+    // One candidate: exactly the single comparison's report.
+    assert_eq!(report::to_csv_many(&cs[..1]), report::to_csv(&cs[0]));
+    assert_eq!(
+        report::to_markdown_many(&cs[..1]),
+        report::to_markdown(&cs[0])
+    );
+    let md = report::to_markdown_many(&cs);
+    assert!(md.starts_with("## runlens compare: 2 candidates vs A\n"));
+    assert_eq!(md.matches("\n### runlens compare: ").count(), 2);
+    assert!(md.contains("| B | "));
+}
