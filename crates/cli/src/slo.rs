@@ -12,7 +12,14 @@ use crate::table::{self, number};
 
 fn basis_text(basis: &SloBasis) -> String {
     match basis {
-        SloBasis::Requests { requests } => format!("{requests} requests"),
+        SloBasis::Requests {
+            requests,
+            server_side: false,
+        } => format!("{requests} requests"),
+        SloBasis::Requests {
+            requests,
+            server_side: true,
+        } => format!("{requests} server-side requests (scheduler per_request.csv)"),
         SloBasis::Percentile { percentile } => format!("summary p{percentile}"),
         SloBasis::Unknown => "nothing to judge by".into(),
     }

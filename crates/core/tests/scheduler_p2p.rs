@@ -408,4 +408,23 @@ fn a_single_point_run_borrows_its_schedulers_request_rows_for_the_bootstrap() {
         matches!(ttft.verdict, Verdict::Unchanged | Verdict::CantTell),
         "{ttft:?}"
     );
+    // Goodput and attainment from those rows say that they are the server's view.
+    use runlens_core::analysis::slo::{evaluate, Slo, SloBasis};
+    let slo = Slo {
+        ttft_ms: Some(225.0),
+        tpot_ms: None,
+        e2el_ms: None,
+        attainment: 0.5,
+    };
+    let judged = evaluate(&ds.runs[0].points[0], &slo);
+    assert_eq!(
+        judged.basis,
+        SloBasis::Requests {
+            requests: 3000,
+            server_side: true
+        }
+    );
+    // TTFT is uniform on 150–250 ms: three quarters are within 225 ms.
+    let share = judged.attainment.unwrap();
+    assert!((share - 0.75).abs() < 0.03, "{share}");
 }

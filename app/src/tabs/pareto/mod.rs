@@ -477,29 +477,42 @@ pub fn slo_words(slo: &Slo) -> String {
     )
 }
 
+/// What borrowed rows mean for a goodput: they are the server's view of each request.
+fn server_side_note(server_side: bool, from: Option<&str>) -> String {
+    if !server_side {
+        return String::new();
+    }
+    format!(
+        "; rows from {}: latencies from the scheduler's arrival, without the client's network and queueing",
+        from.unwrap_or("the scheduler's per_request.csv")
+    )
+}
+
 /// Per run: its fastest point under the SLO, with the attainment and the basis, or why none.
 #[component]
 fn SloSummary(dataset: Signal<Option<DatasetRef>>, opts: RwSignal<ParetoOptions>) -> impl IntoView {
     move || {
         let slo = opts.get().slo.filter(Slo::is_set)?;
         let ds = dataset.get()?;
-        let rows = ds
-            .runs
-            .iter()
-            .filter(|r| !r.points.is_empty())
-            .map(|run| {
-                let text = match best_under_slo(run, &slo) {
+        let rows =
+            ds.runs
+                .iter()
+                .filter(|r| !r.points.is_empty())
+                .map(|run| {
+                    let text = match best_under_slo(run, &slo) {
                     Some(i) => {
                         let p = &run.points[i];
                         let judged = evaluate(p, &slo);
                         let basis = match judged.basis {
-                            SloBasis::Requests { requests } => format!(
-                                "{:.1} % of {requests} requests met it{}",
+                            SloBasis::Requests { requests, server_side } => format!(
+                                "{:.1} % of {requests} {}requests met it{}{}",
                                 judged.attainment.unwrap_or(0.0) * 100.0,
+                                if server_side { "server-side " } else { "" },
                                 judged
                                     .goodput_rps
                                     .map(|g| format!(", goodput {g:.2} req/s"))
-                                    .unwrap_or_default()
+                                    .unwrap_or_default(),
+                                server_side_note(server_side, p.requests_from.as_deref()),
                             ),
                             SloBasis::Percentile { percentile } => {
                                 format!("judged from the summary's p{percentile}")
@@ -518,9 +531,9 @@ fn SloSummary(dataset: Signal<Option<DatasetRef>>, opts: RwSignal<ParetoOptions>
                     }
                     None => "no point meets it".to_owned(),
                 };
-                view! { <li><b>{run.label()}</b>": "{text}</li> }
-            })
-            .collect_view();
+                    view! { <li><b>{run.label()}</b>": "{text}</li> }
+                })
+                .collect_view();
         Some(view! {
             <div class="caption" id="slo-summary">
                 <p>{format!("Fastest point of each run under the SLO ({}), marked ★ on the chart:", slo_words(&slo))}</p>

@@ -40,8 +40,14 @@ impl Slo {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "basis", rename_all = "snake_case")]
 pub enum SloBasis {
-    /// The per-request rows of the result file.
-    Requests { requests: usize },
+    /// Per-request rows: the result file's own (the client's latencies), or, `server_side`, rows
+    /// borrowed from a vLLM scheduler's `per_request.csv` (`BenchmarkPoint::requests_from`),
+    /// whose latencies start at the scheduler's arrival, not at the client's send.
+    Requests {
+        requests: usize,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        server_side: bool,
+    },
     /// The summary percentile matching the share asked for (p50, p90 or p99).
     Percentile { percentile: u8 },
     /// Neither: no rows, and no summary percentile at that share.
@@ -89,7 +95,10 @@ pub fn evaluate(point: &BenchmarkPoint, slo: &Slo) -> SloPoint {
                 attainment * point.completed.map_or(n as f64, |c| c.max(n as u64) as f64) / d
             }),
             meets: Some(attainment + 1e-12 >= slo.attainment),
-            basis: SloBasis::Requests { requests: n },
+            basis: SloBasis::Requests {
+                requests: n,
+                server_side: point.requests_from.is_some(),
+            },
         };
     }
     let percentile = match (slo.attainment * 100.0).round() as u32 {
@@ -178,7 +187,13 @@ mod tests {
         let mut ttfts = vec![50.0; 9];
         ttfts.push(500.0);
         let r = evaluate(&point(&ttfts, 1.0), &slo);
-        assert_eq!(r.basis, SloBasis::Requests { requests: 10 });
+        assert_eq!(
+            r.basis,
+            SloBasis::Requests {
+                requests: 10,
+                server_side: false
+            }
+        );
         assert_eq!(r.attainment, Some(0.9));
         assert_eq!(r.goodput_rps, Some(0.9));
         assert_eq!(r.meets, Some(true));
