@@ -247,7 +247,7 @@ test('every generation, parsed as wasm in the worker, matches its ground truth',
 async function chartSeries(page, id) {
   await page.waitForFunction((id) => { const el = document.getElementById(id); return el && window.echarts.getInstanceByDom(el); }, id);
   return page.evaluate((id) => window.echarts.getInstanceByDom(document.getElementById(id)).getOption().series
-    .map((s) => ({ name: s.name, data: (s.data || []).map((d) => (d && d.value !== undefined ? d.value : d)) })), id);
+    .map((s) => ({ id: s.id, name: s.name, data: (s.data || []).map((d) => (d && d.value !== undefined ? d.value : d)) })), id);
 }
 
 test('pareto toggles: total TPS, frontier, cutoff, CSV and PNG downloads', async () => {
@@ -639,6 +639,58 @@ test('SLO: each run\'s fastest point meeting it is starred, with its attainment,
   await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('pareto-chart')).getOption().series.some((s) => s.name.startsWith('Best under SLO') && (s.data || []).length > 0));
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(artifacts, 'pareto-slo.png'), fullPage: true });
+  await finish(session);
+});
+
+test('SLO lines on the latency charts: typed or dragged, the objective and its goodput follow, kept in the link', async () => {
+  const session = await openPage();
+  const { page } = session;
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-latency');
+  await page.check('#show-slo');
+  const sloLine = async (id) => (await chartSeries(page, id)).find((s) => s.id === 'runlens-slo');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('latency-ttft')).getOption().series.some((s) => s.id === 'runlens-slo'));
+  assert.equal((await sloLine('latency-ttft')).data[0][1], 2000);
+  assert.equal((await sloLine('latency-tpot')).data[0][1], 50);
+  assert.equal(await sloLine('latency-itl'), undefined, 'ITL has no limit');
+  assert.equal(await sloLine('latency-e2el'), undefined, 'no E2E limit until one is typed');
+  assert.match(await page.locator('#slo-summary').innerText(), /TTFT ≤ 2000 ms and TPOT ≤ 50 ms for 90 % of requests/);
+  // Typed: an E2E limit appears as a line on its chart.
+  await page.fill('#slo-e2el', '30000');
+  await page.dispatchEvent('#slo-e2el', 'change');
+  await page.waitForFunction(() => window.echarts.getInstanceByDom(document.getElementById('latency-e2el')).getOption().series.some((s) => s.id === 'runlens-slo'));
+  assert.match(await page.evaluate(() => location.hash), /slo=ttft:2000,tpot:50,e2el:30000,att:0\.9/);
+  // Dragged: the TPOT line taken by the mouse and dropped lower sets a tighter limit.
+  const at = await page.evaluate(() => {
+    const el = document.getElementById('latency-tpot');
+    const chart = window.echarts.getInstanceByDom(el);
+    const box = el.getBoundingClientRect();
+    const rect = chart.getModel().getComponent('grid', 0).coordinateSystem.getRect();
+    return { x: box.left + rect.x + rect.width / 2, y: box.top + chart.convertToPixel({ yAxisIndex: 0 }, 50), bottom: box.top + rect.y + rect.height };
+  });
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  const target = at.y + (at.bottom - at.y) / 2;
+  for (let i = 1; i <= 10; i++) await page.mouse.move(at.x, at.y + (target - at.y) * i / 10);
+  await page.mouse.up();
+  await page.waitForFunction(() => !/tpot:50,/.test(location.hash));
+  const tpot = Number((await page.evaluate(() => location.hash)).match(/tpot:([0-9.]+)/)[1]);
+  assert.ok(tpot > 0 && tpot < 50, `dragged down to ${tpot} ms`);
+  assert.equal(Number(await page.inputValue('#slo-tpot')), tpot, 'the box shows the dragged limit');
+  await page.waitForFunction((v) => window.echarts.getInstanceByDom(document.getElementById('latency-tpot')).getOption().series.find((s) => s.id === 'runlens-slo').data[0][1] === v, tpot);
+  await page.waitForFunction((v) => document.querySelector('#slo-summary').innerText.includes(`TPOT ≤ ${v} ms`), tpot);
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(artifacts, 'latency-slo.png'), fullPage: false });
+  // The Pareto tab judges by the same objective; a reload keeps it.
+  await page.click('#tab-pareto');
+  assert.equal(Number(await page.inputValue('#slo-tpot')), tpot);
+  await page.reload();
+  await page.waitForSelector('#load-demo');
+  await page.click('#load-demo');
+  await waitLoaded(page);
+  await page.click('#tab-latency');
+  await page.waitForFunction((v) => { const c = window.echarts.getInstanceByDom(document.getElementById('latency-tpot')); return c && c.getOption().series.some((s) => s.id === 'runlens-slo' && s.data[0][1] === v); }, tpot);
   await finish(session);
 });
 

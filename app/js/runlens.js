@@ -130,7 +130,7 @@
     let chart = echarts.getInstanceByDom(el);
     if (!chart) {
       chart = echarts.init(el, null, { renderer: 'canvas' });
-      const observer = new ResizeObserver(() => chart.resize());
+      const observer = new ResizeObserver(() => { chart.resize(); placeSloHandle(chart, el); });
       observer.observe(el);
       el.__runlensObserver = observer;
       // A click near a data point becomes a DOM event the page listens to (A/B comparison).
@@ -158,7 +158,58 @@
         });
       }
     }
+    const drag = option.runlensSloDrag;
+    delete option.runlensSloDrag;
     chart.setOption(option, { notMerge: true });
+    el.__runlensSloDrag = drag || null;
+    placeSloHandle(chart, el);
+  }
+
+  // A dashed SLO line the user drags up or down: an invisible band over the line takes the drag;
+  // while dragging the line follows (its series moved by id) with the limit shown beside it;
+  // on release a `runlens-slo` event carries {chart, value} and the page sets the objective.
+  function placeSloHandle(chart, el) {
+    const drag = el.__runlensSloDrag;
+    if (!drag) return;
+    const grid = chart.getModel().getComponent('grid', 0);
+    const rect = grid && grid.coordinateSystem && grid.coordinateSystem.getRect();
+    const y = chart.convertToPixel({ yAxisIndex: 0 }, drag.value);
+    if (!rect || !Number.isFinite(y)) return;
+    const series = chart.getOption().series.find((s) => s.id === drag.series);
+    const xs = series ? series.data.map((d) => (d && d.value !== undefined ? d.value : d)[0]) : [];
+    const valueAt = (py) => {
+      const clamped = Math.min(Math.max(py, rect.y), rect.y + rect.height);
+      return chart.convertFromPixel({ yAxisIndex: 0 }, clamped);
+    };
+    let frame = 0;
+    chart.setOption({
+      graphic: [{
+        id: 'runlens-slo-handle',
+        type: 'group',
+        x: 0,
+        y,
+        draggable: 'vertical',
+        z: 100,
+        children: [
+          { type: 'rect', shape: { x: rect.x, y: -6, width: rect.width, height: 12 }, style: { fill: 'rgba(192, 57, 43, 0.001)' }, cursor: 'ns-resize' },
+          { type: 'text', name: 'label', x: rect.x + rect.width - 4, y: -8, style: { text: '', fill: '#c0392b', font: '12px sans-serif', align: 'right', verticalAlign: 'bottom' } },
+        ],
+        ondrag() {
+          const v = valueAt(this.y);
+          const label = this.childOfName('label');
+          if (label) label.setStyle('text', `${v.toPrecision(4)} ms`);
+          if (frame) return;
+          frame = requestAnimationFrame(() => {
+            frame = 0;
+            chart.setOption({ series: [{ id: drag.series, data: xs.map((x) => [x, valueAt(this.y)]) }] });
+          });
+        },
+        ondragend() {
+          const v = valueAt(this.y);
+          el.dispatchEvent(new CustomEvent('runlens-slo', { bubbles: true, detail: JSON.stringify({ chart: drag.chart, value: v }) }));
+        },
+      }],
+    });
   }
 
   function chartDispose(el) {

@@ -116,7 +116,7 @@ pub fn App() -> impl IntoView {
                 <nav class="tabs" role="tablist">{tab_bar}</nav>
                 {move || match tab.get() {
                     Tab::Pareto => view! { <ParetoTab dataset=shown opts=pareto /> }.into_any(),
-                    Tab::Latency => view! { <LatencyTab dataset=shown opts=latency /> }.into_any(),
+                    Tab::Latency => view! { <LatencyTab dataset=shown opts=latency pareto=pareto /> }.into_any(),
                     Tab::NodeMetrics => view! { <NodeMetricsTab dataset=dataset client=client steady_ratio=steady_ratio /> }.into_any(),
                     Tab::RateMatch => view! { <RateMatchTab dataset=shown client=client /> }.into_any(),
                     Tab::Configuration => view! { <ConfigurationTab dataset=dataset /> }.into_any(),

@@ -9,10 +9,12 @@ use charming::element::{AxisType, NameLocation, Symbol, Tooltip, Trigger};
 use charming::series::Line;
 use charming::Chart;
 use leptos::prelude::*;
+use runlens_core::analysis::slo::Slo;
 use runlens_core::model::{BenchmarkPoint, LatencyStats};
 use runlens_core::Dataset;
 
 use crate::components::chart::Chart as ChartView;
+use crate::tabs::pareto::{ParetoOptions, SloControls, SloSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Statistic {
@@ -138,6 +140,31 @@ pub const METRICS: [(&str, &str, MetricOf); 4] = [
     ("latency-e2el", "E2E latency", |p| &p.e2el_ms),
 ];
 
+/// The objective's limit a latency chart draws, by chart id: TTFT, TPOT and E2E latency have
+/// one; ITL has none (an objective limits each request's TPOT, the mean of its ITLs).
+pub fn slo_limit(chart_id: &str, slo: &Slo) -> Option<f64> {
+    match chart_id {
+        "latency-ttft" => slo.ttft_ms,
+        "latency-tpot" => slo.tpot_ms,
+        "latency-e2el" => slo.e2el_ms,
+        _ => None,
+    }
+}
+
+/// Set the limit of `chart_id` (a line dragged to `ms`); other ids change nothing.
+pub fn set_slo_limit(chart_id: &str, slo: &mut Slo, ms: f64) {
+    let ms = (ms * 100.0).round() / 100.0;
+    match chart_id {
+        "latency-ttft" => slo.ttft_ms = Some(ms),
+        "latency-tpot" => slo.tpot_ms = Some(ms),
+        "latency-e2el" => slo.e2el_ms = Some(ms),
+        _ => {}
+    }
+}
+
+/// Id of the SLO line's series: the page moves it while the line is dragged.
+const SLO_SERIES_ID: &str = "runlens-slo";
+
 /// One run's line: its label, `(x, ms)` points by x, and its index in the dataset (its colour).
 pub type LatencySeries = (String, Vec<(f64, f64)>, usize);
 
@@ -180,16 +207,25 @@ pub fn latency_csv(ds: &Dataset, metric: MetricOf, stat: Statistic, x: XDim) -> 
     out
 }
 
+/// The chart of one metric; `slo` draws the objective's limit as a dashed line across the
+/// chart that the page lets the user drag (`(chart id, limit ms, share of requests)`).
 pub fn latency_option(
     ds: &Dataset,
     title: &str,
     metric: MetricOf,
     opts: &LatencyOptions,
+    slo: Option<(&str, f64, f64)>,
 ) -> Option<String> {
     let series = latency_series(ds, metric, opts.stat, opts.x);
     if series.is_empty() {
         return None;
     }
+    let (x_lo, x_hi) = series
+        .iter()
+        .flat_map(|s| s.1.iter().map(|p| p.0))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
     let x = opts.x.resolve(ds);
     let y_name = format!("{} {title} (ms)", opts.stat.label());
     let mut chart = Chart::new()
@@ -237,22 +273,64 @@ pub fn latency_option(
                 .data(pts.into_iter().map(|(c, v)| vec![c, v]).collect::<Vec<_>>()),
         );
     }
-    Some(chart.to_string())
+    let Some((chart_id, limit, share)) = slo else {
+        return Some(chart.to_string());
+    };
+    // A series, not a markLine: the axis grows to show a limit above every point.
+    chart = chart.series(
+        Line::new()
+            .id(SLO_SERIES_ID)
+            .name(format!(
+                "SLO: {title} ≤ {limit} ms for {:.0} % of requests",
+                share * 100.0
+            ))
+            .symbol(Symbol::None)
+            .line_style(
+                charming::element::LineStyle::new()
+                    .type_(charming::element::LineStyleType::Dashed)
+                    .color("#c0392b")
+                    .width(2),
+            )
+            .item_style(charming::element::ItemStyle::new().color("#c0392b"))
+            .z(5)
+            .data(vec![vec![x_lo, limit], vec![x_hi, limit]]),
+    );
+    let mut json: serde_json::Value = serde_json::to_value(&chart).unwrap_or_default();
+    // The limit written above the line's left end (a markLine of the line itself, drawn
+    // transparent: only its label shows).
+    if let Some(line) = json["series"].as_array_mut().and_then(|s| s.last_mut()) {
+        line["markLine"] = serde_json::json!({
+            "silent": true, "symbol": "none", "animation": false,
+            "lineStyle": {"color": "rgba(0, 0, 0, 0)", "width": 0},
+            "label": {"position": "insideStartTop", "color": "#c0392b",
+                      "formatter": format!("SLO ≤ {limit} ms (drag to move)")},
+            "data": [{"yAxis": limit}],
+        });
+    }
+    json["runlensSloDrag"] =
+        serde_json::json!({ "chart": chart_id, "value": limit, "series": SLO_SERIES_ID });
+    Some(json.to_string())
 }
 
 #[component]
 pub fn LatencyTab(
     dataset: Signal<Option<DatasetRef>>,
     opts: RwSignal<LatencyOptions>,
+    /// Holds the objective (shared with the Pareto tab).
+    pareto: RwSignal<ParetoOptions>,
 ) -> impl IntoView {
+    let slo = Memo::new(move |_| pareto.get().slo);
     let charts = METRICS
         .iter()
         .map(|&(id, title, metric)| {
             let option = Signal::derive(move || {
                 let o = opts.get();
+                let line = slo
+                    .get()
+                    .and_then(|s| Some((id, slo_limit(id, &s)?, s.attainment)));
                 dataset.with(|ds| {
                     ds.as_ref()
-                        .and_then(|ds| latency_option(ds, title, metric, &o))
+                        .and_then(|ds| latency_option(ds, title, metric, &o, line))
                 })
             });
             let empty = Signal::derive(move || {
@@ -275,6 +353,29 @@ pub fn LatencyTab(
             view! { <ChartView id=id option=option empty=empty csv=csv /> }
         })
         .collect_view();
+    // A dragged SLO line: `{chart, value}` in the event's detail.
+    let on_slo_drag = move |ev: web_sys::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(detail) = ev
+            .dyn_ref::<web_sys::CustomEvent>()
+            .and_then(|e| e.detail().as_string())
+        else {
+            return;
+        };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&detail) else {
+            return;
+        };
+        let (Some(chart), Some(ms)) = (v["chart"].as_str(), v["value"].as_f64()) else {
+            return;
+        };
+        if ms.is_finite() && ms > 0.0 {
+            pareto.update(|p| {
+                if let Some(s) = p.slo.as_mut() {
+                    set_slo_limit(chart, s, ms)
+                }
+            });
+        }
+    };
     let table = move || {
         let o = opts.get();
         dataset.with(|ds| {
@@ -327,7 +428,16 @@ pub fn LatencyTab(
                 </select>
             </label>
         </div>
-        <div class="chart-grid">{charts}</div>
+        <div class="controls" id="latency-slo">
+            <SloControls opts=pareto />
+        </div>
+        <p class="caption" id="latency-slo-hint">{move || slo.get().map(|s| format!(
+            "Drag a dashed SLO line to move its limit. The objective holds each request to the limits; with {:.0} % of requests, compare the lines with that percentile{}.",
+            s.attainment * 100.0,
+            match (s.attainment * 100.0).round() as u32 { 50 => " (Median)", 90 => " (P90)", 99 => " (P99)", _ => "" }
+        ))}</p>
+        <div class="chart-grid" on:runlens-slo=on_slo_drag>{charts}</div>
+        <SloSummary dataset=dataset opts=pareto />
         <h3>"Latency summary (ms)"</h3>
         {table}
     }
@@ -409,6 +519,61 @@ mod tests {
     }
 
     #[test]
+    fn the_objective_is_a_dashed_line_across_its_chart_that_the_page_can_drag() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
+        let ds = ingest.dataset();
+        let mut slo = crate::tabs::pareto::DEFAULT_SLO;
+        assert_eq!(slo_limit("latency-ttft", &slo), Some(2000.0));
+        assert_eq!(slo_limit("latency-itl", &slo), None, "ITL has no limit");
+        let opts = LatencyOptions::default();
+        let limit = slo_limit("latency-ttft", &slo).map(|l| ("latency-ttft", l, slo.attainment));
+        let json: serde_json::Value =
+            serde_json::from_str(&latency_option(&ds, "TTFT", METRICS[0].2, &opts, limit).unwrap())
+                .unwrap();
+        let series = json["series"].as_array().unwrap();
+        assert_eq!(series.len(), ds.runs.len() + 1);
+        let line = series.last().unwrap();
+        assert_eq!(line["id"], SLO_SERIES_ID);
+        assert_eq!(line["name"], "SLO: TTFT ≤ 2000 ms for 90 % of requests");
+        assert_eq!(line["lineStyle"]["type"], "dashed");
+        // Across every x a run has: from the lowest concurrency to the highest.
+        let xs: Vec<f64> = series[..ds.runs.len()]
+            .iter()
+            .flat_map(|s| {
+                s["data"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p[0].as_f64().unwrap())
+            })
+            .collect();
+        let data = line["data"].as_array().unwrap();
+        assert_eq!(data[0][0].as_f64(), xs.iter().copied().reduce(f64::min));
+        assert_eq!(data[1][0].as_f64(), xs.iter().copied().reduce(f64::max));
+        assert_eq!(data[0][1], 2000.0);
+        assert_eq!(
+            line["markLine"]["label"]["formatter"],
+            "SLO ≤ 2000 ms (drag to move)"
+        );
+        assert_eq!(json["runlensSloDrag"]["chart"], "latency-ttft");
+        assert_eq!(json["runlensSloDrag"]["series"], SLO_SERIES_ID);
+        // A drag sets that chart's limit only, to a hundredth of a millisecond.
+        set_slo_limit("latency-ttft", &mut slo, 1234.5678);
+        set_slo_limit("latency-itl", &mut slo, 7.0);
+        assert_eq!(
+            (slo.ttft_ms, slo.tpot_ms, slo.e2el_ms),
+            (Some(1234.57), Some(50.0), None)
+        );
+        // Without an objective: no line and nothing to drag.
+        let plain: serde_json::Value =
+            serde_json::from_str(&latency_option(&ds, "TTFT", METRICS[0].2, &opts, None).unwrap())
+                .unwrap();
+        assert_eq!(plain["series"].as_array().unwrap().len(), ds.runs.len());
+        assert!(plain.get("runlensSloDrag").is_none());
+    }
+
+    #[test]
     fn p99_and_log_axis() {
         let mut ingest = Ingest::new();
         ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
@@ -419,7 +584,7 @@ mod tests {
             x: XDim::Auto,
         };
         let json: serde_json::Value =
-            serde_json::from_str(&latency_option(&ds, "TTFT", METRICS[0].2, &opts).unwrap())
+            serde_json::from_str(&latency_option(&ds, "TTFT", METRICS[0].2, &opts, None).unwrap())
                 .unwrap();
         assert_eq!(json["series"].as_array().unwrap().len(), ds.runs.len());
         let y = if json["yAxis"].is_array() {
@@ -443,7 +608,8 @@ mod tests {
             &Dataset::default(),
             "TTFT",
             METRICS[0].2,
-            &LatencyOptions::default()
+            &LatencyOptions::default(),
+            None
         )
         .is_none());
     }

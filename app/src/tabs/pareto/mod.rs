@@ -273,24 +273,7 @@ pub fn ParetoTab(
                     }
                 } />
             <span class="sep"></span>
-            <label title="Mark each run's fastest point whose requests meet these latency limits"><input type="checkbox" id="show-slo" prop:checked=move || opts.get().slo.is_some()
-                on:change=move |_| opts.update(|o| o.slo = if o.slo.is_some() { None } else { Some(DEFAULT_SLO) }) />"SLO: TTFT ≤"</label>
-            <input type="number" id="slo-ttft" class="short" min="0" step="10" disabled=move || opts.get().slo.is_none()
-                prop:value=move || slo_text(opts.get().slo.and_then(|s| s.ttft_ms))
-                on:change=move |ev| { let v = limit_of(&event_target_value(&ev)); opts.update(|o| if let Some(s) = o.slo.as_mut() { s.ttft_ms = v }) } />
-            <span>"ms, TPOT ≤"</span>
-            <input type="number" id="slo-tpot" class="short" min="0" step="1" disabled=move || opts.get().slo.is_none()
-                prop:value=move || slo_text(opts.get().slo.and_then(|s| s.tpot_ms))
-                on:change=move |ev| { let v = limit_of(&event_target_value(&ev)); opts.update(|o| if let Some(s) = o.slo.as_mut() { s.tpot_ms = v }) } />
-            <span>"ms for"</span>
-            <input type="number" id="slo-attainment" class="short" min="1" max="100" step="1" disabled=move || opts.get().slo.is_none()
-                prop:value=move || opts.get().slo.map_or(90.0, |s| (s.attainment * 100.0).round()).to_string()
-                on:change=move |ev| {
-                    if let Some(v) = event_target_value(&ev).parse::<f64>().ok().filter(|v| (1.0..=100.0).contains(v)) {
-                        opts.update(|o| if let Some(s) = o.slo.as_mut() { s.attainment = v / 100.0 })
-                    }
-                } />
-            <span>"% of requests"</span>
+            <SloControls opts=opts />
             <button class="small" id="download-points" on:click=move |_| {
                 if let Some(ds) = dataset.get_untracked() {
                     js::download_text("benchmark_data.csv", "text/csv", &points_csv(&ds));
@@ -452,6 +435,41 @@ mod tests {
     }
 }
 
+/// The objective's boxes, shared by the Pareto and Latency tabs (the same objective: typed here,
+/// or dragged as a line on a latency chart): a tick that turns it on, the TTFT, TPOT and E2E
+/// latency limits (empty: not constrained) and the share of requests that must meet them.
+#[component]
+pub fn SloControls(opts: RwSignal<ParetoOptions>) -> impl IntoView {
+    let limit_box = move |id: &'static str,
+                          step: &'static str,
+                          get: fn(&Slo) -> Option<f64>,
+                          set: fn(&mut Slo, Option<f64>)| {
+        view! {
+            <input type="number" id=id class="short" min="0" step=step disabled=move || opts.get().slo.is_none()
+                prop:value=move || slo_text(opts.get().slo.as_ref().and_then(get))
+                on:change=move |ev| { let v = limit_of(&event_target_value(&ev)); opts.update(|o| if let Some(s) = o.slo.as_mut() { set(s, v) }) } />
+        }
+    };
+    view! {
+        <label title="Mark each run's fastest point whose requests meet these latency limits, and draw them on the latency charts"><input type="checkbox" id="show-slo" prop:checked=move || opts.get().slo.is_some()
+            on:change=move |_| opts.update(|o| o.slo = if o.slo.is_some() { None } else { Some(DEFAULT_SLO) }) />"SLO: TTFT ≤"</label>
+        {limit_box("slo-ttft", "10", |s| s.ttft_ms, |s, v| s.ttft_ms = v)}
+        <span>"ms, TPOT ≤"</span>
+        {limit_box("slo-tpot", "1", |s| s.tpot_ms, |s, v| s.tpot_ms = v)}
+        <span>"ms, E2E ≤"</span>
+        {limit_box("slo-e2el", "100", |s| s.e2el_ms, |s, v| s.e2el_ms = v)}
+        <span>"ms for"</span>
+        <input type="number" id="slo-attainment" class="short" min="1" max="100" step="1" disabled=move || opts.get().slo.is_none()
+            prop:value=move || opts.get().slo.map_or(90.0, |s| (s.attainment * 100.0).round()).to_string()
+            on:change=move |ev| {
+                if let Some(v) = event_target_value(&ev).parse::<f64>().ok().filter(|v| (1.0..=100.0).contains(v)) {
+                    opts.update(|o| if let Some(s) = o.slo.as_mut() { s.attainment = v / 100.0 })
+                }
+            } />
+        <span>"% of requests"</span>
+    }
+}
+
 /// A limit typed into an SLO box: empty means not constrained.
 fn limit_of(text: &str) -> Option<f64> {
     text.trim()
@@ -490,7 +508,10 @@ fn server_side_note(server_side: bool, from: Option<&str>) -> String {
 
 /// Per run: its fastest point under the SLO, with the attainment and the basis, or why none.
 #[component]
-fn SloSummary(dataset: Signal<Option<DatasetRef>>, opts: RwSignal<ParetoOptions>) -> impl IntoView {
+pub fn SloSummary(
+    dataset: Signal<Option<DatasetRef>>,
+    opts: RwSignal<ParetoOptions>,
+) -> impl IntoView {
     move || {
         let slo = opts.get().slo.filter(Slo::is_set)?;
         let ds = dataset.get()?;
