@@ -128,11 +128,18 @@ await page.goto(`http://127.0.0.1:${server.address().port}/`);
 await page.waitForSelector('#load-demo');
 await page.evaluate(() => {
   window.__longest = 0;
-  new PerformanceObserver((l) => l.getEntries().forEach((e) => { window.__longest = Math.max(window.__longest, e.duration); }))
-    .observe({ type: 'longtask', buffered: true });
+  window.__tasks = [];
+  new PerformanceObserver((l) => l.getEntries().forEach((e) => {
+    window.__longest = Math.max(window.__longest, e.duration);
+    window.__tasks.push([e.startTime, e.duration]);
+  })).observe({ type: 'longtask', buffered: true });
 });
 await page.waitForTimeout(500);
 const rssBefore = treeRss();
+// Stage marks on the page's clock: each long task is reported with the stage it fell in.
+const marks = [];
+const mark = async (stage) => marks.push([stage, await page.evaluate(() => performance.now())]);
+await mark('drop');
 const t0 = Date.now();
 console.error('loading', archive);
 await page.setInputFiles('#file-input', archive);
@@ -140,8 +147,10 @@ await page.waitForSelector('#pareto-chart canvas, .status.error', { timeout: 600
 const firstChartMs = Date.now() - t0;
 if (await page.locator('.status.error').count()) throw new Error(await page.locator('.status.error').innerText());
 console.error('first chart', firstChartMs);
+await mark('after first chart');
 await page.waitForSelector('.status.done, .status.error', { timeout: 600000 });
 const loadedMs = Date.now() - t0;
+await mark('pareto toggles');
 console.error('loaded', loadedMs, await page.locator('.status').first().innerText().catch(() => ''));
 
 /** Click `id` and wait until `probe()` in the page returns something else; ms. */
@@ -164,21 +173,28 @@ const pareto = [];
 for (let i = 0; i < 4; i++) pareto.push(await timeClick(i % 2 ? 'y-output' : 'y-total', paretoProbe));
 
 console.error('pareto', pareto);
+await mark('node metrics tab');
 await page.click('#tab-nodes');
 await page.waitForSelector('[id^="node-"] canvas', { timeout: 120000 });
 const nodeProbe = "() => { const el = document.querySelector('[id^=\"node-decode-running\"]'); const c = el && window.echarts.getInstanceByDom(el); return c ? c.getOption().series.length : 0; }";
 // A user reads the first charts before toggling (--read-ms): the worker computes the other
 // groupings meanwhile.
 await page.waitForTimeout(Number(arg('--read-ms', '0')));
+await mark('node groupings');
 const grouping = [];
 for (const id of ['grouping-dp', 'grouping-worker', 'grouping-cluster', 'grouping-dp']) grouping.push(await timeClick(id, nodeProbe));
 for (const tab of ['latency', 'rate', 'config', 'runs', 'pareto']) {
+  await mark(`${tab} tab`);
   await page.click(`#tab-${tab}`);
   await page.waitForTimeout(300);
 }
 await page.waitForTimeout(1000);
 const rssAfter = treeRss();
 const longestTaskMs = await page.evaluate(() => window.__longest);
+const stageOf = (start) => (marks.filter((m) => m[1] <= start).pop() || ['before drop'])[0];
+const longTasks = (await page.evaluate(() => window.__tasks))
+  .sort((a, b) => b[1] - a[1]).slice(0, 8)
+  .map(([start, ms]) => ({ stage: stageOf(start), ms: +ms.toFixed(0) }));
 const archiveBytes = fs.statSync(archive).size;
 console.log(JSON.stringify({
   dist, archive, archive_mb: +(archiveBytes / 1e6).toFixed(1), mb_logs: mb,
@@ -186,6 +202,7 @@ console.log(JSON.stringify({
   pareto_toggle_ms: pareto.map((v) => +v.toFixed(1)),
   node_grouping_ms: grouping.map((v) => +v.toFixed(1)),
   longest_main_thread_task_ms: +longestTaskMs.toFixed(1),
+  longest_tasks: longTasks,
   browser_rss_growth_mb: +((rssAfter - rssBefore) / 1e6).toFixed(0),
   rss_growth_per_log_byte: +((rssAfter - rssBefore) / (mb << 20)).toFixed(2),
 }, null, 1));
