@@ -32,24 +32,45 @@ pub fn Chart(
     pick_points: bool,
 ) -> impl IntoView {
     let node: NodeRef<Div> = NodeRef::new();
+    let alive = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    // A change only queues the chart: its option is built and drawn in a task of its own, so a
+    // tab of a dozen big charts never holds the page's thread for all of them at once.
+    let queued = alive.clone();
+    let key = id.clone();
     Effect::new(move |_| {
-        let opt = option.get();
-        let fields = tooltip_fields.map(|f| f.get()).unwrap_or_default();
-        if let Some(el) = node.get() {
-            match opt {
-                Some(json) => js::chart_render(
-                    &el,
-                    &json,
-                    &serde_json::to_string(&fields).unwrap_or_default(),
-                    pick_points,
-                ),
+        option.track();
+        if let Some(f) = tooltip_fields {
+            f.track();
+        }
+        node.track();
+        let alive = queued.clone();
+        render_queue::push(key.clone(), move || {
+            if !alive.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            let Some(el) = node.get_untracked() else {
+                return;
+            };
+            match option.get_untracked() {
+                Some(json) => {
+                    let fields = tooltip_fields
+                        .map(|f| f.get_untracked())
+                        .unwrap_or_default();
+                    js::chart_render(
+                        &el,
+                        &json,
+                        &serde_json::to_string(&fields).unwrap_or_default(),
+                        pick_points,
+                    )
+                }
                 None => js::chart_dispose(&el),
             }
-        }
+        });
     });
     let png_name = format!("{id}.png");
     let csv_name = format!("{id}.csv");
     on_cleanup(move || {
+        alive.store(false, std::sync::atomic::Ordering::Relaxed);
         if let Some(el) = node.get_untracked() {
             js::chart_dispose(&el);
         }
@@ -69,5 +90,61 @@ pub fn Chart(
                 style=height.map(|h| format!("height: {h}px"))></div>
             <p class="empty" class:hidden=has_data>{move || empty.get()}</p>
         </figure>
+    }
+}
+
+/// Chart renders waiting for the page's thread: one per task (a zero timeout), the latest
+/// render of a chart replacing one still waiting.
+mod render_queue {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    use wasm_bindgen::prelude::*;
+
+    type Render = Box<dyn FnOnce()>;
+
+    thread_local! {
+        static QUEUE: RefCell<VecDeque<(String, Render)>> = const { RefCell::new(VecDeque::new()) };
+        static SCHEDULED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    pub fn push(key: String, render: impl FnOnce() + 'static) {
+        QUEUE.with(|q| {
+            let mut q = q.borrow_mut();
+            match q.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = Box::new(render),
+                None => q.push_back((key, Box::new(render))),
+            }
+        });
+        schedule();
+    }
+
+    fn schedule() {
+        if SCHEDULED.with(|s| s.replace(true)) {
+            return;
+        }
+        let step = Closure::once_into_js(run_one);
+        let scheduled = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(step.unchecked_ref(), 0)
+                .ok()
+        });
+        if scheduled.is_none() {
+            // No window (tests): draw everything now.
+            SCHEDULED.with(|s| s.set(false));
+            while let Some((_, render)) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
+                render();
+            }
+        }
+    }
+
+    fn run_one() {
+        SCHEDULED.with(|s| s.set(false));
+        let next = QUEUE.with(|q| q.borrow_mut().pop_front());
+        if let Some((_, render)) = next {
+            render();
+        }
+        if QUEUE.with(|q| !q.borrow().is_empty()) {
+            schedule();
+        }
     }
 }

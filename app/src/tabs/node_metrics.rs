@@ -12,6 +12,7 @@ use crate::data::DatasetRef;
 use charming::series::Line;
 use leptos::prelude::*;
 use runlens_core::analysis::aggregate::{Grouping, Reducer};
+use runlens_core::analysis::decimate::{min_max_decimate, Decimated};
 use runlens_core::analysis::windows::{steady_state, BenchmarkWindow, SteadyState};
 
 use crate::tabs::node_catalogue::NodeChart;
@@ -42,6 +43,10 @@ fn reduction_note(chart: &NodeChart) -> String {
     }
 }
 
+/// Points drawn per line at most: a chart is about 600–900 px wide, so min and max of 800
+/// groups draw the line as it would look whole, at a fraction of the page's work.
+pub const MAX_DRAWN_POINTS: usize = 1600;
+
 /// The group whose charts share a crosshair and a zoom.
 pub const NODE_CHART_GROUP: &str = "node-metrics";
 
@@ -56,7 +61,17 @@ pub fn node_chart_option(
     windows: &[(BenchmarkWindow, Option<SteadyState>)],
     focus: Option<(f64, f64)>,
 ) -> String {
+    let drawn: Vec<Decimated> = chart
+        .series
+        .iter()
+        .map(|s| min_max_decimate(&s.elapsed_s, &s.values, MAX_DRAWN_POINTS))
+        .collect();
     let mut note = reduction_note(chart);
+    if let Some(group) = drawn.iter().map(|d| d.group).max().filter(|g| *g > 1) {
+        note.push_str(&format!(
+            " · drawn: min and max of every {group} buckets (CSV: every bucket)"
+        ));
+    }
     if !windows.is_empty() {
         note.push_str(" · windows shaded, steady state green");
     }
@@ -66,13 +81,8 @@ pub fn node_chart_option(
         "Time since run start (s)",
         &chart.y_name,
     );
-    for s in &chart.series {
-        let data: Vec<Vec<f64>> = s
-            .elapsed_s
-            .iter()
-            .zip(&s.values)
-            .map(|(x, y)| vec![*x, *y])
-            .collect();
+    for (s, d) in chart.series.iter().zip(drawn) {
+        let data: Vec<Vec<f64>> = d.x.iter().zip(&d.y).map(|(x, y)| vec![*x, *y]).collect();
         c = c.series(
             Line::new()
                 .name(s.label.as_str())
@@ -455,6 +465,47 @@ mod tests {
             "series,elapsed_s,value\n\"all workers\",0,30\n"
         );
         assert_eq!(runs_with_logs(&ds), vec![("r".to_owned(), "r".to_owned())]);
+    }
+
+    #[test]
+    fn long_lines_are_drawn_thinned_and_say_so_while_the_csv_keeps_every_bucket() {
+        use runlens_core::analysis::aggregate::AggregatedSeries;
+        use runlens_core::analysis::aggregate::NodeMetric;
+        let n = 10_000;
+        let mut values: Vec<f64> = (0..n).map(|i| f64::from(i % 7)).collect();
+        values[4321] = 999.0;
+        let chart = NodeChart {
+            metric: NodeMetric::DecodeRunning,
+            aggregated_workers: false,
+            id: "decode-running".into(),
+            section: "Decode".into(),
+            title: "Running requests".into(),
+            y_name: "requests".into(),
+            reducer: Reducer::Sum,
+            bucket_s: 1.0,
+            series: vec![AggregatedSeries {
+                label: "w0".into(),
+                reducer: None,
+                members: 1,
+                elapsed_s: (0..n).map(f64::from).collect(),
+                values,
+            }],
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&node_chart_option(&chart, &[], None)).unwrap();
+        let data = json["series"][0]["data"].as_array().unwrap();
+        assert!(data.len() <= MAX_DRAWN_POINTS, "{}", data.len());
+        assert!(data.iter().any(|p| p[1] == 999.0), "the spike is drawn");
+        let title = if json["title"].is_array() {
+            &json["title"][0]
+        } else {
+            &json["title"]
+        };
+        assert_eq!(
+            title["subtext"],
+            "1 s buckets · drawn: min and max of every 13 buckets (CSV: every bucket)"
+        );
+        assert_eq!(node_chart_csv(&chart).lines().count(), n as usize + 1);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod aggregate;
 pub mod clock_skew;
 pub mod compare;
+pub mod decimate;
 pub mod export;
 pub mod health;
 pub mod metrics;
