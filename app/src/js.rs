@@ -61,3 +61,15 @@ extern "C" {
     #[wasm_bindgen(js_namespace = runlensJs, js_name = downloadText)]
     pub fn download_text(file_name: &str, mime: &str, text: &str);
 }
+
+/// The JSON text a chart event (`runlens-point`, `runlens-zoom`, `runlens-slo`) carries in its
+/// `detail`.
+pub fn event_text(ev: &web_sys::Event) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    ev.dyn_ref::<web_sys::CustomEvent>()?.detail().as_string()
+}
+
+/// A chart event's `detail`, read as `T`.
+pub fn event_detail<T: serde::de::DeserializeOwned>(ev: &web_sys::Event) -> Option<T> {
+    serde_json::from_str(&event_text(ev)?).ok()
+}

@@ -355,14 +355,7 @@ pub fn LatencyTab(
         .collect_view();
     // A dragged SLO line: `{chart, value}` in the event's detail.
     let on_slo_drag = move |ev: web_sys::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(detail) = ev
-            .dyn_ref::<web_sys::CustomEvent>()
-            .and_then(|e| e.detail().as_string())
-        else {
-            return;
-        };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&detail) else {
+        let Some(v) = crate::js::event_detail::<serde_json::Value>(&ev) else {
             return;
         };
         let (Some(chart), Some(ms)) = (v["chart"].as_str(), v["value"].as_f64()) else {

@@ -342,11 +342,7 @@ pub fn NodeMetricsTab(
         zoomed.set(None);
     });
     let on_zoom = move |ev: web_sys::Event| {
-        use wasm_bindgen::JsCast;
-        let range = ev
-            .dyn_ref::<web_sys::CustomEvent>()
-            .and_then(|e| e.detail().as_string())
-            .and_then(|d| serde_json::from_str::<(f64, f64)>(&d).ok());
+        let range = crate::js::event_detail::<(f64, f64)>(&ev);
         if let Some(r) = range.filter(|(a, b)| a.is_finite() && b.is_finite() && a < b) {
             zoomed.set(Some(r));
         }

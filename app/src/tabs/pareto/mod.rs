@@ -227,11 +227,7 @@ pub fn ParetoTab(
     let set = move |f: fn(&mut ParetoOptions)| opts.update(f);
     let picks: RwSignal<Vec<PickedPoint>> = RwSignal::new(Vec::new());
     let on_point = move |ev: web_sys::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(detail) = ev
-            .dyn_ref::<web_sys::CustomEvent>()
-            .and_then(|e| e.detail().as_string())
-        else {
+        let Some(detail) = js::event_text(&ev) else {
             return;
         };
         if let Some(p) = frontier.with_untracked(|f| picked_point(&detail, f)) {
