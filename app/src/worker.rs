@@ -94,6 +94,9 @@ thread_local! {
     static LAST: RefCell<runlens_core::Dataset> = RefCell::new(runlens_core::Dataset::default());
     /// Node Metrics answers for the dataset in `LAST`, by (run, grouping, reducer).
     static NODE_CHARTS: RefCell<NodeChartsCache> = RefCell::new(NodeChartsCache::new());
+    /// Rate Match answers for the dataset in `LAST`, by run (a revisit of the tab is free).
+    static RATE_MATCHES: RefCell<std::collections::HashMap<String, Option<runlens_core::analysis::rate_match::RateMatch>>> =
+        RefCell::new(Default::default());
 }
 
 type NodeChartsCache = std::collections::HashMap<
@@ -187,11 +190,16 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         std::process::abort();
     }
     if let ToWorker::RateMatch { run_key } = request {
-        let rate_match = LAST.with(|ds| {
-            let ds = ds.borrow();
-            let run = ds.runs.iter().find(|r| r.key == run_key)?;
-            let windows = runlens_core::analysis::windows::benchmark_windows(&ds, &run_key);
-            runlens_core::analysis::rate_match::rate_match(&ds, run, &windows)
+        let cached = RATE_MATCHES.with(|c| c.borrow().get(&run_key).cloned());
+        let rate_match = cached.unwrap_or_else(|| {
+            let answer = LAST.with(|ds| {
+                let ds = ds.borrow();
+                let run = ds.runs.iter().find(|r| r.key == run_key)?;
+                let windows = runlens_core::analysis::windows::benchmark_windows(&ds, &run_key);
+                runlens_core::analysis::rate_match::rate_match(&ds, run, &windows)
+            });
+            RATE_MATCHES.with(|c| c.borrow_mut().insert(run_key.clone(), answer.clone()));
+            answer
         });
         return post(
             scope,
@@ -372,6 +380,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
         // The worker keeps the full dataset, whose logs are shared with the ingest's records.
         LAST.with(|last| *last.borrow_mut() = dataset);
         NODE_CHARTS.with(|c| c.borrow_mut().clear());
+        RATE_MATCHES.with(|c| c.borrow_mut().clear());
         post(
             scope,
             &FromWorker::Loaded {

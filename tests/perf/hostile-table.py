@@ -22,6 +22,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--runlens", default="target/release/runlens")
 ap.add_argument("--out", default="/tmp/runlens-hostile")
 ap.add_argument("--timeout", type=int, default=300)
+ap.add_argument("--only", default="", help="run only the cases whose name contains this")
 args = ap.parse_args()
 out = args.out
 os.makedirs(out, exist_ok=True)
@@ -77,14 +78,28 @@ for n in range(200):
 p = write("trtkeys/run/logs/n1_decode_w0.err", "".join(lines).encode())
 cases.append(("TRT-LLM JSON iteration log, one line with 60 000 keys", os.path.dirname(os.path.dirname(p)), ["summary", "nodes"]))
 
-# Built by nesting copies, so quadratic: 5 000 levels take minutes; kept between runs.
-for depth in (5_000,):
+def write_nested_tar(path, depth, content=b"hello\n"):
+    """A tar holding a tar holding … `depth` levels, the innermost holding x.txt, written in one
+    pass: every level's size is known in advance (a header, the member padded to 512 bytes and
+    the two zero blocks that end an archive), so the headers are written outermost first, then
+    the content, then each level's padding and end blocks innermost first."""
+    sizes = [len(content)]
+    for _ in range(depth):
+        sizes.append(512 + -(-sizes[-1] // 512) * 512 + 1024)
+    with open(path, "wb") as f:
+        for level in range(depth - 1, -1, -1):
+            info = tarfile.TarInfo(f"l{level}.tar" if level else "x.txt")
+            info.size = sizes[level]
+            f.write(info.tobuf(format=tarfile.USTAR_FORMAT))
+        f.write(content)
+        for level in range(depth):
+            f.write(b"\0" * (-sizes[level] % 512) + b"\0" * 1024)
+
+
+for depth in (5_000, 20_000):
     p = os.path.join(out, f"deep{depth}.tar")
-    if not os.path.exists(p):
-        data = b"hello\n"
-        for i in range(depth):
-            data = tar_bytes([(f"l{i}.tar" if i else "x.txt", data)])
-        write(f"deep{depth}.tar", data)
+    if not os.path.exists(p) or os.path.getsize(p) < depth * 1536:
+        write_nested_tar(p, depth)
     cases.append((f"tar nested {depth} deep", p, ["summary"]))
 
 shutil.rmtree(os.path.join(out, "symlinks"), ignore_errors=True)
@@ -142,6 +157,20 @@ with tarfile.open(p, "w:gz", compresslevel=1) as t:
 
     t.addfile(info, io.BufferedReader(Pad(), 1 << 20))
 cases.append(("tar.gz with a 900 MB result member", p, ["summary"]))
+
+# A zip inside a tar.gz whose one member inflates to 2 GB (spaces: the zip is ~2 MB).
+p = os.path.join(out, "innerzip.tar.gz")
+if not os.path.exists(p):
+    zpath = os.path.join(out, "inner2g.zip")
+    with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        with z.open("run/results_concurrency_4.json", "w", force_zip64=True) as m:
+            block = b" " * (1 << 20)
+            for _ in range(2048):
+                m.write(block)
+    with tarfile.open(p, "w:gz") as t:
+        t.add(zpath, arcname="runs/inner.zip")
+    os.remove(zpath)
+cases.append(("tar.gz with a 2 GB inner zip", p, ["summary"]))
 
 members = [
     (
@@ -203,6 +232,8 @@ def measure(cmd, stdout=subprocess.DEVNULL):
 print("| input | size | command | time | peak RSS | exit | first diagnostic |")
 print("|---|---|---|---|---|---|---|")
 for label, path, commands in cases:
+    if args.only not in label:
+        continue
     size = os.path.getsize(path) if os.path.isfile(path) else sum(
         os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(path) for f in fs if not os.path.islink(os.path.join(r, f))
     )

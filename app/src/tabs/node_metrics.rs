@@ -122,20 +122,11 @@ fn change(whole: Option<f64>, steady: Option<f64>) -> String {
         .map_or_else(|| "–".into(), |c| format!("{c:+.1} %"))
 }
 
-/// Share of `w` inside `[from, to]`, 0–1.
-pub fn covered_share((from, to): (f64, f64), w: &BenchmarkWindow) -> f64 {
-    let span = w.end_s - w.start_s;
-    if span <= 0.0 {
-        return 0.0;
-    }
-    ((to.min(w.end_s) - from.max(w.start_s)) / span).clamp(0.0, 1.0)
-}
-
 /// "In view: 284–507 s, covering c=64 (100 %), c=128 (3 %)".
 fn covered_text(range: (f64, f64), windows: &[(BenchmarkWindow, Option<SteadyState>)]) -> String {
     let covered: Vec<String> = windows
         .iter()
-        .map(|(w, _)| (w.label(), covered_share(range, w)))
+        .map(|(w, _)| (w.label(), w.covered_share(range.0, range.1)))
         .filter(|(_, share)| *share > 0.0)
         .map(|(label, share)| format!("{label} ({:.0} %)", share * 100.0))
         .collect();
@@ -517,7 +508,7 @@ mod tests {
             gen_throughput: Vec::new(),
         };
         let windows = vec![(w(4, 0.0, 100.0), None), (w(16, 110.0, 210.0), None)];
-        assert_eq!(covered_share((50.0, 120.0), &windows[0].0), 0.5);
+        assert_eq!(windows[0].0.covered_share(50.0, 120.0), 0.5);
         assert_eq!(
             covered_text((50.0, 120.0), &windows),
             "In view: 50–120 s, covering c=4 (50 %), c=16 (10 %)."

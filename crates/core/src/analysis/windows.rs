@@ -54,6 +54,16 @@ pub struct BenchmarkWindow {
 }
 
 impl BenchmarkWindow {
+    /// Share of the window inside `[from, to]`, 0–1 (0 for an empty window).
+    pub fn covered_share(&self, from: f64, to: f64) -> f64 {
+        let span = self.end_s - self.start_s;
+        if span > 0.0 {
+            ((to.min(self.end_s) - from.max(self.start_s)) / span).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
     /// `c=64`, `4 req/s`, `c=64 @ 4 req/s`: what the shading on a chart says.
     pub fn label(&self) -> String {
         let rate = self
@@ -94,12 +104,7 @@ pub struct SteadyState {
 impl SteadyState {
     /// Share of the window the steady stretch covers, 0–1.
     pub fn share_of(&self, window: &BenchmarkWindow) -> f64 {
-        let span = window.end_s - window.start_s;
-        if span > 0.0 {
-            ((self.end_s - self.start_s) / span).clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
+        window.covered_share(self.start_s, self.end_s)
     }
 }
 
