@@ -1056,6 +1056,13 @@ test('compare tab: two runs matched by concurrency, verdicts with their basis, c
   await waitLoaded(page);
   await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length > 0);
   assert.equal(await page.locator('#compare-table').innerText(), table, 'the same comparison after a reload');
+  // The curves' mean heights over a chosen TPS/User range, kept in the hash.
+  await page.fill('#compare-range-lo', '30');
+  await page.dispatchEvent('#compare-range-lo', 'change');
+  await page.fill('#compare-range-hi', '50');
+  await page.dispatchEvent('#compare-range-hi', 'change');
+  await page.waitForFunction(() => /over TPS\/User 30\.00–50\.00:/.test(document.querySelector('#compare-curve').innerText));
+  assert.match(await page.evaluate(() => location.hash), /clo=30&chi=50/);
   // A second candidate: each compared with the baseline, an overview line each, one table with
   // a candidate column, one settings table with a column per candidate; kept in the hash.
   await page.click('#compare-add');

@@ -64,6 +64,9 @@ pub struct CompareRequest {
     pub candidates: Vec<CompareSide>,
     /// The TPS/User the curves' ratio is also given at.
     pub at: Option<f64>,
+    /// The TPS/User range of the curves' mean heights (else the shared range).
+    #[serde(default)]
+    pub range: Option<(f64, f64)>,
 }
 
 /// Worker → page.

@@ -209,6 +209,12 @@ impl ViewState {
         if let Some(a) = cv.at {
             parts.push(format!("cat={a}"));
         }
+        if let Some(v) = cv.range_lo {
+            parts.push(format!("clo={v}"));
+        }
+        if let Some(v) = cv.range_hi {
+            parts.push(format!("chi={v}"));
+        }
         if cv.all_rows {
             parts.push("call=1".into());
         }
@@ -332,6 +338,12 @@ impl ViewState {
                 "cbase" => s.compare.baseline = Some(dec(v)),
                 "ccand" => s.compare.candidates.push(dec(v)),
                 "cat" => s.compare.at = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0),
+                "clo" => {
+                    s.compare.range_lo = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0)
+                }
+                "chi" => {
+                    s.compare.range_hi = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0)
+                }
                 "call" => s.compare.all_rows = v == "1",
                 "sset" => s.scheduler.set = Some(dec(v)),
                 "smetric" => {
@@ -452,6 +464,8 @@ mod tests {
                 baseline: Some("run:runs.tar.gz/outputs/3003".into()),
                 candidates: vec!["tag:nightly=1105&x".into(), "run:b|c, d".into()],
                 at: Some(37.5),
+                range_lo: Some(20.0),
+                range_hi: Some(61.5),
                 all_rows: true,
             },
             steady_ratio: 0.75,

@@ -224,8 +224,12 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                 .map(|candidate| {
                     let c = side(candidate);
                     let mut cmp = compare::compare(&b, &c);
-                    if request.at.is_some() {
-                        cmp.curves = compare::curves::compare_curves(&b, &c, request.at);
+                    let choice = compare::curves::CurveChoice {
+                        at: request.at,
+                        range: request.range,
+                    };
+                    if choice != Default::default() {
+                        cmp.curves = compare::curves::compare_curves(&b, &c, choice);
                     }
                     cmp
                 })

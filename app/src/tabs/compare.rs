@@ -27,6 +27,10 @@ pub struct CompareView {
     /// Each compared with the baseline; empty: the second run.
     pub candidates: Vec<String>,
     pub at: Option<f64>,
+    /// The TPS/User range of the curves' mean heights, each end open when unset (both unset:
+    /// the range both frontiers cover).
+    pub range_lo: Option<f64>,
+    pub range_hi: Option<f64>,
     /// Show rows whose verdict is "unchanged" too.
     pub all_rows: bool,
 }
@@ -118,6 +122,12 @@ pub fn compare_request(
         baseline: side(&base),
         candidates: candidates.iter().map(|c| side(c)).collect(),
         at: view.at,
+        range: (view.range_lo.is_some() || view.range_hi.is_some()).then(|| {
+            (
+                view.range_lo.unwrap_or(0.0),
+                view.range_hi.unwrap_or(f64::MAX),
+            )
+        }),
     })
 }
 
@@ -316,7 +326,14 @@ pub fn CompareTab(
                 <button id="compare-add" title="Compare one more run with the baseline" disabled=move || !can_add.get() on:click=add_candidate>"+ candidate"</button>
                 <label>"Ratio at TPS/User "
                     <input id="compare-at" type="number" min="0" step="any" prop:value=move || view.get().at.map(|a| a.to_string()).unwrap_or_default()
-                        on:change=move |ev| view.update(|s| s.at = event_target_value(&ev).parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0)) />
+                        on:change=move |ev| view.update(|s| s.at = positive(&event_target_value(&ev))) />
+                </label>
+                <label title="The curves' mean height (area ÷ width) over this TPS/User range, cut to the range both frontiers cover; empty: that whole range">"Heights over TPS/User "
+                    <input id="compare-range-lo" type="number" min="0" step="any" prop:value=move || view.get().range_lo.map(|v| v.to_string()).unwrap_or_default()
+                        on:change=move |ev| view.update(|s| s.range_lo = positive(&event_target_value(&ev))) />
+                    "–"
+                    <input id="compare-range-hi" type="number" min="0" step="any" prop:value=move || view.get().range_hi.map(|v| v.to_string()).unwrap_or_default()
+                        on:change=move |ev| view.update(|s| s.range_hi = positive(&event_target_value(&ev))) />
                 </label>
                 <label><input id="compare-all-rows" type="checkbox" prop:checked=move || view.get().all_rows
                     on:change=move |ev| view.update(|s| s.all_rows = event_target_checked(&ev)) />" show unchanged rows"</label>
@@ -344,16 +361,23 @@ pub fn CompareTab(
     }
 }
 
+/// A positive finite number typed into a box, else nothing.
+fn positive(text: &str) -> Option<f64> {
+    text.trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v > 0.0)
+}
+
 /// The curve summary of one candidate: the ruler over the shared range and at the chosen x.
 fn curve_text(c: &Comparison) -> String {
     let k = &c.curves;
     let curve = match (k.shared_range, k.ratio_geomean) {
         (Some((lo, hi)), Some(g)) => format!(
-            "Over TPS/User {}–{} (both frontiers), the candidate gives ×{:.3} the baseline's Output TPS/GPU at equal interactivity (geometric mean of {} points; ×{:.3}–×{:.3}); mean curve height {} vs {} tok/s/GPU.",
+            "Over TPS/User {}–{} (both frontiers), the candidate gives ×{:.3} the baseline's Output TPS/GPU at equal interactivity (geometric mean of {} points; ×{:.3}–×{:.3}); {}.",
             report::human(lo), report::human(hi), g, k.ruler.len(),
             k.ratio_min.unwrap_or(f64::NAN), k.ratio_max.unwrap_or(f64::NAN),
-            k.mean_height_candidate.map_or("-".into(), report::human),
-            k.mean_height_baseline.map_or("-".into(), report::human),
+            report::height_text(c),
         ),
         _ => "The frontiers share no TPS/User range: no perf ruler.".into(),
     };

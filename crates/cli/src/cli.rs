@@ -139,6 +139,10 @@ pub enum Command {
         /// Also give the throughput ratio at this TPS/User.
         #[arg(long, value_name = "TPS_PER_USER")]
         at: Option<f64>,
+        /// Take the curves' mean heights (area ÷ width) over this TPS/User range, cut to the
+        /// range both frontiers cover, instead of the whole shared range: `--area 20,60`.
+        #[arg(long, value_name = "LO,HI", value_parser = tps_range)]
+        area: Option<(f64, f64)>,
     },
     /// Judge every point against a service-level objective — TTFT, TPOT and E2E latency limits
     /// that a share of requests must meet — and give each run's fastest point that meets it.
@@ -253,6 +257,19 @@ pub enum TableFormat {
     Text,
     Csv,
     Json,
+}
+
+/// `LO,HI`: two positive TPS/User values.
+fn tps_range(text: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("expected LO,HI (two positive numbers), got `{text}`");
+    let (lo, hi) = text.split_once(',').ok_or_else(bad)?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0)
+    };
+    Ok((num(lo).ok_or_else(bad)?, num(hi).ok_or_else(bad)?))
 }
 
 /// Formats of `compare`.

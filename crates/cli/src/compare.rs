@@ -77,14 +77,7 @@ fn text(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
                 k.ratio_min.unwrap_or(f64::NAN),
                 k.ratio_max.unwrap_or(f64::NAN)
             )?;
-            if let (Some(b), Some(cand)) = (k.mean_height_baseline, k.mean_height_candidate) {
-                writeln!(
-                    out,
-                    "mean curve height over that range: {} vs {} tok/s/GPU",
-                    report::human(cand),
-                    report::human(b)
-                )?;
-            }
+            writeln!(out, "{}", report::height_text(c))?;
         }
         _ => writeln!(
             out,

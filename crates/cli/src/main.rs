@@ -96,7 +96,7 @@ fn run_compare(
     candidates: &[std::path::PathBuf],
     format: cli::CompareFormat,
     fail_on: &[runlens_core::analysis::compare::Verdict],
-    at: Option<f64>,
+    choice: runlens_core::analysis::compare::curves::CurveChoice,
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     use runlens_core::analysis::compare::{self as cmp, Side};
@@ -112,8 +112,8 @@ fn run_compare(
         let cand_ds = read_side(candidate)?;
         let cand = Side::of_dataset(candidate.display().to_string(), &cand_ds, |_| true);
         let mut c = cmp::compare(&base, &cand);
-        if at.is_some() {
-            c.curves = cmp::curves::compare_curves(&base, &cand, at);
+        if choice != Default::default() {
+            c.curves = cmp::curves::compare_curves(&base, &cand, choice);
         }
         comparisons.push(c);
     }
@@ -269,7 +269,11 @@ fn run(command: Command, out: &mut dyn Write) -> Result<Outcome> {
             format,
             fail_on,
             at,
-        } => run_compare(&baseline, &candidates, format, &fail_on, at, out),
+            area,
+        } => {
+            let choice = runlens_core::analysis::compare::curves::CurveChoice { at, range: area };
+            run_compare(&baseline, &candidates, format, &fail_on, choice, out)
+        }
     }
 }
 

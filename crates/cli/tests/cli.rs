@@ -517,6 +517,14 @@ fn compare_gives_verdicts_and_fails_on_worse() {
     assert!(text.contains("c=32") && text.contains("worse"), "{text}");
     let (code, _, err) = runlens(&["compare", a, b, "--fail-on", "bogus"]);
     assert_eq!(code, 2, "{err}");
+    // A chosen range for the curve heights is taken (these results have no GPU count, so no
+    // frontier: the range comes back empty rather than invented).
+    let (code, out, err) = runlens(&["compare", a, b, "--format", "json", "--area", "10,60"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["curves"]["height_range"].is_null(), "{}", v["curves"]);
+    let (code, _, err) = runlens(&["compare", a, b, "--area", "10"]);
+    assert_eq!(code, 2, "--area takes two numbers: {err}");
     // Several candidates: each compared with the baseline; one of them worse fails the gate.
     let (code, out, err) = runlens(&["compare", a, a, b, "--format", "json", "--fail-on", "worse"]);
     assert_eq!(code, 3, "{err}");

@@ -1,7 +1,8 @@
 //! Pareto curves compared as curves: each side's frontier of output TPS/GPU over TPS/User, the
 //! ratio of candidate to baseline throughput at equal interactivity across the TPS/User range
 //! both frontiers cover (the "perf ruler"), the ratio at one chosen interactivity, and each
-//! curve's area over the shared range divided by its width (its mean height, tok/s/GPU).
+//! curve's area over the shared range, or over a chosen range within it, divided by its width
+//! (its mean height, tok/s/GPU).
 //! Between frontier points the curves are linear; outside a frontier's range it has no value.
 
 use serde::{Deserialize, Serialize};
@@ -27,9 +28,23 @@ pub struct CurveComparison {
     pub ratio_max: Option<f64>,
     /// The chosen TPS/User and the ratio there (`None` outside the shared range).
     pub at: Option<(f64, Option<f64>)>,
-    /// Mean height of each frontier over the shared range: ∫ TPS/GPU d(TPS/User) / width.
+    /// Mean height of each frontier over [`height_range`](Self::height_range):
+    /// ∫ TPS/GPU d(TPS/User) / width.
     pub mean_height_baseline: Option<f64>,
     pub mean_height_candidate: Option<f64>,
+    /// The TPS/User range of the mean heights: the chosen range cut to the shared range, or the
+    /// whole shared range when none was chosen (`None`: they do not overlap).
+    #[serde(default)]
+    pub height_range: Option<(f64, f64)>,
+}
+
+/// What the user chose beside the automatic summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CurveChoice {
+    /// The TPS/User the ratio is also given at.
+    pub at: Option<f64>,
+    /// The TPS/User range the mean heights are taken over.
+    pub range: Option<(f64, f64)>,
 }
 
 /// A side's frontier: valid points with both coordinates, non-dominated.
@@ -80,7 +95,8 @@ fn area(frontier: &[(f64, f64)], lo: f64, hi: f64) -> Option<f64> {
     Some(sum)
 }
 
-pub fn compare_curves(baseline: &Side, candidate: &Side, at: Option<f64>) -> CurveComparison {
+pub fn compare_curves(baseline: &Side, candidate: &Side, choice: CurveChoice) -> CurveComparison {
+    let at = choice.at;
     let (b, c) = (frontier(baseline), frontier(candidate));
     let shared = match (b.first(), b.last(), c.first(), c.last()) {
         (Some(b0), Some(b1), Some(c0), Some(c1)) => {
@@ -109,8 +125,16 @@ pub fn compare_curves(baseline: &Side, candidate: &Side, at: Option<f64>) -> Cur
         .filter(|r| *r > 0.0)
         .map(f64::ln)
         .collect();
+    let height_range = match (shared, choice.range) {
+        (Some((lo, hi)), Some((a, b))) => {
+            let (a, b) = (a.min(b).max(lo), a.max(b).min(hi));
+            (b > a).then_some((a, b))
+        }
+        (shared, None) => shared,
+        (None, Some(_)) => None,
+    };
     let mean_height =
-        |f: &[(f64, f64)]| shared.and_then(|(lo, hi)| Some(area(f, lo, hi)? / (hi - lo)));
+        |f: &[(f64, f64)]| height_range.and_then(|(lo, hi)| Some(area(f, lo, hi)? / (hi - lo)));
     CurveComparison {
         ratio_geomean: (!logs.is_empty())
             .then(|| (logs.iter().sum::<f64>() / logs.len() as f64).exp()),
@@ -119,6 +143,7 @@ pub fn compare_curves(baseline: &Side, candidate: &Side, at: Option<f64>) -> Cur
         at: at.map(|x| (x, ratio(x))),
         mean_height_baseline: mean_height(&b),
         mean_height_candidate: mean_height(&c),
+        height_range,
         shared_range: shared,
         ruler,
         baseline_frontier: b,

@@ -499,7 +499,7 @@ pub fn compare(baseline: &Side, candidate: &Side) -> Comparison {
         confidence: CONFIDENCE,
         rows,
         unmatched,
-        curves: curves::compare_curves(baseline, candidate, None),
+        curves: curves::compare_curves(baseline, candidate, Default::default()),
         config,
         config_same,
     }

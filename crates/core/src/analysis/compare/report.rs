@@ -160,6 +160,26 @@ pub fn overview(cs: &[Comparison]) -> Vec<Vec<String>> {
     rows
 }
 
+/// The curves' mean heights with their range and definition: `mean curve height (area ÷ width)
+/// over TPS/User 20.0–60.0: 1130 vs 904 tok/s/GPU` (candidate first).
+pub fn height_text(c: &Comparison) -> String {
+    let k = &c.curves;
+    match (
+        k.height_range,
+        k.mean_height_candidate,
+        k.mean_height_baseline,
+    ) {
+        (Some((lo, hi)), Some(cand), Some(base)) => format!(
+            "mean curve height (area ÷ width) over TPS/User {}–{}: {} vs {} tok/s/GPU",
+            human(lo),
+            human(hi),
+            human(cand),
+            human(base)
+        ),
+        _ => "no mean curve height: the chosen TPS/User range is outside the shared range".into(),
+    }
+}
+
 /// `×1.083 over TPS/User 20.5–61.0`, or `-` when the frontiers share no range.
 pub fn ruler_summary(c: &Comparison) -> String {
     let k = &c.curves;
@@ -246,14 +266,13 @@ fn markdown_of(c: &Comparison, heading: &str) -> String {
             md,
             "Pareto curves (Output TPS/GPU over TPS/User): over the shared TPS/User range {}–{}, \
              candidate/baseline throughput at equal interactivity is ×{:.3} (geometric mean; min ×{:.3}, max ×{:.3}); \
-             mean curve height {} vs {} tok/s/GPU.\n",
+             {}.\n",
             human(lo),
             human(hi),
             g,
             k.ratio_min.unwrap_or(f64::NAN),
             k.ratio_max.unwrap_or(f64::NAN),
-            opt(k.mean_height_candidate, human),
-            opt(k.mean_height_baseline, human),
+            height_text(c),
         );
     }
     let notable: Vec<&MetricComparison> = c

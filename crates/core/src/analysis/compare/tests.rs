@@ -368,9 +368,31 @@ fn the_perf_ruler_and_curve_heights_of_a_uniformly_faster_candidate() {
         k.mean_height_candidate.unwrap(),
     );
     assert!((hc / hb - 1.25).abs() < 1e-9);
-    let at = curves::compare_curves(&side("A", &base), &side("B", &cand), Some(50.0)).at;
+    assert_eq!(k.height_range, k.shared_range);
+    let choice = curves::CurveChoice {
+        at: Some(50.0),
+        range: Some((60.0, 10.0)),
+    };
+    let chosen = curves::compare_curves(&side("A", &base), &side("B", &cand), choice);
+    let at = chosen.at;
     assert_eq!(at.map(|a| a.0), Some(50.0));
     assert!((at.unwrap().1.unwrap() - 1.25).abs() < 1e-9);
+    // A chosen range is cut to the shared one (20–100) and ordered: 20–60. The baseline's
+    // frontier runs (20, 8000/8) … (50, 4000/8) … (100, 800/8) in TPS/User, TPS/GPU: its mean
+    // height over 20–50 is (1000 + 500) / 2 and over 50–60 it falls from 500 towards 100.
+    assert_eq!(chosen.height_range, Some((20.0, 60.0)));
+    let h50_100 = |x: f64| 500.0 + (100.0 - 500.0) * (x - 50.0) / 50.0;
+    let expected = ((1000.0 + 500.0) / 2.0 * 30.0 + (500.0 + h50_100(60.0)) / 2.0 * 10.0) / 40.0;
+    assert!((chosen.mean_height_baseline.unwrap() - expected).abs() < 1e-9);
+    assert!((chosen.mean_height_candidate.unwrap() / expected - 1.25).abs() < 1e-9);
+    // Outside the shared range: no heights, and the range says so.
+    let outside = curves::CurveChoice {
+        at: None,
+        range: Some((200.0, 300.0)),
+    };
+    let none = curves::compare_curves(&side("A", &base), &side("B", &cand), outside);
+    assert_eq!(none.height_range, None);
+    assert_eq!(none.mean_height_baseline, None);
 }
 
 #[test]
