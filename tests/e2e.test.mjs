@@ -1025,6 +1025,8 @@ test('compare tab: two runs matched by concurrency, verdicts with their basis, c
   const value = (job) => page.evaluate((j) => [...document.querySelectorAll('#compare-baseline option')].find((o) => o.textContent.startsWith(j)).value, job);
   await page.selectOption('#compare-baseline', await value('4242001'));
   await page.selectOption('#compare-candidate', await value('4242002'));
+  const groups = await page.evaluate(() => [...document.querySelectorAll('#compare-baseline option')].map((o) => o.textContent));
+  assert.ok(groups.some((g) => /^Container .* \(2 runs\)$/.test(g)), `groups by a sidebar field: ${groups.join(' | ')}`);
   await page.check('#compare-all-rows');
   await page.waitForFunction(() => document.querySelectorAll('#compare-table tbody tr').length > 0);
   const table = await page.locator('#compare-table').innerText();

@@ -1,9 +1,10 @@
-//! Compare tab: a baseline and a candidate — each one run or every run carrying a tag — compared
+//! Compare tab: a baseline and one or more candidates — each one run, every run carrying a tag,
+//! or every run with one value of a sidebar field (container, GPU type, …) — each compared
 //! by core's `analysis::compare`: the verdict counts, the Pareto frontiers overlaid with the
 //! ratio of candidate to baseline throughput at equal TPS/User (the perf ruler), the table of
 //! every matched point and metric with its change, interval, minimum detectable effect, verdict
 //! and basis, and the configuration that differs. CSV and Markdown downloads write core's
-//! report. The two selections live in the URL hash. The worker computes the comparison (it
+//! report. The selections live in the URL hash. The worker computes the comparison (it
 //! holds the per-request rows and runs the bootstraps off the page's thread).
 
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ use super::charts::{xy_chart, XySeries};
 use crate::components::chart::Chart as ChartView;
 use crate::components::worker_client::WorkerClient;
 use crate::data::DatasetRef;
-use crate::filters::Filters;
+use crate::filters::{Field, Filters};
 use crate::js;
 use crate::protocol::{CompareRequest, CompareSide, ToWorker};
 
@@ -50,15 +51,45 @@ fn choices(ds: &Dataset, filters: &Filters) -> Vec<(String, String)> {
     }
     out.extend(
         tags.into_iter()
-            .map(|(t, n)| (format!("tag:{t}"), format!("tag {t} ({n} runs)"))),
+            .map(|(t, n)| (format!("tag:{t}"), format!("tag {t} ({})", runs_text(n)))),
     );
+    // Groups by a sidebar field (container, GPU type, topology, ISL/OSL) where runs differ in it.
+    for field in Field::ALL {
+        let mut values: std::collections::BTreeMap<String, usize> = Default::default();
+        for r in &ds.runs {
+            *values.entry(field.value_of(r)).or_default() += 1;
+        }
+        if values.len() < 2 {
+            continue;
+        }
+        out.extend(values.into_iter().map(|(v, n)| {
+            (
+                format!("field:{}={v}", field.key()),
+                format!("{} {v} ({})", field.title(), runs_text(n)),
+            )
+        }));
+    }
     out
+}
+
+fn runs_text(n: usize) -> String {
+    if n == 1 {
+        "1 run".into()
+    } else {
+        format!("{n} runs")
+    }
 }
 
 fn selects(selector: &str, run: &Run, filters: &Filters) -> bool {
     match selector.split_once(':') {
         Some(("run", key)) => run.key == key,
         Some(("tag", tag)) => filters.tags_of(run).iter().any(|t| t == tag),
+        Some(("field", rest)) => rest.split_once('=').is_some_and(|(key, value)| {
+            Field::ALL
+                .into_iter()
+                .find(|f| f.key() == key)
+                .is_some_and(|f| f.value_of(run) == value)
+        }),
         _ => false,
     }
 }
@@ -532,5 +563,56 @@ fn summary_view(cs: &[Comparison], all_rows: bool) -> impl IntoView {
         } else {
             format!("{config_same} settings are the same on both sides (hidden).")
         }}</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use runlens_core::Ingest;
+
+    #[test]
+    fn sides_are_runs_tags_or_every_run_with_one_value_of_a_sidebar_field() {
+        let mut ingest = Ingest::new();
+        ingest.add_bytes(crate::worker::DEMO_NAME, crate::worker::DEMO_ARCHIVE);
+        let ds = ingest.dataset();
+        let filters = Filters::default();
+        let all = choices(&ds, &filters);
+        let container = Field::Container;
+        let mut by_value: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for r in &ds.runs {
+            by_value
+                .entry(container.value_of(r))
+                .or_default()
+                .push(r.key.clone());
+        }
+        assert!(by_value.len() >= 2, "the demo has several containers");
+        let (value, keys) = by_value.iter().max_by_key(|(_, k)| k.len()).unwrap();
+        let selector = format!("field:container={value}");
+        assert!(all
+            .iter()
+            .any(|(k, l)| *k == selector && l.contains(&format!("({})", runs_text(keys.len())))));
+        let view = CompareView {
+            baseline: Some(selector),
+            candidates: vec![format!("run:{}", ds.runs[0].key), "field:nope=x".into()],
+            ..Default::default()
+        };
+        let request = compare_request(&ds, &filters, &view).unwrap();
+        assert_eq!(&request.baseline.runs, keys);
+        assert_eq!(request.candidates[0].runs, vec![ds.runs[0].key.clone()]);
+        assert!(
+            request.candidates[1].runs.is_empty(),
+            "an unknown field selects nothing"
+        );
+        assert_eq!(request.range, None);
+        // One end of the heights' range set: the other is open.
+        let half = CompareView {
+            range_lo: Some(20.0),
+            ..Default::default()
+        };
+        assert_eq!(
+            compare_request(&ds, &filters, &half).unwrap().range,
+            Some((20.0, f64::MAX))
+        );
     }
 }
