@@ -158,15 +158,18 @@ with tarfile.open(p, "w:gz", compresslevel=1) as t:
     t.addfile(info, io.BufferedReader(Pad(), 1 << 20))
 cases.append(("tar.gz with a 900 MB result member", p, ["summary"]))
 
-# A zip inside a tar.gz whose one member inflates to 2 GB (spaces: the zip is ~2 MB).
-p = os.path.join(out, "innerzip.tar.gz")
+# A zip inside a tar.gz whose one member inflates to 2 GB: a result JSON (its keys first, so it
+# is recognised) padded with spaces before its closing brace; the zip is ~9 MB, the tar.gz ~25 KB.
+p = os.path.join(out, "innerzip2.tar.gz")
 if not os.path.exists(p):
     zpath = os.path.join(out, "inner2g.zip")
     with zipfile.ZipFile(zpath, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         with z.open("run/results_concurrency_4.json", "w", force_zip64=True) as m:
+            m.write(b'{"max_concurrency": 4, "completed": 10, "output_throughput": 100.0, "request_throughput": 1.0, "mean_ttft_ms": 10.0,')
             block = b" " * (1 << 20)
             for _ in range(2048):
                 m.write(block)
+            m.write(b'"mean_tpot_ms": 5.0}')
     with tarfile.open(p, "w:gz") as t:
         t.add(zpath, arcname="runs/inner.zip")
     os.remove(zpath)

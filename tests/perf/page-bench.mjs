@@ -2,7 +2,10 @@
 // page in headless Chromium; prints load time, time to the first chart, Pareto toggle and Node
 // Metrics grouping times, the longest main-thread task and the browser's RSS growth as JSON.
 //
-//   node tests/perf/page-bench.mjs [--dist DIR] [--mb N] [--archive FILE] [--read-ms MS]
+//   node tests/perf/page-bench.mjs [--dist DIR] [--mb N] [--archive FILE] [--read-ms MS] [--hostile]
+//
+// --hostile (with --archive): only drop the file and report when the load ended, what the page
+// said and the browser's RSS growth (issue 17's inputs in the page).
 //
 // Without --archive it writes a run of about N MB (default 1000) of SGLang DP-attention worker
 // logs plus sa-bench results to a temp folder and packs it as .tar.gz (cached between calls).
@@ -143,6 +146,22 @@ await mark('drop');
 const t0 = Date.now();
 console.error('loading', archive);
 await page.setInputFiles('#file-input', archive);
+if (process.argv.includes('--hostile')) {
+  // A hostile input (issue 17): how long until the load ends, what it says, what it cost.
+  await page.waitForSelector('.status.done, .status.error', { timeout: 600000 });
+  await page.waitForTimeout(1000);
+  const status = await page.locator('.status').first().innerText();
+  const notices = await page.locator('.notices, #notices').first().innerText().catch(() => '');
+  console.log(JSON.stringify({
+    archive, archive_mb: +(fs.statSync(archive).size / 1e6).toFixed(1), ended_ms: Date.now() - t0,
+    status: status.slice(0, 300), notice: notices.slice(0, 300),
+    longest_main_thread_task_ms: await page.evaluate(() => +window.__longest.toFixed(0)),
+    browser_rss_growth_mb: +((treeRss() - rssBefore) / 1e6).toFixed(0),
+  }));
+  await browser.close();
+  server.close();
+  process.exit(0);
+}
 await page.waitForSelector('#pareto-chart canvas, .status.error', { timeout: 600000 });
 const firstChartMs = Date.now() - t0;
 if (await page.locator('.status.error').count()) throw new Error(await page.locator('.status.error').innerText());
