@@ -17,6 +17,10 @@ use runlens_core::Dataset;
 use super::ParetoOptions;
 use crate::tabs::charts::csv;
 
+/// A run's points are labelled with their concurrency up to this many; more would overlap into
+/// a smear (and cost the page a text element each: a run of 100 000 results held it for seconds).
+pub const MAX_LABELLED_POINTS: usize = 64;
+
 /// Dimension names of each data point's value array, shown in the tooltip.
 pub const TOOLTIP_FIELDS: [&str; 6] = [
     "Output TPS/User",
@@ -156,7 +160,7 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
                 .z(3)
                 .label(
                     Label::new()
-                        .show(true)
+                        .show(s.points.len() <= MAX_LABELLED_POINTS)
                         .position(LabelPosition::Top)
                         .formatter("{b}"),
                 )

@@ -350,6 +350,39 @@ mod tests {
     }
 
     #[test]
+    fn points_are_labelled_only_while_the_labels_can_be_read() {
+        let mut ds = demo();
+        let opts = ParetoOptions {
+            frontier: false,
+            ..Default::default()
+        };
+        let shown = |ds: &Dataset| -> Vec<bool> {
+            let json: serde_json::Value =
+                serde_json::from_str(&pareto_option(ds, &opts).unwrap()).unwrap();
+            json["series"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["label"]["show"] == true)
+                .collect()
+        };
+        assert!(
+            shown(&ds).iter().all(|s| *s),
+            "the demo's runs are labelled"
+        );
+        let one = ds.runs[0].points[0].clone();
+        ds.runs[0].points = (0..=chart::MAX_LABELLED_POINTS as u32)
+            .map(|i| BenchmarkPoint {
+                concurrency: Some(i + 1),
+                ..one.clone()
+            })
+            .collect();
+        let labels = shown(&ds);
+        assert!(!labels[0], "a run of more points is not labelled");
+        assert!(labels[1..].iter().all(|s| *s));
+    }
+
+    #[test]
     fn invalid_points_are_left_out_unless_asked_for() {
         let mut ds = demo();
         ds.runs[0].points[0].invalid =
