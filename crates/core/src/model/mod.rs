@@ -302,10 +302,15 @@ pub fn container_display_name(value: &str) -> Option<String> {
 /// Statistics of one latency metric, in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LatencyStats {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub median: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub std: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p90: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99: Option<f64>,
 }
 
@@ -318,44 +323,68 @@ pub struct BenchmarkPoint {
     pub tool: String,
     /// GPU count the result itself states (file name `gpus_16`, InferenceX `n_gpus`/`tp`), used
     /// when the run has no metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gpus_reported: Option<u32>,
     /// Per-GPU throughputs the producer computed itself (InferenceX), used when no GPU count is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_output_tps_per_gpu: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_total_tps_per_gpu: Option<f64>,
     /// E2E-normalized interactivity the producer computed itself, tokens/s/user: `1 / p90` (and
     /// `p75`) of each request's `E2E latency (s) / output tokens` (AIPerf
     /// `e2e_normalized_interactivity_p90`), used when the point has no per-request rows.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_e2e_interactivity_p90: Option<f64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reported_e2e_interactivity_p75: Option<f64>,
     /// Input/output sequence lengths the result states (InferenceX), used when the run has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isl: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub osl: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<u32>,
     /// Requests per second asked for; infinity means unlimited (`"inf"` in JSON).
-    #[serde(default, with = "serde_nan::option_inf_as_string")]
+    #[serde(
+        default,
+        with = "serde_nan::option_inf_as_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub request_rate: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_s: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_prompts: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_input_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_output_tokens: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_throughput: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_goodput: Option<f64>,
     /// Output tokens per second (whole deployment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_throughput: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_token_throughput: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_output_throughput: Option<f64>,
     pub ttft_ms: LatencyStats,
     pub tpot_ms: LatencyStats,
     pub itl_ms: LatencyStats,
     pub e2el_ms: LatencyStats,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backend: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Per-request arrays present in the source file (`ttfts`, `itls`, …). They are skipped while
     /// reading the summary; a per-request view re-reads them from `source`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub per_request_arrays: Vec<String>,
     /// Per-request rows when the file holds the client's arrays (`ttfts`, `itls`,
     /// `output_lens`); what the comparison's bootstrap resamples.
@@ -369,45 +398,45 @@ pub struct BenchmarkPoint {
     /// Derived with the run's GPU count; computed by `analysis::metrics`.
     pub derived: DerivedMetrics,
     /// Why the point is not a valid measurement (computed by `analysis::metrics`); `None`: valid.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid: Option<InvalidPoint>,
     /// Requests that failed, as the producer counts them (LLMPerf `results_number_errors`,
     /// gptManagerBenchmark `num_error_samples`); `None` where the file does not say.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_requests: Option<u64>,
     /// Mean number of requests in flight that the client measured (SGLang `bench_serving`'s
     /// `concurrency` = Σ end-to-end latencies / duration), as opposed to the configured
     /// [`BenchmarkPoint::concurrency`] limit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency_measured: Option<f64>,
     /// Successful repeated trials the numbers are the mean of (AIPerf confidence aggregates,
     /// `num_successful_runs`); `None` for a single measurement.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trials: Option<u32>,
     /// Confidence interval `(low, high)` of the mean output token throughput over the trials
     /// (AIPerf `ci_low`/`ci_high`, tokens/s; the level is AIPerf's `confidence_level`, 0.95 by
     /// default).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_throughput_ci: Option<(f64, f64)>,
     /// The producer's own verdict on the run (AIPerf `metadata.submission_valid`, MLPerf LoadGen
     /// `Result is VALID`); `None` when the producer gives none.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submission_valid: Option<bool>,
     /// Why the producer judged the run invalid (AIPerf `submission_invalid_reasons`, unmet
     /// LoadGen constraints), in its own words.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub invalid_reasons: Vec<String>,
     /// Energy per output token in joules over the measurement window, CPU + GPU legs that were
     /// measured (srt-slurm power/energy report `joules_per_output_token`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_j_per_output_token: Option<f64>,
     /// Average GPU power of the whole deployment over the measurement window, in watts
     /// (srt-slurm `perf_per_watt.gpu_avg_power_w`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avg_power_w: Option<f64>,
     /// Output tokens per second per average GPU watt (srt-slurm
     /// `perf_per_watt.output_tokens_per_second_per_gpu_watt`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tps_per_watt: Option<f64>,
     /// The test of a benchmark-suite report this point is a row of (vLLM suite `Test name`,
     /// `serving_llama8B_tp1_sharegpt_qps_1`); discovery groups it with that test's own result
@@ -438,23 +467,29 @@ pub struct EnergyReport {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct DerivedMetrics {
     /// Output TPS / total GPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tps_per_gpu: Option<f64>,
     /// Total TPS / total GPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_tps_per_gpu: Option<f64>,
     /// 1000 / mean TPOT (ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tps_per_user: Option<f64>,
     /// 1000 / median TPOT (ms) (InferenceX's definition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tps_per_user_median: Option<f64>,
     /// Output TPS / decode GPUs (disaggregated runs; InferenceX's denominator).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_tps_per_decode_gpu: Option<f64>,
     /// Input TPS (total − output) / prefill GPUs (disaggregated runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_tps_per_prefill_gpu: Option<f64>,
     /// E2E-normalized interactivity, tokens/s/user: `1 / p90(E2E latency (s) / output tokens)`
     /// over the point's requests (InferenceX's slow-tail definition), else the producer's value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e2e_interactivity_p90: Option<f64>,
     /// The same at p75.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub e2e_interactivity_p75: Option<f64>,
 }
 
