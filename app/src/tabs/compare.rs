@@ -542,7 +542,8 @@ fn summary_view(cs: &[Comparison], all_rows: bool) -> impl IntoView {
         .into_iter()
         .map(|row| view! { <tr>{row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view()}</tr> })
         .collect();
-    let config_same = cs.iter().map(|c| c.config_same).min().unwrap_or(0);
+    let same_min = cs.iter().map(|c| c.config_same).min().unwrap_or(0);
+    let same_max = cs.iter().map(|c| c.config_same).max().unwrap_or(0);
     view! {
         {overview}
         {counts}
@@ -559,9 +560,9 @@ fn summary_view(cs: &[Comparison], all_rows: bool) -> impl IntoView {
             <tbody>{config}</tbody>
         </table></div>
         <p class="note">{if several {
-            format!("At least {config_same} settings are the same on every side (hidden).")
+            format!("Settings equal to the baseline's are hidden: {same_min} to {same_max} per candidate.")
         } else {
-            format!("{config_same} settings are the same on both sides (hidden).")
+            format!("{same_min} settings are the same on both sides (hidden).")
         }}</p>
     }
 }
