@@ -37,6 +37,11 @@ impl Field {
         }
     }
 
+    /// The field whose [`key`](Self::key) this is.
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == key)
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Field::GpuType => "gpu",

@@ -3,7 +3,7 @@
 //! hash. Unknown or malformed keys are ignored, so old links keep working.
 
 use crate::filters::{Field, Filters};
-use crate::tabs::compare::CompareView;
+use crate::tabs::compare::{positive, CompareView};
 use crate::tabs::latency::{LatencyOptions, Statistic, XDim};
 use crate::tabs::pareto::{ParetoOptions, XMetric, YMetric};
 use crate::tabs::scheduler::SchedulerView;
@@ -337,13 +337,9 @@ impl ViewState {
                 }
                 "cbase" => s.compare.baseline = Some(dec(v)),
                 "ccand" => s.compare.candidates.push(dec(v)),
-                "cat" => s.compare.at = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0),
-                "clo" => {
-                    s.compare.range_lo = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0)
-                }
-                "chi" => {
-                    s.compare.range_hi = v.parse().ok().filter(|a: &f64| a.is_finite() && *a > 0.0)
-                }
+                "cat" => s.compare.at = positive(v),
+                "clo" => s.compare.range_lo = positive(v),
+                "chi" => s.compare.range_hi = positive(v),
                 "call" => s.compare.all_rows = v == "1",
                 "sset" => s.scheduler.set = Some(dec(v)),
                 "smetric" => {
@@ -364,10 +360,7 @@ impl ViewState {
                 }
                 "tag_del" => s.filters.removed_tags = tag_map(v),
                 k => {
-                    if let Some(field) = k
-                        .strip_prefix("x_")
-                        .and_then(|f| Field::ALL.into_iter().find(|x| x.key() == f))
-                    {
+                    if let Some(field) = k.strip_prefix("x_").and_then(Field::from_key) {
                         s.filters.excluded.insert(field, list(v).collect());
                     }
                 }

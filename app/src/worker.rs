@@ -222,16 +222,11 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: JsValue) {
                 .candidates
                 .iter()
                 .map(|candidate| {
-                    let c = side(candidate);
-                    let mut cmp = compare::compare(&b, &c);
                     let choice = compare::curves::CurveChoice {
                         at: request.at,
                         range: request.range,
                     };
-                    if choice != Default::default() {
-                        cmp.curves = compare::curves::compare_curves(&b, &c, choice);
-                    }
-                    cmp
+                    compare::compare_with(&b, &side(candidate), choice)
                 })
                 .collect();
             comparisons

@@ -17,6 +17,16 @@ pub fn run_colour(index: usize) -> &'static str {
     RUN_PALETTE[index % RUN_PALETTE.len()]
 }
 
+/// The lowest and highest finite value, `(∞, −∞)` when there is none.
+pub fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    values
+        .into_iter()
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        })
+}
+
 /// One line of an XY chart: `[x, y]` points, optionally stacked (with area).
 pub struct XySeries {
     pub name: String,

@@ -20,8 +20,8 @@ use crate::filters::{Field, Filters};
 use crate::js;
 use crate::protocol::{CompareRequest, CompareSide, ToWorker};
 
-/// What the tab compares: `run:<key>` or `tag:<tag>` for the baseline and for each candidate,
-/// and the TPS/User the ratio is also given at.
+/// What the tab compares: `run:<key>`, `tag:<tag>` or `field:<key>=<value>` for the baseline
+/// and for each candidate, and the choices of the curve summaries.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CompareView {
     pub baseline: Option<String>,
@@ -85,10 +85,7 @@ fn selects(selector: &str, run: &Run, filters: &Filters) -> bool {
         Some(("run", key)) => run.key == key,
         Some(("tag", tag)) => filters.tags_of(run).iter().any(|t| t == tag),
         Some(("field", rest)) => rest.split_once('=').is_some_and(|(key, value)| {
-            Field::ALL
-                .into_iter()
-                .find(|f| f.key() == key)
-                .is_some_and(|f| f.value_of(run) == value)
+            Field::from_key(key).is_some_and(|f| f.value_of(run) == value)
         }),
         _ => false,
     }
@@ -209,12 +206,8 @@ fn ruler_option(cs: &[Comparison]) -> Option<String> {
     if series.is_empty() {
         return None;
     }
-    let (lo, hi) = cs
-        .iter()
-        .flat_map(|c| c.curves.ruler.iter().map(|r| r.0))
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-            (lo.min(x), hi.max(x))
-        });
+    let (lo, hi) =
+        super::charts::extent(cs.iter().flat_map(|c| c.curves.ruler.iter().map(|r| r.0)));
     // Parity first: it takes the baseline's colour of the frontier chart, so each candidate has
     // the same colour on both charts.
     series.insert(0, line("parity (baseline)".into(), &[(lo, 1.0), (hi, 1.0)]));
@@ -392,8 +385,8 @@ pub fn CompareTab(
     }
 }
 
-/// A positive finite number typed into a box, else nothing.
-fn positive(text: &str) -> Option<f64> {
+/// A positive finite number typed into a box (or read from the hash), else nothing.
+pub fn positive(text: &str) -> Option<f64> {
     text.trim()
         .parse()
         .ok()
@@ -457,16 +450,24 @@ fn config_table(cs: &[Comparison]) -> (Vec<String>, Vec<Vec<String>>) {
 fn summary_view(cs: &[Comparison], all_rows: bool) -> impl IntoView {
     let several = cs.len() > 1;
     let overview = several.then(|| {
-        let table = report::overview(cs);
-        let rows: Vec<_> = table.into_iter().skip(1).map(|row| {
-            view! { <tr>{row.into_iter().enumerate().map(|(i, cell)| {
-                let class = if (1..5).contains(&i) { "num" } else { "" };
-                view! { <td class=class>{cell}</td> }
-            }).collect_view()}</tr> }
-        }).collect();
+        let mut table = report::overview(cs).into_iter();
+        let head: Vec<_> = table
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| view! { <th>{h}</th> })
+            .collect();
+        let rows: Vec<_> = table
+            .map(|row| {
+                view! { <tr>{row.into_iter().enumerate().map(|(i, cell)| {
+                    let class = if (1..5).contains(&i) { "num" } else { "" };
+                    view! { <td class=class>{cell}</td> }
+                }).collect_view()}</tr> }
+            })
+            .collect();
         view! {
             <div class="table-scroll"><table class="data" id="compare-overview">
-                <thead><tr><th>"candidate"</th><th>"better"</th><th>"worse"</th><th>"unchanged"</th><th>"can't tell"</th><th>"throughput at equal TPS/User"</th></tr></thead>
+                <thead><tr>{head}</tr></thead>
                 <tbody>{rows}</tbody>
             </table></div>
         }

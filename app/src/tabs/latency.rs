@@ -220,12 +220,8 @@ pub fn latency_option(
     if series.is_empty() {
         return None;
     }
-    let (x_lo, x_hi) = series
-        .iter()
-        .flat_map(|s| s.1.iter().map(|p| p.0))
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-            (lo.min(x), hi.max(x))
-        });
+    let (x_lo, x_hi) =
+        crate::tabs::charts::extent(series.iter().flat_map(|s| s.1.iter().map(|p| p.0)));
     let x = opts.x.resolve(ds);
     let y_name = format!("{} {title} (ms)", opts.stat.label());
     let mut chart = Chart::new()
@@ -427,7 +423,7 @@ pub fn LatencyTab(
         <p class="caption" id="latency-slo-hint">{move || slo.get().map(|s| format!(
             "Drag a dashed SLO line to move its limit. The objective holds each request to the limits; with {:.0} % of requests, compare the lines with that percentile{}.",
             s.attainment * 100.0,
-            match (s.attainment * 100.0).round() as u32 { 50 => " (Median)", 90 => " (P90)", 99 => " (P99)", _ => "" }
+            match s.matching_percentile() { Some(50) => " (Median)", Some(90) => " (P90)", Some(99) => " (P99)", _ => "" }
         ))}</p>
         <div class="chart-grid" on:runlens-slo=on_slo_drag>{charts}</div>
         <SloSummary dataset=dataset opts=pareto />

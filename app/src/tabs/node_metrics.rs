@@ -92,14 +92,12 @@ pub fn node_chart_option(
     }
     let mut json = with_window_areas(&c, windows);
     // Within the data: ECharts would shift a range that overruns it instead of cutting it.
-    let (lo, hi) = chart
-        .series
-        .iter()
-        .flat_map(|s| s.elapsed_s.iter().copied())
-        .filter(|x| x.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-            (lo.min(x), hi.max(x))
-        });
+    let (lo, hi) = super::charts::extent(
+        chart
+            .series
+            .iter()
+            .flat_map(|s| s.elapsed_s.iter().copied()),
+    );
     let focus = focus
         .map(|(from, to)| (from.max(lo), to.min(hi)))
         .filter(|(from, to)| from < to);

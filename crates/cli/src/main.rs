@@ -111,11 +111,7 @@ fn run_compare(
     for candidate in candidates {
         let cand_ds = read_side(candidate)?;
         let cand = Side::of_dataset(candidate.display().to_string(), &cand_ds, |_| true);
-        let mut c = cmp::compare(&base, &cand);
-        if choice != Default::default() {
-            c.curves = cmp::curves::compare_curves(&base, &cand, choice);
-        }
-        comparisons.push(c);
+        comparisons.push(cmp::compare_with(&base, &cand, choice));
     }
     compare::write(&comparisons, format, out).context(WRITE)?;
     let rows = comparisons.iter().flat_map(|c| &c.rows);

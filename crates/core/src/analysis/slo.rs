@@ -24,6 +24,17 @@ impl Slo {
         self.limits().next().is_some()
     }
 
+    /// The summary percentile that decides for this share of requests, where summaries state
+    /// one: p50, p90 or p99.
+    pub fn matching_percentile(&self) -> Option<u8> {
+        match (self.attainment * 100.0).round() as u32 {
+            50 => Some(50),
+            90 => Some(90),
+            99 => Some(99),
+            _ => None,
+        }
+    }
+
     /// The thresholds that are set, named (`("TTFT", 2000.0)`), for showing the objective.
     pub fn limits(&self) -> impl Iterator<Item = (&'static str, f64)> {
         [
@@ -101,18 +112,13 @@ pub fn evaluate(point: &BenchmarkPoint, slo: &Slo) -> SloPoint {
             },
         };
     }
-    let percentile = match (slo.attainment * 100.0).round() as u32 {
-        50 => 50u8,
-        90 => 90,
-        99 => 99,
-        _ => {
-            return SloPoint {
-                attainment: None,
-                goodput_rps: None,
-                meets: None,
-                basis: SloBasis::Unknown,
-            }
-        }
+    let Some(percentile) = slo.matching_percentile() else {
+        return SloPoint {
+            attainment: None,
+            goodput_rps: None,
+            meets: None,
+            basis: SloBasis::Unknown,
+        };
     };
     let at = |s: &LatencyStats| match percentile {
         50 => s.median,

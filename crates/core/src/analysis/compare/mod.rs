@@ -458,6 +458,12 @@ fn points_by_key<'a>(side: &Side<'a>) -> (Vec<(PointKey, Vec<&'a BenchmarkPoint>
 
 /// Compare `candidate` against `baseline`.
 pub fn compare(baseline: &Side, candidate: &Side) -> Comparison {
+    compare_with(baseline, candidate, curves::CurveChoice::default())
+}
+
+/// [`compare`], with the curves summarised as the user chose (a ratio at one TPS/User, the mean
+/// heights over a range).
+pub fn compare_with(baseline: &Side, candidate: &Side, choice: curves::CurveChoice) -> Comparison {
     let (base, base_invalid) = points_by_key(baseline);
     let (cand, cand_invalid) = points_by_key(candidate);
     let defs = metrics();
@@ -499,7 +505,7 @@ pub fn compare(baseline: &Side, candidate: &Side) -> Comparison {
         confidence: CONFIDENCE,
         rows,
         unmatched,
-        curves: curves::compare_curves(baseline, candidate, Default::default()),
+        curves: curves::compare_curves(baseline, candidate, choice),
         config,
         config_same,
     }
