@@ -658,9 +658,9 @@ fn read_plain(
                 diagnostics.push(too_large(format!("{size} bytes")));
                 return Ok(());
             }
-            let left = (MAX_PARSED_FILE_BYTES + 1).saturating_sub(bytes.len() as u64);
-            (&mut *r).take(left).read_to_end(&mut bytes)?;
-            if bytes.len() as u64 > MAX_PARSED_FILE_BYTES {
+            // A stated size is reserved at once (no doubling past it); a stream grows.
+            let _ = bytes.try_reserve_exact((size as usize).saturating_sub(bytes.len()));
+            if vfs::read_capped(r, &mut bytes, MAX_PARSED_FILE_BYTES)? {
                 diagnostics.push(too_large(format!(
                     "more than {MAX_PARSED_FILE_BYTES} bytes (decompressed)"
                 )));

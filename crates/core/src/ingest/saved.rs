@@ -9,7 +9,7 @@
 //! still read; a newer version is refused with a message naming both, never read into a wrong
 //! chart.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -91,11 +91,13 @@ pub fn load_dataset(bytes: &[u8]) -> Result<Dataset, SavedError> {
         });
     }
     let mut json = Vec::new();
-    GzDecoder::new(&rest[end + 1..])
-        .take(MAX_SAVED_JSON_BYTES + 1)
-        .read_to_end(&mut json)
-        .map_err(|e| SavedError::Damaged(e.to_string()))?;
-    if json.len() as u64 > MAX_SAVED_JSON_BYTES {
+    let over = super::vfs::read_capped(
+        &mut GzDecoder::new(&rest[end + 1..]),
+        &mut json,
+        MAX_SAVED_JSON_BYTES,
+    )
+    .map_err(|e| SavedError::Damaged(e.to_string()))?;
+    if over {
         return Err(SavedError::Damaged(format!(
             "inflates past {MAX_SAVED_JSON_BYTES} bytes"
         )));

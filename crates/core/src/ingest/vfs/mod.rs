@@ -372,10 +372,11 @@ impl<'b> Walk<'_, 'b> {
             InputKind::Zip => {
                 let limit = self.budget.limits.buffered_zip_bytes;
                 let mut bytes = Vec::new();
-                if let Err(e) = (&mut joined).take(limit + 1).read_to_end(&mut bytes) {
-                    return self.failed(kind, e);
-                }
-                if bytes.len() as u64 > limit {
+                let over = match read_capped(&mut joined, &mut bytes, limit) {
+                    Ok(over) => over,
+                    Err(e) => return self.failed(kind, e),
+                };
+                if over {
                     self.sink.problem(
                         path,
                         InputError::NestedZipTooLarge {
@@ -721,6 +722,39 @@ pub(crate) fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<us
         }
     }
     Ok(n)
+}
+
+/// Append `reader` to `bytes` until it ends or `bytes` holds more than `limit` bytes; whether it
+/// went past the limit. The buffer's capacity never exceeds `limit + 1` (`read_to_end` doubles
+/// it, so a bound of 1 GiB could cost 2), and an allocation the heap refuses is an
+/// [`io::ErrorKind::OutOfMemory`] error instead of an abort.
+pub(crate) fn read_capped(
+    reader: &mut dyn Read,
+    bytes: &mut Vec<u8>,
+    limit: u64,
+) -> io::Result<bool> {
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut chunk = [0u8; 64 << 10];
+    while bytes.len() < cap {
+        let want = chunk.len().min(cap - bytes.len());
+        let n = match reader.read(&mut chunk[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if bytes.capacity() - bytes.len() < n {
+            let grown = (bytes.capacity() * 2)
+                .max(bytes.len() + n)
+                .max(1 << 16)
+                .min(cap);
+            bytes
+                .try_reserve_exact(grown - bytes.len())
+                .map_err(|e| io::Error::new(io::ErrorKind::OutOfMemory, e.to_string()))?;
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+    Ok(bytes.len() as u64 > limit)
 }
 
 fn corrupt(kind: &'static str, e: impl std::fmt::Display) -> InputError {

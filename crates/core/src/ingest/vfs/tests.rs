@@ -542,3 +542,36 @@ fn a_zstd_window_over_the_limit_is_refused_before_allocating() {
         problem_kinds(&c)
     );
 }
+
+/// A reader that hands out a few bytes at a time and never states its length (like an
+/// inflating decoder), so nothing can size the buffer up front.
+struct Trickle(u64);
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(1000).min(self.0 as usize);
+        buf[..n].fill(b'x');
+        self.0 -= n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_capped_read_never_holds_more_than_its_limit() {
+    let limit = 1 << 20;
+    // One byte past the limit: `read_to_end` would double the buffer to 2 MiB here.
+    let mut bytes = Vec::new();
+    assert!(read_capped(&mut Trickle(limit + 1), &mut bytes, limit).unwrap());
+    assert_eq!(bytes.len() as u64, limit + 1);
+    assert!(bytes.capacity() as u64 <= limit + 1, "{}", bytes.capacity());
+    // Far past it: stops reading at the limit.
+    let mut bytes = Vec::new();
+    let mut endless = Trickle(u64::MAX);
+    assert!(read_capped(&mut endless, &mut bytes, limit).unwrap());
+    assert!(bytes.capacity() as u64 <= limit + 1);
+    // Under it: everything, and not past the limit.
+    let mut bytes = b"head".to_vec();
+    assert!(!read_capped(&mut Trickle(5000), &mut bytes, limit).unwrap());
+    assert_eq!(bytes.len(), 5004);
+    assert!(bytes.starts_with(b"headx"));
+}
