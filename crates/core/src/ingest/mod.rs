@@ -35,6 +35,11 @@ use crate::text::paths::{file_name, group_by_dir, parent};
 /// Files larger than this are not parsed whole (a result JSON this big is not a summary).
 pub const MAX_PARSED_FILE_BYTES: u64 = 1 << 30;
 
+/// The same bound for a file whose size is not stated (inflated from a loose `.json.gz`): its
+/// buffer grows by doubling, and in the page's wasm memory, which never shrinks, every size it
+/// passed through stays allocated, so reading up to N costs about 2 N for good.
+pub const MAX_UNSIZED_PARSED_FILE_BYTES: u64 = MAX_PARSED_FILE_BYTES / 4;
+
 /// A `.json`/`.jsonl` object file that no format claims from its first [`SNIFF_BYTES`] is sniffed
 /// again with up to this many bytes of it (summary keys after large arrays).
 pub const RESNIFF_BYTES: u64 = 64 << 20;
@@ -660,10 +665,13 @@ fn read_plain(
             }
             // A stated size is reserved at once (no doubling past it); a stream grows.
             let _ = bytes.try_reserve_exact((size as usize).saturating_sub(bytes.len()));
-            if vfs::read_capped(r, &mut bytes, MAX_PARSED_FILE_BYTES)? {
-                diagnostics.push(too_large(format!(
-                    "more than {MAX_PARSED_FILE_BYTES} bytes (decompressed)"
-                )));
+            let bound = if size == 0 {
+                MAX_UNSIZED_PARSED_FILE_BYTES
+            } else {
+                MAX_PARSED_FILE_BYTES
+            };
+            if vfs::read_capped(r, &mut bytes, bound)? {
+                diagnostics.push(too_large(format!("more than {bound} bytes (decompressed)")));
                 return Ok(());
             }
             let mut out = Vec::new();
