@@ -13,7 +13,6 @@ use serde::{Deserialize, Serialize};
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
 pub enum ToWorker {
     /// Read these files (paths relative to the drop, archives expanded) and add them to what is
     /// already loaded.
@@ -70,8 +69,12 @@ pub struct CompareRequest {
 }
 
 /// Worker → page.
+///
+/// Both enums keep serde's external tagging (`{"Loaded": {…}}`): an internally tagged enum
+/// (`#[serde(tag = "type")]`) is buffered whole into serde's generic `Content` tree before its
+/// variant is read, which parsed a dataset twice on the page's thread and linked a second copy
+/// of every model type's `Deserialize` into the page's wasm.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type")]
 pub enum FromWorker {
     /// The worker is listening (messages sent before this are lost), with the formats its
     /// registry reads — the page lists them without linking the parsers into its own wasm.
