@@ -17,6 +17,19 @@ pub fn run_colour(index: usize) -> &'static str {
     RUN_PALETTE[index % RUN_PALETTE.len()]
 }
 
+/// `chart` as the JSON the page hands ECharts. Every chart goes through this one serialiser
+/// (charming's `Display` pretty-prints, `serde_json::to_string` writes compact text,
+/// `to_value` builds a tree: each links its own copy of charming's large `Serialize` code into
+/// the page's wasm), and through `to_value` because some options are edited as JSON first.
+pub fn chart_json(chart: &Chart) -> serde_json::Value {
+    serde_json::to_value(chart).unwrap_or_default()
+}
+
+/// [`chart_json`] as text.
+pub fn chart_text(chart: &Chart) -> String {
+    chart_json(chart).to_string()
+}
+
 /// The lowest and highest finite value, `(∞, −∞)` when there is none.
 pub fn extent(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     values
@@ -102,7 +115,7 @@ pub fn with_window_areas(
         Option<runlens_core::analysis::windows::SteadyState>,
     )],
 ) -> serde_json::Value {
-    let mut json: serde_json::Value = serde_json::to_value(chart).unwrap_or_default();
+    let mut json = chart_json(chart);
     if windows.is_empty() {
         return json;
     }
@@ -167,7 +180,7 @@ pub fn xy_chart(
         }
         chart = chart.series(line);
     }
-    Some(chart.to_string())
+    Some(chart_text(&chart))
 }
 
 /// Bars over categories (stacked when a series names a stack); `None` without categories.
@@ -199,7 +212,7 @@ pub fn bar_chart(
         }
         chart = chart.series(bar);
     }
-    Some(chart.to_string())
+    Some(chart_text(&chart))
 }
 
 /// Axis label of a number: integers without decimals, others with two.

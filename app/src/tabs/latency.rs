@@ -270,7 +270,7 @@ pub fn latency_option(
         );
     }
     let Some((chart_id, limit, share)) = slo else {
-        return Some(chart.to_string());
+        return Some(super::charts::chart_text(&chart));
     };
     // A series, not a markLine: the axis grows to show a limit above every point.
     chart = chart.series(
@@ -291,7 +291,7 @@ pub fn latency_option(
             .z(5)
             .data(vec![vec![x_lo, limit], vec![x_hi, limit]]),
     );
-    let mut json: serde_json::Value = serde_json::to_value(&chart).unwrap_or_default();
+    let mut json = super::charts::chart_json(&chart);
     // The limit written above the line's left end (a markLine of the line itself, drawn
     // transparent: only its label shows).
     if let Some(line) = json["series"].as_array_mut().and_then(|s| s.last_mut()) {

@@ -136,7 +136,7 @@ pub fn timeline_option(a: &P2pAnalysis) -> Option<String> {
                 .data(data),
         );
     }
-    serde_json::to_string(&chart).ok()
+    Some(super::charts::chart_text(&chart))
 }
 
 /// Tooltip lines of a timeline event.

@@ -209,7 +209,7 @@ pub fn pareto_option(ds: &Dataset, opts: &ParetoOptions) -> Option<String> {
                 ]),
         );
     }
-    serde_json::to_string(&chart).ok()
+    Some(crate::tabs::charts::chart_text(&chart))
 }
 
 /// Tooltip lines of a Pareto point, the x and y dimensions named as plotted.

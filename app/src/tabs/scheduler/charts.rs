@@ -338,7 +338,7 @@ pub fn request_timeline_option(r: &SlowRequest) -> Option<String> {
                 .data(vec![s.end_ms - s.start_ms]),
         );
     }
-    Some(chart.to_string())
+    Some(crate::tabs::charts::chart_text(&chart))
 }
 
 /// `waiting 12.00 · running 700.50 · preempted 5` from a request's timeline.
