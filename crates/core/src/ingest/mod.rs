@@ -91,7 +91,9 @@ struct Tracker<'p> {
 impl Tracker<'_> {
     fn advance(&mut self, n: u64) {
         self.progress.bytes_done += n;
-        if self.progress.bytes_done - self.last_report >= PROGRESS_STEP {
+        // A seek back (a zip's central directory, then its members) lowers `bytes_done`,
+        // possibly below the last report.
+        if self.progress.bytes_done.saturating_sub(self.last_report) >= PROGRESS_STEP {
             self.report();
         }
     }
@@ -125,7 +127,7 @@ impl<R: Seek> Seek for CountingReader<'_, '_, R> {
         // Seeking back re-reads bytes: count progress by the furthest position only.
         let mut t = self.tracker.borrow_mut();
         if new < self.pos {
-            t.progress.bytes_done -= self.pos - new;
+            t.progress.bytes_done = t.progress.bytes_done.saturating_sub(self.pos - new);
         } else {
             t.advance(new - self.pos);
         }
@@ -742,6 +744,34 @@ fn unrecognized_reason(path: &str, head: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::model::Service;
+
+    /// Found by fuzzing `ingest_add_bytes` (a zip read past a progress report, then sought
+    /// back): `bytes_done - last_report` overflowed.
+    #[test]
+    fn progress_survives_a_seek_back_past_its_last_report() {
+        let mut reports = Vec::new();
+        let mut sink = |p: &Progress| reports.push(p.bytes_done);
+        let tracker = Rc::new(RefCell::new(Tracker {
+            progress: Progress::default(),
+            last_report: 0,
+            sink: &mut sink,
+        }));
+        let data = vec![0u8; 3 * PROGRESS_STEP as usize];
+        let mut r = CountingReader {
+            inner: io::Cursor::new(&data[..]),
+            pos: 0,
+            tracker: tracker.clone(),
+            _t: std::marker::PhantomData,
+        };
+        let mut buf = vec![0u8; 2 * PROGRESS_STEP as usize];
+        r.read_exact(&mut buf).unwrap();
+        r.seek(SeekFrom::Start(10)).unwrap();
+        r.read_exact(&mut buf[..10]).unwrap();
+        assert_eq!(tracker.borrow().progress.bytes_done, 20);
+        drop(r);
+        drop(tracker);
+        assert_eq!(reports, [2 * PROGRESS_STEP]);
+    }
 
     /// Synthetic AIPerf trees shaped after its exporters (no public sample exists).
     #[test]
